@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Compile checks for the Wireshark API differences between 4.0, 4.4 and 4.6.
+# Each sets a FTPLENS_HAVE_* definition used by plugin/glue/ftplens_compat.h.
+include(CheckCSourceCompiles)
+
+get_target_property(_ws_includes epan INTERFACE_INCLUDE_DIRECTORIES)
+set(CMAKE_REQUIRED_INCLUDES ${_ws_includes} ${GLIB_INCLUDE_DIRS})
+set(CMAKE_REQUIRED_FLAGS "-Werror=incompatible-pointer-types -Werror=int-conversion")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+
+# field_info.value: embedded fvalue_t (4.0) or fvalue_t * (4.2 and later).
+check_c_source_compiles("
+#include <wireshark.h>
+#include <epan/proto.h>
+fvalue_t *ftplens_probe(field_info *fi);
+fvalue_t *ftplens_probe(field_info *fi) { return fi->value; }
+" FTPLENS_HAVE_FI_VALUE_POINTER)
+
+# prefs_register_bool_preference: gboolean * (4.0) or bool * (4.2 and later).
+check_c_source_compiles("
+#include <wireshark.h>
+#include <epan/prefs.h>
+static bool flag;
+void ftplens_probe(module_t *m);
+void ftplens_probe(module_t *m) { prefs_register_bool_preference(m, \"a\", \"b\", \"c\", &flag); }
+" FTPLENS_HAVE_PREF_BOOL)
+
+# plugin_describe() and WS_PLUGIN_DESC_DISSECTOR (4.2? 4.4 and later).
+check_c_source_compiles("
+#include <wireshark.h>
+#include <wsutil/plugins.h>
+unsigned long ftplens_probe(void);
+unsigned long ftplens_probe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+" FTPLENS_HAVE_PLUGIN_DESCRIBE)
+
+unset(CMAKE_REQUIRED_INCLUDES)
+unset(CMAKE_REQUIRED_FLAGS)
+unset(CMAKE_TRY_COMPILE_TARGET_TYPE)
+
+set(FTPLENS_COMPAT_DEFINITIONS "")
+foreach(_check FTPLENS_HAVE_FI_VALUE_POINTER FTPLENS_HAVE_PREF_BOOL FTPLENS_HAVE_PLUGIN_DESCRIBE)
+	if(${_check})
+		list(APPEND FTPLENS_COMPAT_DEFINITIONS ${_check})
+	endif()
+endforeach()
+message(STATUS "ftplens: API checks: ${FTPLENS_COMPAT_DEFINITIONS}")

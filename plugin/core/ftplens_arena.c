@@ -1,0 +1,47 @@
+/* ftplens_arena.c - capture-lifetime allocation.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ftplens_arena.h"
+
+void ftplens_arena_init(ftplens_arena *a)
+{
+    a->strings = g_string_chunk_new(4096);
+    a->blocks = g_ptr_array_new_with_free_func(g_free);
+}
+
+void ftplens_arena_clear(ftplens_arena *a)
+{
+    if (a->strings)
+        g_string_chunk_free(a->strings);
+    if (a->blocks)
+        g_ptr_array_free(a->blocks, TRUE);
+    a->strings = NULL;
+    a->blocks = NULL;
+}
+
+gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size)
+{
+    gpointer p = g_malloc0(size);
+    g_ptr_array_add(a->blocks, p);
+    return p;
+}
+
+const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len)
+{
+    GString *g = g_string_sized_new(len + 1);
+    for (gsize i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        g_string_append_c(g, (c < 0x20 || c == 0x7f) ? '.' : (char)c);
+    }
+    gchar *valid = g_utf8_make_valid(g->str, (gssize)g->len);
+    const char *out = g_string_chunk_insert(a->strings, valid);
+    g_free(valid);
+    g_string_free(g, TRUE);
+    return out;
+}
+
+const char *ftplens_arena_intern(ftplens_arena *a, const char *s)
+{
+    return g_string_chunk_insert_const(a->strings, s);
+}

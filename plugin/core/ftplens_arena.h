@@ -1,0 +1,24 @@
+/* ftplens_arena.h - capture-lifetime memory for results: freed all at once
+ * when Wireshark closes or reloads the capture.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_ARENA_H
+#define FTPLENS_ARENA_H
+
+#include <glib.h>
+
+typedef struct {
+    GStringChunk *strings;
+    GPtrArray *blocks;
+} ftplens_arena;
+
+void ftplens_arena_init(ftplens_arena *a);
+void ftplens_arena_clear(ftplens_arena *a);
+gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size);
+/* Copies len bytes as a printable, valid UTF-8 string (controls become '.'). */
+const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len);
+/* Interns a NUL-terminated string (identical strings share storage). */
+const char *ftplens_arena_intern(ftplens_arena *a, const char *s);
+
+#endif

@@ -1,0 +1,64 @@
+/* ftplens_core.h - the core's entry point: one call per TCP segment on the
+ * first pass; returns what to show for that frame.  No epan types here: the
+ * glue copies the frame's facts into ftplens_segment.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_CORE_H
+#define FTPLENS_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ftplens_result.h"
+
+#define FTPLENS_TCP_FIN 0x001
+#define FTPLENS_TCP_SYN 0x002
+#define FTPLENS_TCP_RST 0x004
+#define FTPLENS_TCP_ACK 0x010
+
+typedef struct {
+    uint32_t frame;
+    int64_t time_ns;           /* nanoseconds since the epoch */
+    uint32_t stream;           /* tcp.stream */
+    unsigned addr_len;         /* 4 (IPv4), 16 (IPv6) or 0 (unknown) */
+    uint8_t src_addr[16];
+    uint8_t dst_addr[16];
+    uint16_t src_port;
+    uint16_t dst_port;
+    bool src_port_is_ftp;      /* the stock FTP dissector owns this port (Decode As respected) */
+    bool dst_port_is_ftp;
+    uint32_t seq;              /* raw */
+    uint32_t ack;              /* raw */
+    uint16_t flags;
+    uint32_t tcp_len;          /* payload length on the wire */
+    const uint8_t *payload;    /* captured payload bytes */
+    uint32_t payload_len;      /* captured; < tcp_len when the frame was cut */
+    uint32_t payload_offset;   /* in the frame, for highlighting bytes */
+    bool payload_offset_known;
+} ftplens_segment;
+
+typedef struct {
+    bool heuristic;            /* FTP on any port when the server greets with 220 */
+} ftplens_config;
+
+typedef struct ftplens_capture ftplens_capture;
+typedef struct ftplens_conn ftplens_conn;
+
+ftplens_capture *ftplens_capture_new(const ftplens_config *config);
+void ftplens_capture_free(ftplens_capture *c);
+
+/* First pass only.  NULL when the frame is not part of an FTP control
+ * connection.  The result lives until ftplens_capture_free. */
+const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
+
+/* Whether the frame's connection is (still) believed to be FTP: a connection
+ * found by the heuristic is shown once a client command confirms it. */
+bool ftplens_frame_shown(const ftplens_frame *f);
+
+/* Cheap test for the hot path: true when the stream is known not to be FTP. */
+bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
+
+unsigned ftplens_capture_sessions(const ftplens_capture *c);
+
+#endif

@@ -1,0 +1,87 @@
+/* ftplens_result.h - what the core concludes about one frame.  The epan glue
+ * stores a pointer to it with p_add_proto_data on the first pass and draws the
+ * tree only from it on every pass, so one-pass, two-pass and GUI agree.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_RESULT_H
+#define FTPLENS_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ftplens_codes.h"
+#include "ftplens_commands.h"
+
+typedef enum {
+    FTPLENS_NOTE_REQUEST,
+    FTPLENS_NOTE_REPLY,
+    FTPLENS_NOTE_BAD_REPLY,     /* a server line that is not a valid reply */
+    FTPLENS_NOTE_BAD_REQUEST,   /* a client line that is not a command */
+} ftplens_note_kind;
+
+typedef enum {
+    FTPLENS_PART_SINGLE,
+    FTPLENS_PART_FIRST,
+    FTPLENS_PART_CONTINUATION,
+    FTPLENS_PART_LAST,
+} ftplens_part;
+
+typedef enum {
+    FTPLENS_ANSWERS_COMMAND,    /* to_frame / to_command are set */
+    FTPLENS_ANSWERS_GREETING,   /* the 220 (or 120/421) that opens the session */
+    FTPLENS_ANSWERS_UNSOLICITED,/* no command outstanding (e.g. 421 on timeout) */
+} ftplens_answers;
+
+/* Problems worth an expert item; a note may carry several. */
+enum {
+    FTPLENS_PROB_MALFORMED_REPLY = 1u << 0,
+    FTPLENS_PROB_BAD_COMMAND     = 1u << 1,
+    FTPLENS_PROB_LINE_TRUNCATED  = 1u << 2,
+    FTPLENS_PROB_BAD_ADDRESS_ARG = 1u << 3,
+    FTPLENS_PROB_PENDING_OVERFLOW = 1u << 4,
+    FTPLENS_PROB_AFTER_GAP       = 1u << 5,
+    FTPLENS_PROB_UNKNOWN_CLASS   = 1u << 6,
+};
+
+typedef struct ftplens_note {
+    struct ftplens_note *next;
+    ftplens_note_kind kind;
+    bool from_server;
+    uint32_t offset;            /* within this segment's TCP payload */
+    uint32_t length;            /* bytes of this segment, CR LF included */
+    bool began_earlier;         /* the line started in an earlier segment */
+    uint64_t full_len;          /* whole line without CR LF */
+    const char *text;           /* the line (valid UTF-8, controls shown as '.'), capped */
+    unsigned problems;
+    const char *problem_text;   /* detail for MALFORMED_REPLY / BAD_COMMAND */
+
+    /* requests */
+    const char *verb;           /* upper-cased */
+    const char *arg;
+    const ftplens_command_row *command; /* NULL: in no registry */
+    uint32_t reply_in;          /* frame of the final reply; 0 until seen */
+
+    /* replies */
+    ftplens_reply_info reply;
+    ftplens_part part;
+    ftplens_answers answers;
+    uint32_t to_frame;
+    const char *to_command;
+    int64_t reply_time_ns;      /* since to_frame */
+
+    /* PORT, EPRT, 227, 229 */
+    const char *arg_explained;
+} ftplens_note;
+
+typedef struct ftplens_frame {
+    const struct ftplens_conn *conn; /* the FTP control connection */
+    uint32_t session_id;        /* the control connection's tcp.stream */
+    const char *user;           /* last USER argument as of this frame */
+    ftplens_note *notes;        /* in line order */
+    unsigned note_count;
+    uint32_t payload_offset;    /* where the TCP payload starts in the frame */
+    bool payload_offset_known;
+} ftplens_frame;
+
+#endif

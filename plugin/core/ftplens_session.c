@@ -1,0 +1,209 @@
+/* ftplens_session.c - the pairing state machine of one FTP control connection.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ftplens_session.h"
+
+#include <string.h>
+
+#include "ftplens_parse.h"
+
+typedef struct {
+    uint32_t frame;
+    int64_t time_ns;
+    const char *verb;
+    ftplens_note *note;
+} pending_cmd;
+
+struct ftplens_session {
+    uint32_t id;
+    ftplens_arena *arena;
+    GQueue pending;              /* of pending_cmd*, oldest first */
+    bool greeting_seen;
+    bool encrypted;
+    const char *user;
+    unsigned client_lines, server_lines;
+
+    /* the multi-line reply being read, if any */
+    bool in_multiline;
+    unsigned ml_code;
+    ftplens_note ml_first;       /* copy of its first line's pairing */
+};
+
+ftplens_session *ftplens_session_new(uint32_t id, ftplens_arena *arena)
+{
+    ftplens_session *s = g_new0(ftplens_session, 1);
+    s->id = id;
+    s->arena = arena;
+    g_queue_init(&s->pending);
+    return s;
+}
+
+void ftplens_session_free(ftplens_session *s)
+{
+    if (!s)
+        return;
+    g_queue_clear_full(&s->pending, g_free);
+    g_free(s);
+}
+
+uint32_t ftplens_session_id(const ftplens_session *s) { return s->id; }
+const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
+bool ftplens_session_encrypted(const ftplens_session *s) { return s->encrypted; }
+unsigned ftplens_session_pending(const ftplens_session *s) { return s->pending.length; }
+unsigned ftplens_session_client_lines(const ftplens_session *s) { return s->client_lines; }
+unsigned ftplens_session_server_lines(const ftplens_session *s) { return s->server_lines; }
+
+static ftplens_note *new_note(ftplens_session *s, const ftplens_line *line, bool from_server)
+{
+    ftplens_note *n = ftplens_arena_alloc0(s->arena, sizeof *n);
+    n->from_server = from_server;
+    n->offset = line->offset;
+    n->length = line->length;
+    n->began_earlier = line->began_earlier;
+    n->full_len = line->full_len;
+    n->text = ftplens_arena_text(s->arena, line->text, line->text_len);
+    if (line->truncated)
+        n->problems |= FTPLENS_PROB_LINE_TRUNCATED;
+    if (line->after_gap)
+        n->problems |= FTPLENS_PROB_AFTER_GAP;
+    return n;
+}
+
+ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
+                                          const ftplens_line *line)
+{
+    ftplens_command_line cl;
+    ftplens_note *n = new_note(s, line, false);
+
+    s->client_lines++;
+    ftplens_parse_command(line->text, line->text_len, &cl);
+    if (!cl.ok) {
+        n->kind = FTPLENS_NOTE_BAD_REQUEST;
+        n->problems |= FTPLENS_PROB_BAD_COMMAND;
+        n->problem_text = cl.problem;
+        return n;
+    }
+    n->kind = FTPLENS_NOTE_REQUEST;
+    n->verb = ftplens_arena_intern(s->arena, cl.verb);
+    n->arg = ftplens_arena_text(s->arena, cl.arg, cl.arg_len);
+    n->command = ftplens_command_lookup(cl.verb);
+
+    if (strcmp(n->verb, "USER") == 0) {
+        s->user = n->arg;
+    } else if (strcmp(n->verb, "REIN") == 0) {
+        s->user = NULL;
+    } else if (strcmp(n->verb, "PORT") == 0 || strcmp(n->verb, "EPRT") == 0) {
+        ftplens_hostport hp;
+        bool ok = n->verb[0] == 'P' ? ftplens_parse_port_arg(cl.arg, cl.arg_len, &hp)
+                                    : ftplens_parse_eprt_arg(cl.arg, cl.arg_len, &hp);
+        n->arg_explained = ftplens_arena_text(s->arena, hp.explain, strlen(hp.explain));
+        if (!ok)
+            n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
+    }
+
+    if (s->pending.length >= FTPLENS_MAX_PENDING) {
+        /* Keep memory bounded: forget the oldest unanswered command. */
+        g_free(g_queue_pop_head(&s->pending));
+        n->problems |= FTPLENS_PROB_PENDING_OVERFLOW;
+    }
+    pending_cmd *p = g_new(pending_cmd, 1);
+    p->frame = frame;
+    p->time_ns = time_ns;
+    p->verb = n->verb;
+    p->note = n;
+    g_queue_push_tail(&s->pending, p);
+    return n;
+}
+
+static void explain_address_reply(ftplens_session *s, ftplens_note *n, const ftplens_reply_line *rl)
+{
+    ftplens_hostport hp;
+    bool ok;
+
+    if (rl->code == 227)
+        ok = ftplens_parse_227_text(rl->text, rl->text_len, &hp);
+    else if (rl->code == 229)
+        ok = ftplens_parse_229_text(rl->text, rl->text_len, &hp);
+    else
+        return;
+    n->arg_explained = ftplens_arena_text(s->arena, hp.explain, strlen(hp.explain));
+    if (!ok)
+        n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
+}
+
+/* Decide which command a new reply answers; pops it when the reply is final. */
+static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int64_t time_ns)
+{
+    unsigned code = n->reply.code;
+    bool opening = !s->greeting_seen && (code == 220 || code == 120 || code == 421);
+
+    if (opening) {
+        /* 120 announces a delay; the 220 that follows is still the greeting. */
+        if (code != 120)
+            s->greeting_seen = true;
+        n->answers = FTPLENS_ANSWERS_GREETING;
+        return;
+    }
+    s->greeting_seen = true;
+    pending_cmd *p = g_queue_peek_head(&s->pending);
+    if (!p) {
+        n->answers = FTPLENS_ANSWERS_UNSOLICITED;
+        return;
+    }
+    n->answers = FTPLENS_ANSWERS_COMMAND;
+    n->to_frame = p->frame;
+    n->to_command = p->verb;
+    n->reply_time_ns = time_ns - p->time_ns;
+    if (code >= 200) {
+        p->note->reply_in = frame;
+        g_free(g_queue_pop_head(&s->pending));
+        if (code == 234 && strcmp(n->to_command, "AUTH") == 0)
+            s->encrypted = true;
+    }
+}
+
+ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
+                                          const ftplens_line *line)
+{
+    ftplens_reply_line rl;
+    ftplens_note *n = new_note(s, line, true);
+
+    s->server_lines++;
+    if (s->in_multiline) {
+        /* Inside a multi-line reply every line belongs to it, whatever it looks like. */
+        bool end = ftplens_is_multiline_end(line->text, line->text_len, s->ml_code);
+        n->kind = FTPLENS_NOTE_REPLY;
+        n->reply = s->ml_first.reply;
+        n->answers = s->ml_first.answers;
+        n->to_frame = s->ml_first.to_frame;
+        n->to_command = s->ml_first.to_command;
+        n->reply_time_ns = s->ml_first.reply_time_ns;
+        n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
+        if (end)
+            s->in_multiline = false;
+        return n;
+    }
+
+    ftplens_parse_reply(line->text, line->text_len, &rl);
+    if (!rl.ok) {
+        n->kind = FTPLENS_NOTE_BAD_REPLY;
+        n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
+        n->problem_text = rl.problem;
+        return n;
+    }
+    n->kind = FTPLENS_NOTE_REPLY;
+    n->part = rl.sep == '-' ? FTPLENS_PART_FIRST : FTPLENS_PART_SINGLE;
+    n->reply.code = rl.code;
+    pair_reply(s, n, frame, time_ns);
+    ftplens_reply_explain(rl.code, n->to_command, &n->reply);
+    if (!ftplens_class_text(n->reply.reply_class) || !ftplens_category_text(n->reply.category))
+        n->problems |= FTPLENS_PROB_UNKNOWN_CLASS;
+    explain_address_reply(s, n, &rl);
+    if (n->part == FTPLENS_PART_FIRST) {
+        s->in_multiline = true;
+        s->ml_code = rl.code;
+        s->ml_first = *n;
+    }
+    return n;
+}

@@ -1,0 +1,38 @@
+/* ftplens_session.h - one FTP control connection: command/reply pairing
+ * (FIFO of outstanding commands, 1xx preliminary replies, multi-line replies,
+ * greeting and unsolicited 421), user, and the switch to TLS after AUTH.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_SESSION_H
+#define FTPLENS_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ftplens_arena.h"
+#include "ftplens_reasm.h"
+#include "ftplens_result.h"
+
+#define FTPLENS_MAX_PENDING 64   /* unanswered commands remembered per session */
+
+typedef struct ftplens_session ftplens_session;
+
+ftplens_session *ftplens_session_new(uint32_t id, ftplens_arena *arena);
+void ftplens_session_free(ftplens_session *s);
+
+/* Each call turns one complete line into a note allocated in the arena. */
+ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
+                                          const ftplens_line *line);
+ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
+                                          const ftplens_line *line);
+
+uint32_t ftplens_session_id(const ftplens_session *s);
+const char *ftplens_session_user(const ftplens_session *s);
+/* After AUTH was accepted (234) the control channel carries TLS, not lines. */
+bool ftplens_session_encrypted(const ftplens_session *s);
+unsigned ftplens_session_pending(const ftplens_session *s);
+unsigned ftplens_session_client_lines(const ftplens_session *s);
+unsigned ftplens_session_server_lines(const ftplens_session *s);
+
+#endif

@@ -1,0 +1,26 @@
+/* ftplens_compat.h - the only place that knows Wireshark release differences.
+ * CMake compile checks (cmake/FtplensChecks.cmake) define the FTPLENS_HAVE_*
+ * macros; no version numbers are guessed here.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_COMPAT_H
+#define FTPLENS_COMPAT_H
+
+#include <epan/proto.h>
+
+/* field_info.value: an embedded fvalue_t in 4.0, a pointer from 4.2 on. */
+#ifdef FTPLENS_HAVE_FI_VALUE_POINTER
+#define FTPLENS_FI_VALUE(fi) ((fi)->value)
+#else
+#define FTPLENS_FI_VALUE(fi) (&(fi)->value)
+#endif
+
+/* Boolean preferences: gboolean* in 4.0, bool* from 4.2 on. */
+#ifdef FTPLENS_HAVE_PREF_BOOL
+typedef bool ftplens_pref_bool;
+#else
+typedef gboolean ftplens_pref_bool;
+#endif
+
+#endif

@@ -1,0 +1,371 @@
+/* packet-ftplens.c - FTP Lens post-dissector: registration and drawing.
+ *
+ * The analysis lives in ../core (plain C + GLib).  This file registers
+ * fields, expert items and preferences, hands each TCP segment of the first
+ * pass to the core, stores the per-frame result with p_add_proto_data and
+ * draws the tree from that stored result on every pass.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "ftplens"
+
+#include <wireshark.h>
+
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto_data.h>
+
+#include "ftplens_compat.h"
+#include "ftplens_core.h"
+#include "ftplens_extract.h"
+#include "ftplens_prefs.h"
+#include "ftplens_reasm.h"
+
+void proto_register_ftplens(void);
+void proto_reg_handoff_ftplens(void);
+
+ftplens_preferences ftplens_prefs = { .heuristic = true };
+
+static int proto_ftplens = -1;
+static dissector_handle_t ftplens_handle;
+static ftplens_capture *capture;
+
+static int hf_ftplens_session = -1;
+static int hf_ftplens_session_user = -1;
+static int hf_ftplens_line = -1;
+static int hf_ftplens_reply_code = -1;
+static int hf_ftplens_reply_class = -1;
+static int hf_ftplens_reply_class_text = -1;
+static int hf_ftplens_reply_category = -1;
+static int hf_ftplens_reply_category_text = -1;
+static int hf_ftplens_reply_meaning = -1;
+static int hf_ftplens_reply_rfc = -1;
+static int hf_ftplens_reply_part = -1;
+static int hf_ftplens_reply_to = -1;
+static int hf_ftplens_reply_to_command = -1;
+static int hf_ftplens_reply_time = -1;
+static int hf_ftplens_request_command = -1;
+static int hf_ftplens_request_arg = -1;
+static int hf_ftplens_request_meaning = -1;
+static int hf_ftplens_request_rfc = -1;
+static int hf_ftplens_request_known = -1;
+static int hf_ftplens_request_reply_in = -1;
+static int hf_ftplens_request_arg_explained = -1;
+
+static int ett_ftplens = -1;
+static int ett_ftplens_line = -1;
+
+static expert_field ei_ftplens_reply_malformed = EI_INIT;
+static expert_field ei_ftplens_command_malformed = EI_INIT;
+static expert_field ei_ftplens_reply_unknown_class = EI_INIT;
+static expert_field ei_ftplens_address_malformed = EI_INIT;
+static expert_field ei_ftplens_line_truncated = EI_INIT;
+static expert_field ei_ftplens_pending_overflow = EI_INIT;
+static expert_field ei_ftplens_bytes_missing = EI_INIT;
+
+static const value_string reply_class_vals[] = {
+    { 1, "Positive Preliminary" },
+    { 2, "Positive Completion" },
+    { 3, "Positive Intermediate" },
+    { 4, "Transient Negative Completion" },
+    { 5, "Permanent Negative Completion" },
+    { 6, "Protected" },
+    { 0, NULL }
+};
+
+static const value_string reply_category_vals[] = {
+    { 0, "Syntax" },
+    { 1, "Information" },
+    { 2, "Connections" },
+    { 3, "Authentication and accounting" },
+    { 4, "Unspecified" },
+    { 5, "File system" },
+    { 0, NULL }
+};
+
+static const char *const part_names[] = { "single", "first", "continuation", "last" };
+
+static void ftplens_init(void)
+{
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ftplens)))
+        return;
+    ftplens_config cfg = { .heuristic = ftplens_prefs.heuristic };
+    capture = ftplens_capture_new(&cfg);
+    set_postdissector_wanted_hfids(ftplens_handle, ftplens_extract_wanted_hfids());
+}
+
+static void ftplens_cleanup(void)
+{
+    set_postdissector_wanted_hfids(ftplens_handle, NULL);
+    ftplens_capture_free(capture);
+    capture = NULL;
+}
+
+/* The bytes a line occupies in this frame, or nothing when unknown. */
+static void line_span(tvbuff_t *tvb, const ftplens_frame *f, const ftplens_note *n, int *start, int *len)
+{
+    *start = 0;
+    *len = 0;
+    if (!f->payload_offset_known)
+        return;
+    uint64_t end = (uint64_t)f->payload_offset + n->offset + n->length;
+    if (end <= (uint64_t)tvb_captured_length(tvb)) {
+        *start = (int)(f->payload_offset + n->offset);
+        *len = (int)n->length;
+    }
+}
+
+static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
+{
+    proto_item *pi = proto_tree_add_string(t, hf, NULL, 0, 0, s);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static proto_item *add_gen_uint(proto_tree *t, int hf, uint32_t v)
+{
+    proto_item *pi = proto_tree_add_uint(t, hf, NULL, 0, 0, v);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
+{
+    proto_item *pi;
+
+    proto_item_append_text(li, ": %s %s", n->verb,
+                           n->command ? n->command->meaning : "(not an FTP command in any registry)");
+    add_gen_string(lt, hf_ftplens_request_command, n->verb);
+    if (n->arg && *n->arg)
+        add_gen_string(lt, hf_ftplens_request_arg, n->arg);
+    add_gen_string(lt, hf_ftplens_request_meaning,
+                   n->command ? n->command->meaning : "not defined by any RFC or registry");
+    add_gen_string(lt, hf_ftplens_request_rfc, n->command ? n->command->rfc : "none");
+    pi = proto_tree_add_boolean(lt, hf_ftplens_request_known, NULL, 0, 0, n->command != NULL);
+    proto_item_set_generated(pi);
+    if (n->reply_in) {
+        pi = proto_tree_add_uint(lt, hf_ftplens_request_reply_in, NULL, 0, 0, n->reply_in);
+        proto_item_set_generated(pi);
+    }
+    if (n->arg_explained) {
+        pi = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
+        if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
+            expert_add_info_format(pinfo, pi, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+    }
+    if (n->problems & FTPLENS_PROB_PENDING_OVERFLOW)
+        expert_add_info_format(pinfo, li, &ei_ftplens_pending_overflow,
+                               "More than 64 commands are waiting for a reply; the oldest is no longer tracked");
+}
+
+static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
+{
+    const ftplens_reply_info *r = &n->reply;
+    proto_item *pi;
+
+    proto_item_append_text(li, ": %u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
+    if (n->answers == FTPLENS_ANSWERS_COMMAND)
+        proto_item_append_text(li, " (answers %s in frame %u)", n->to_command, n->to_frame);
+    else if (n->answers == FTPLENS_ANSWERS_GREETING)
+        proto_item_append_text(li, " (greeting, answers no command)");
+    else
+        proto_item_append_text(li, " (unsolicited, answers no command)");
+
+    add_gen_uint(lt, hf_ftplens_reply_code, r->code);
+    pi = add_gen_uint(lt, hf_ftplens_reply_class, r->reply_class);
+    add_gen_string(lt, hf_ftplens_reply_class_text, r->class_text);
+    add_gen_uint(lt, hf_ftplens_reply_category, r->category);
+    add_gen_string(lt, hf_ftplens_reply_category_text, r->category_text);
+    add_gen_string(lt, hf_ftplens_reply_meaning, r->meaning);
+    add_gen_string(lt, hf_ftplens_reply_rfc, r->rfc);
+    add_gen_string(lt, hf_ftplens_reply_part, part_names[n->part]);
+    if (n->answers == FTPLENS_ANSWERS_COMMAND) {
+        nstime_t delta;
+        add_gen_uint(lt, hf_ftplens_reply_to, n->to_frame);
+        add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
+        delta.secs = (time_t)(n->reply_time_ns / 1000000000);
+        delta.nsecs = (int)(n->reply_time_ns % 1000000000);
+        proto_item *ti = proto_tree_add_time(lt, hf_ftplens_reply_time, NULL, 0, 0, &delta);
+        proto_item_set_generated(ti);
+    }
+    if (n->arg_explained) {
+        proto_item *ai = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
+        if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
+            expert_add_info_format(pinfo, ai, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+    }
+    if ((n->problems & FTPLENS_PROB_UNKNOWN_CLASS) && n->part != FTPLENS_PART_CONTINUATION &&
+        n->part != FTPLENS_PART_LAST)
+        expert_add_info_format(pinfo, pi, &ei_ftplens_reply_unknown_class,
+                               "Reply code %03u: first digit %u / second digit %u is not a class/category defined by any RFC",
+                               r->code, r->reply_class, r->category);
+}
+
+static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(ti, ett_ftplens);
+    unsigned i = 0;
+
+    proto_item_set_generated(ti);
+    add_gen_uint(t, hf_ftplens_session, f->session_id);
+    if (f->user)
+        add_gen_string(t, hf_ftplens_session_user, f->user);
+
+    for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
+        int start, len;
+        line_span(tvb, f, n, &start, &len);
+        proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
+        proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
+        proto_item_set_text(li, "%s line %u of this segment%s", n->from_server ? "Reply" : "Command",
+                            i + 1, n->began_earlier ? " (began in an earlier segment)" : "");
+        switch (n->kind) {
+        case FTPLENS_NOTE_REQUEST:
+            draw_request(lt, li, pinfo, n);
+            break;
+        case FTPLENS_NOTE_REPLY:
+            draw_reply(lt, li, pinfo, n);
+            break;
+        case FTPLENS_NOTE_BAD_REPLY:
+            proto_item_append_text(li, ": not a valid FTP reply");
+            expert_add_info_format(pinfo, li, &ei_ftplens_reply_malformed,
+                                   "Malformed FTP reply '%.40s': %s", n->text, n->problem_text);
+            break;
+        case FTPLENS_NOTE_BAD_REQUEST:
+            proto_item_append_text(li, ": not an FTP command");
+            expert_add_info_format(pinfo, li, &ei_ftplens_command_malformed,
+                                   "Not an FTP command '%.40s': %s", n->text, n->problem_text);
+            break;
+        }
+        if (n->problems & FTPLENS_PROB_LINE_TRUNCATED)
+            expert_add_info_format(pinfo, li, &ei_ftplens_line_truncated,
+                                   "Line of %" PRIu64 " bytes: only the first %u bytes are analysed",
+                                   n->full_len, (unsigned)FTPLENS_MAX_LINE);
+        if (n->problems & FTPLENS_PROB_AFTER_GAP)
+            expert_add_info(pinfo, li, &ei_ftplens_bytes_missing);
+    }
+}
+
+static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    const ftplens_frame *f;
+    uint32_t stream;
+
+    if (pinfo->ptype != PT_TCP || !capture)
+        return 0;
+    f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0);
+    if (!f && !PINFO_FD_VISITED(pinfo)) {
+        ftplens_segment seg;
+        if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
+            return 0;
+        if (!ftplens_extract_segment(pinfo, tree, tvb, stream, &seg))
+            return 0;
+        f = ftplens_capture_segment(capture, &seg);
+        if (!f)
+            return 0;
+        p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0, (void *)f);
+    }
+    if (!f || !ftplens_frame_shown(f))
+        return 0;
+    draw_frame(tvb, pinfo, tree, f);
+    return tvb_captured_length(tvb);
+}
+
+void proto_register_ftplens(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_ftplens_session,
+          { "Session", "ftplens.session", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The FTP control connection (its tcp.stream)", HFILL } },
+        { &hf_ftplens_session_user,
+          { "User", "ftplens.session.user", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The last USER name sent in this session", HFILL } },
+        { &hf_ftplens_line,
+          { "Line", "ftplens.line", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One FTP control line as ftplens reassembled it (without CR LF)", HFILL } },
+        { &hf_ftplens_reply_code,
+          { "Reply code", "ftplens.reply.code", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_class,
+          { "Reply class", "ftplens.reply.class", FT_UINT32, BASE_DEC, VALS(reply_class_vals), 0x0,
+            "First digit of the reply code", HFILL } },
+        { &hf_ftplens_reply_class_text,
+          { "Reply class text", "ftplens.reply.class_text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_category,
+          { "Reply category", "ftplens.reply.category", FT_UINT32, BASE_DEC, VALS(reply_category_vals), 0x0,
+            "Second digit of the reply code", HFILL } },
+        { &hf_ftplens_reply_category_text,
+          { "Reply category text", "ftplens.reply.category_text", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_meaning,
+          { "Meaning", "ftplens.reply.meaning", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What this code means (for the command it answers)", HFILL } },
+        { &hf_ftplens_reply_rfc,
+          { "Defined in", "ftplens.reply.rfc", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_part,
+          { "Part", "ftplens.reply.part", FT_STRING, BASE_NONE, NULL, 0x0,
+            "single, or first / continuation / last line of a multi-line reply", HFILL } },
+        { &hf_ftplens_reply_to,
+          { "Answers the command in frame", "ftplens.reply.to", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_to_command,
+          { "Answers command", "ftplens.reply.to_command", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_reply_time,
+          { "Time since command", "ftplens.reply.time", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_request_command,
+          { "Command", "ftplens.request.command", FT_STRING, BASE_NONE, NULL, 0x0, "Upper-cased verb", HFILL } },
+        { &hf_ftplens_request_arg,
+          { "Argument", "ftplens.request.arg", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_request_meaning,
+          { "Meaning", "ftplens.request.meaning", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_request_rfc,
+          { "Defined in", "ftplens.request.rfc", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_request_known,
+          { "Known command", "ftplens.request.known", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The verb is in the IANA FTP command registry (or a common extension)", HFILL } },
+        { &hf_ftplens_request_reply_in,
+          { "Final reply in frame", "ftplens.request.reply_in", FT_FRAMENUM, BASE_NONE,
+            FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "Needs two passes (tshark -2) or the GUI", HFILL } },
+        { &hf_ftplens_request_arg_explained,
+          { "Address explained", "ftplens.request.arg_explained", FT_STRING, BASE_NONE, NULL, 0x0,
+            "PORT/EPRT argument or 227/229 reply decoded", HFILL } },
+    };
+    static int *ett[] = { &ett_ftplens, &ett_ftplens_line };
+    static ei_register_info ei[] = {
+        { &ei_ftplens_reply_malformed,
+          { "ftplens.reply.malformed", PI_MALFORMED, PI_WARN, "Malformed FTP reply line", EXPFILL } },
+        { &ei_ftplens_command_malformed,
+          { "ftplens.request.malformed", PI_MALFORMED, PI_WARN, "Client line is not an FTP command", EXPFILL } },
+        { &ei_ftplens_reply_unknown_class,
+          { "ftplens.reply.unknown_class", PI_PROTOCOL, PI_WARN, "Reply code outside the RFC classes/categories", EXPFILL } },
+        { &ei_ftplens_address_malformed,
+          { "ftplens.address.malformed", PI_MALFORMED, PI_WARN, "Malformed PORT/EPRT/227/229 address", EXPFILL } },
+        { &ei_ftplens_line_truncated,
+          { "ftplens.line.too_long", PI_PROTOCOL, PI_NOTE, "FTP line too long; only its start is analysed", EXPFILL } },
+        { &ei_ftplens_pending_overflow,
+          { "ftplens.pending.overflow", PI_SEQUENCE, PI_NOTE, "Too many commands without a reply", EXPFILL } },
+        { &ei_ftplens_bytes_missing,
+          { "ftplens.bytes_missing", PI_SEQUENCE, PI_NOTE,
+            "Bytes before this line were not captured; the line may be incomplete", EXPFILL } },
+    };
+    module_t *module;
+    expert_module_t *expert;
+
+    proto_ftplens = proto_register_protocol("FTP Lens (explained FTP)", "FTP Lens", "ftplens");
+    proto_register_field_array(proto_ftplens, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert = expert_register_protocol(proto_ftplens);
+    expert_register_field_array(expert, ei, array_length(ei));
+
+    module = prefs_register_protocol(proto_ftplens, NULL);
+    prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
+        "Treat a TCP connection whose server greets with a 220 reply followed by FTP commands as FTP, "
+        "whatever the port (e.g. pyftpdlib on 2121)", &ftplens_prefs.heuristic);
+
+    ftplens_handle = register_dissector("ftplens", dissect_ftplens, proto_ftplens);
+    register_postdissector(ftplens_handle);
+    register_init_routine(ftplens_init);
+    register_cleanup_routine(ftplens_cleanup);
+}
+
+void proto_reg_handoff_ftplens(void)
+{
+    ftplens_extract_register();
+}
