@@ -332,7 +332,7 @@ inner_run() {
         *) die "tshark in $dir is '${ver:-missing}', expected $rel.x" ;;
     esac
     log "tshark $ver, repository at /src$([ -d "$SHARED" ] && echo ', shared at /shared (ro)')"
-    log "running: cd /src && tools/test.sh  (FTPLENS_BUILD_DIR=build/ws-$rel)"
+    log "running: cd /src && ${FTPLENS_MATRIX_CMD:-tools/test.sh}  (FTPLENS_BUILD_DIR=build/ws-$rel)"
 
     rc=0
     if [ -n "${FTPLENS_MATRIX_CMD:-}" ]; then
@@ -343,7 +343,7 @@ inner_run() {
         chroot "$dir" env -i PATH="$CHROOT_PATH" HOME=/root FTPLENS_BUILD_DIR="build/ws-$rel" \
             bash -c 'cd /src && tools/test.sh' || rc=$?
     fi
-    log "tools/test.sh exit status: $rc"
+    log "${FTPLENS_MATRIX_CMD:+FTPLENS_MATRIX_CMD }${FTPLENS_MATRIX_CMD:-tools/test.sh} exit status: $rc"
     return "$rc"
 }
 

@@ -1,0 +1,206 @@
+/* test_reasm.c - line reassembly by raw sequence number.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ftplens_reasm.h"
+
+typedef struct {
+    GPtrArray *lines;
+    GArray *offsets;
+    GArray *lengths;
+    bool began_earlier[16];
+    bool truncated[16];
+    bool after_gap[16];
+    uint64_t full_len[16];
+} sink;
+
+static void collect(const ftplens_line *l, void *p)
+{
+    sink *s = p;
+    unsigned i = s->lines->len;
+    g_ptr_array_add(s->lines, g_strndup(l->text, l->text_len));
+    g_array_append_val(s->offsets, l->offset);
+    g_array_append_val(s->lengths, l->length);
+    if (i < 16) {
+        s->began_earlier[i] = l->began_earlier;
+        s->truncated[i] = l->truncated;
+        s->after_gap[i] = l->after_gap;
+        s->full_len[i] = l->full_len;
+    }
+}
+
+static sink *sink_new(void)
+{
+    sink *s = g_new0(sink, 1);
+    s->lines = g_ptr_array_new_with_free_func(g_free);
+    s->offsets = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    s->lengths = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    return s;
+}
+
+static void sink_free(sink *s)
+{
+    g_ptr_array_free(s->lines, TRUE);
+    g_array_free(s->offsets, TRUE);
+    g_array_free(s->lengths, TRUE);
+    g_free(s);
+}
+
+static void feed(ftplens_reasm *r, uint32_t seq, const char *data, sink *s, ftplens_reasm_result *res)
+{
+    ftplens_reasm_feed(r, seq, false, (const uint8_t *)data, (uint32_t)strlen(data), collect, s, res);
+}
+
+#define LINE(s, i) ((const char *)g_ptr_array_index((s)->lines, (i)))
+#define U32(a, i) g_array_index((a), uint32_t, (i))
+
+static void several_lines_in_one_segment(void **state)
+{
+    ftplens_reasm r;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    ftplens_reasm_feed(&r, 1000, true, NULL, 0, collect, s, NULL);   /* SYN: ISN 1000 */
+    feed(&r, 1001, "USER alice\r\nPASS wonderland\r\n", s, NULL);
+    assert_int_equal(s->lines->len, 2);
+    assert_string_equal(LINE(s, 0), "USER alice");
+    assert_string_equal(LINE(s, 1), "PASS wonderland");
+    assert_int_equal(U32(s->offsets, 0), 0);
+    assert_int_equal(U32(s->lengths, 0), 12);
+    assert_int_equal(U32(s->offsets, 1), 12);
+    assert_int_equal(U32(s->lengths, 1), 17);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void split_line_is_one_line(void **state)
+{
+    ftplens_reasm r;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 50, "NO", s, NULL);
+    assert_int_equal(s->lines->len, 0);
+    feed(&r, 52, "OP\r\nSY", s, NULL);
+    assert_int_equal(s->lines->len, 1);
+    assert_string_equal(LINE(s, 0), "NOOP");
+    assert_true(s->began_earlier[0]);
+    assert_int_equal(U32(s->lengths, 0), 4);
+    feed(&r, 58, "ST\n", s, NULL);    /* bare LF ends a line too */
+    assert_string_equal(LINE(s, 1), "SYST");
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void duplicates_and_overlaps(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 100, "220 ready\r\n", s, &res);
+    assert_int_equal(res.new_bytes, 11);
+    feed(&r, 100, "220 ready\r\n", s, &res);     /* retransmission */
+    assert_int_equal(res.dup_bytes, 11);
+    assert_int_equal(res.new_bytes, 0);
+    assert_int_equal(s->lines->len, 1);
+    feed(&r, 105, "eady\r\n331 ok\r\n", s, &res); /* overlaps 6 old bytes */
+    assert_int_equal(res.dup_bytes, 6);
+    assert_int_equal(s->lines->len, 2);
+    assert_string_equal(LINE(s, 1), "331 ok");
+    assert_int_equal(U32(s->offsets, 1), 6);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void wraps_around_2_32(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 0xfffffffcu, "PW", s, &res);
+    feed(&r, 0xfffffffeu, "D\r\n", s, &res);       /* crosses 2^32 */
+    assert_int_equal(s->lines->len, 1);
+    assert_string_equal(LINE(s, 0), "PWD");
+    feed(&r, 0xfffffffeu, "D\r\n", s, &res);       /* retransmitted across the wrap */
+    assert_int_equal(res.dup_bytes, 3);
+    feed(&r, 1, "NOOP\r\n", s, &res);
+    assert_string_equal(LINE(s, 1), "NOOP");
+    assert_false(res.gap);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void gap_discards_partial_line(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 10, "RE", s, &res);
+    feed(&r, 20, "QUIT\r\n", s, &res);   /* bytes 12..19 never seen */
+    assert_true(res.gap);
+    assert_int_equal(s->lines->len, 1);
+    assert_string_equal(LINE(s, 0), "QUIT");
+    assert_true(s->after_gap[0]);
+    ftplens_reasm_skip(&r, 100);         /* a frame cut short */
+    feed(&r, 100, "NOOP\r\n", s, &res);
+    assert_false(res.gap);
+    assert_true(s->after_gap[1]);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void long_line_is_capped(void **state)
+{
+    ftplens_reasm r;
+    sink *s = sink_new();
+    (void)state;
+
+    size_t n = 100 * 1024;
+    char *big = g_malloc(n + 3);
+    memset(big, 'A', n);
+    memcpy(big, "227 ", 4);
+    big[42] = '\0';                     /* NULs are bytes like any other */
+    memcpy(big + n, "\r\n", 3);
+    ftplens_reasm_init(&r);
+    ftplens_reasm_feed(&r, 1, false, (const uint8_t *)big, (uint32_t)(n + 2), collect, s, NULL);
+    assert_int_equal(s->lines->len, 1);
+    assert_true(s->truncated[0]);
+    assert_int_equal(s->full_len[0], n);
+    assert_int_equal(strlen(LINE(s, 0)), 42);
+    g_free(big);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(several_lines_in_one_segment),
+        cmocka_unit_test(split_line_is_one_line),
+        cmocka_unit_test(duplicates_and_overlaps),
+        cmocka_unit_test(wraps_around_2_32),
+        cmocka_unit_test(gap_discards_partial_line),
+        cmocka_unit_test(long_line_is_capped),
+    };
+    return cmocka_run_group_tests_name("reasm", tests, NULL, NULL);
+}

@@ -1,0 +1,296 @@
+/* test_session.c - the pairing state machine, driven through the core entry
+ * point with synthetic TCP segments.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "ftplens_core.h"
+
+typedef struct {
+    ftplens_capture *cap;
+    uint32_t frame;
+    uint32_t cseq, sseq;        /* next raw sequence number per direction */
+    uint16_t cport, sport;
+    bool sport_ftp;
+} conv;
+
+static void conv_init(conv *c, uint16_t server_port, bool registered, bool heuristic)
+{
+    ftplens_config cfg = { .heuristic = heuristic };
+    memset(c, 0, sizeof *c);
+    c->cap = ftplens_capture_new(&cfg);
+    c->cseq = 1000;
+    c->sseq = 5000;
+    c->cport = 40000;
+    c->sport = server_port;
+    c->sport_ftp = registered;
+}
+
+static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data)
+{
+    ftplens_segment s;
+    memset(&s, 0, sizeof s);
+    s.frame = ++c->frame;
+    s.time_ns = (int64_t)c->frame * 1000000;      /* 1 ms per frame */
+    s.stream = 7;
+    s.addr_len = 4;
+    s.src_addr[0] = from_server ? 10 : 192;
+    s.dst_addr[0] = from_server ? 192 : 10;
+    s.src_port = from_server ? c->sport : c->cport;
+    s.dst_port = from_server ? c->cport : c->sport;
+    s.src_port_is_ftp = from_server && c->sport_ftp;
+    s.dst_port_is_ftp = !from_server && c->sport_ftp;
+    s.flags = FTPLENS_TCP_ACK;
+    s.payload = (const uint8_t *)data;
+    s.payload_len = s.tcp_len = (uint32_t)strlen(data);
+    uint32_t *seq = from_server ? &c->sseq : &c->cseq;
+    s.seq = *seq;
+    *seq += s.tcp_len;
+    return ftplens_capture_segment(c->cap, &s);
+}
+
+#define SRV(c, d) send_seg((c), true, (d))
+#define CLI(c, d) send_seg((c), false, (d))
+
+static const ftplens_note *nth(const ftplens_frame *f, unsigned i)
+{
+    const ftplens_note *n = f ? f->notes : NULL;
+    while (n && i--)
+        n = n->next;
+    assert_non_null(n);
+    return n;
+}
+
+static void greeting_multiline_answers_nothing(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    const ftplens_frame *f1 = SRV(&c, "220-\r\n");
+    const ftplens_frame *f2 = SRV(&c, "220 ftp.example.org FTP server ready.\r\n");
+    assert_true(ftplens_frame_shown(f1));
+    assert_int_equal(nth(f1, 0)->part, FTPLENS_PART_FIRST);
+    assert_int_equal(nth(f1, 0)->answers, FTPLENS_ANSWERS_GREETING);
+    assert_int_equal(nth(f2, 0)->part, FTPLENS_PART_LAST);
+    assert_int_equal(nth(f2, 0)->answers, FTPLENS_ANSWERS_GREETING);
+    assert_int_equal(nth(f2, 0)->reply.code, 220);
+    assert_int_equal(nth(f2, 0)->to_frame, 0);
+    ftplens_capture_free(c.cap);
+}
+
+static void pipelined_commands_pair_in_order(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *cmds = CLI(&c, "USER alice\r\nPASS wonderland\r\n");   /* frame 2 */
+    assert_int_equal(cmds->note_count, 2);
+    assert_string_equal(nth(cmds, 0)->verb, "USER");
+    assert_string_equal(nth(cmds, 1)->verb, "PASS");
+    assert_int_equal(nth(cmds, 1)->offset, 12);
+    const ftplens_frame *r1 = SRV(&c, "331 need password\r\n");                 /* frame 3 */
+    const ftplens_frame *r2 = SRV(&c, "230 logged in\r\n");                     /* frame 4 */
+    assert_string_equal(nth(r1, 0)->to_command, "USER");
+    assert_int_equal(nth(r1, 0)->to_frame, 2);
+    assert_string_equal(nth(r2, 0)->to_command, "PASS");
+    assert_int_equal(nth(r2, 0)->to_frame, 2);
+    assert_int_equal(nth(r2, 0)->reply_time_ns, 2000000);
+    assert_int_equal(nth(cmds, 0)->reply_in, 3);
+    assert_int_equal(nth(cmds, 1)->reply_in, 4);
+    assert_string_equal(r2->user, "alice");
+    ftplens_capture_free(c.cap);
+}
+
+static void preliminary_reply_keeps_command_pending(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *retr = CLI(&c, "RETR a.txt\r\n");           /* 2 */
+    const ftplens_frame *p = SRV(&c, "150 Opening data connection\r\n"); /* 3 */
+    assert_int_equal(nth(p, 0)->to_frame, 2);
+    assert_int_equal(nth(p, 0)->reply.reply_class, 1);
+    assert_int_equal(nth(retr, 0)->reply_in, 0);
+    const ftplens_frame *done = SRV(&c, "226 Transfer complete\r\n");  /* 4 */
+    assert_string_equal(nth(done, 0)->to_command, "RETR");
+    assert_int_equal(nth(retr, 0)->reply_in, 4);
+    const ftplens_frame *noop = CLI(&c, "NOOP\r\n");
+    const ftplens_frame *ok = SRV(&c, "200 ok\r\n");
+    assert_int_equal(nth(ok, 0)->to_frame, 5);
+    assert_int_equal(nth(noop, 0)->reply_in, 6);
+    ftplens_capture_free(c.cap);
+}
+
+static void multiline_reply_counts_once(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "HELP\r\n");                                              /* 2 */
+    const ftplens_frame *a = SRV(&c, "214-The following commands are recognized.\r\n USER PASS\r\n");
+    const ftplens_frame *b = SRV(&c, "214-still going\r\n200 a padded line that looks like a reply\r\n214 Help OK.\r\n");
+    assert_int_equal(nth(a, 0)->part, FTPLENS_PART_FIRST);
+    assert_int_equal(nth(a, 1)->part, FTPLENS_PART_CONTINUATION);
+    assert_int_equal(nth(a, 1)->reply.code, 214);
+    assert_int_equal(nth(a, 1)->to_frame, 2);
+    assert_int_equal(nth(b, 0)->part, FTPLENS_PART_CONTINUATION);
+    assert_int_equal(nth(b, 1)->part, FTPLENS_PART_CONTINUATION);
+    assert_int_equal(nth(b, 1)->reply.code, 214);
+    assert_int_equal(nth(b, 2)->part, FTPLENS_PART_LAST);
+    CLI(&c, "SYST\r\n");                                              /* 5 */
+    const ftplens_frame *s = SRV(&c, "215 UNIX Type: L8\r\n");
+    assert_string_equal(nth(s, 0)->to_command, "SYST");
+    assert_int_equal(nth(s, 0)->to_frame, 5);
+    ftplens_capture_free(c.cap);
+}
+
+static void unsolicited_421_and_unanswered(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "USER bob\r\n");
+    SRV(&c, "331 pw\r\n");
+    const ftplens_frame *pass = CLI(&c, "PASS x\r\n");               /* 4 */
+    const ftplens_frame *lock = SRV(&c, "421 Too many failures, closing\r\n");
+    assert_int_equal(nth(lock, 0)->answers, FTPLENS_ANSWERS_COMMAND);
+    assert_string_equal(nth(lock, 0)->to_command, "PASS");
+    assert_int_equal(nth(pass, 0)->reply_in, 5);
+    const ftplens_frame *idle = SRV(&c, "421 Timeout.\r\n");
+    assert_int_equal(nth(idle, 0)->answers, FTPLENS_ANSWERS_UNSOLICITED);
+    const ftplens_frame *quit = CLI(&c, "QUIT\r\n");                 /* never answered */
+    assert_int_equal(nth(quit, 0)->reply_in, 0);
+    ftplens_capture_free(c.cap);
+}
+
+static void malformed_reply_does_not_pair(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "PASV\r\n");                                              /* 2 */
+    const ftplens_frame *bad = SRV(&c, "99 PASV invalid\r\n");
+    assert_int_equal(nth(bad, 0)->kind, FTPLENS_NOTE_BAD_REPLY);
+    assert_true(nth(bad, 0)->problems & FTPLENS_PROB_MALFORMED_REPLY);
+    assert_int_equal(nth(bad, 0)->reply.reply_class, 0);
+    const ftplens_frame *ok = SRV(&c, "227 Entering Passive Mode (10,0,0,1,4,1)\r\n");
+    assert_int_equal(nth(ok, 0)->to_frame, 2);
+    assert_non_null(strstr(nth(ok, 0)->arg_explained, "10.0.0.1 port 1025"));
+    ftplens_capture_free(c.cap);
+}
+
+static void command_dependent_meaning_uses_paired_command(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "EPSV\r\n");
+    const ftplens_frame *r = SRV(&c, "522 Network protocol not supported, use (1)\r\n");
+    assert_string_equal(nth(r, 0)->reply.rfc, "RFC 2428");
+    CLI(&c, "RETR x\r\n");
+    SRV(&c, "150 ok\r\n");
+    const ftplens_frame *t = SRV(&c, "522 TLS required on data\r\n");
+    assert_string_equal(nth(t, 0)->reply.rfc, "RFC 4217");
+    ftplens_capture_free(c.cap);
+}
+
+static void auth_tls_stops_line_parsing(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "AUTH TLS\r\n");
+    SRV(&c, "234 Proceed with negotiation.\r\n");
+    const ftplens_frame *hello = CLI(&c, "\x16\x03\x01\x02\x00\x01\r\nrandom\r\n");
+    assert_non_null(hello);
+    assert_int_equal(hello->note_count, 0);
+    ftplens_capture_free(c.cap);
+}
+
+static void pending_commands_are_capped(void **state)
+{
+    conv c;
+    const ftplens_frame *f = NULL;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    for (int i = 0; i < 65; i++)
+        f = CLI(&c, "PORT 1,2,3,4,5,6\r\n");
+    assert_true(nth(f, 0)->problems & FTPLENS_PROB_PENDING_OVERFLOW);
+    /* The oldest (frame 2) was forgotten: the first reply answers frame 3. */
+    const ftplens_frame *r = SRV(&c, "200 ok\r\n");
+    assert_int_equal(nth(r, 0)->to_frame, 3);
+    ftplens_capture_free(c.cap);
+}
+
+static void heuristic_finds_ftp_on_any_port(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 2121, false, true);
+    const ftplens_frame *g = SRV(&c, "220 pyftpdlib 1.5.7 ready.\r\n");
+    assert_true(ftplens_frame_shown(g));
+    const ftplens_frame *u = CLI(&c, "USER alice\r\n");
+    assert_true(ftplens_frame_shown(u));
+    ftplens_capture_free(c.cap);
+
+    /* A greeting without "FTP" is shown once the client sends an FTP command. */
+    conv_init(&c, 2121, false, true);
+    g = SRV(&c, "220 Welcome\r\n");
+    assert_false(ftplens_frame_shown(g));
+    CLI(&c, "FEAT\r\n");
+    assert_true(ftplens_frame_shown(g));
+    ftplens_capture_free(c.cap);
+
+    /* SMTP also greets with 220: EHLO rejects the guess, even retroactively. */
+    conv_init(&c, 25, false, true);
+    g = SRV(&c, "220 mail.example.org ESMTP\r\n");
+    const ftplens_frame *e = CLI(&c, "EHLO client\r\n");
+    assert_false(ftplens_frame_shown(g));
+    assert_false(ftplens_frame_shown(e));
+    ftplens_capture_free(c.cap);
+
+    /* Not a greeting: the stream is ignored from then on. */
+    conv_init(&c, 8080, false, true);
+    assert_null(CLI(&c, "GET / HTTP/1.1\r\n"));
+    assert_true(ftplens_capture_stream_ignored(c.cap, 7));
+    ftplens_capture_free(c.cap);
+
+    /* Heuristic off: only registered ports. */
+    conv_init(&c, 2121, false, false);
+    assert_null(SRV(&c, "220 pyftpdlib ready\r\n"));
+    assert_int_equal(ftplens_capture_sessions(c.cap), 0);
+    ftplens_capture_free(c.cap);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(greeting_multiline_answers_nothing),
+        cmocka_unit_test(pipelined_commands_pair_in_order),
+        cmocka_unit_test(preliminary_reply_keeps_command_pending),
+        cmocka_unit_test(multiline_reply_counts_once),
+        cmocka_unit_test(unsolicited_421_and_unanswered),
+        cmocka_unit_test(malformed_reply_does_not_pair),
+        cmocka_unit_test(command_dependent_meaning_uses_paired_command),
+        cmocka_unit_test(auth_tls_stops_line_parsing),
+        cmocka_unit_test(pending_commands_are_capped),
+        cmocka_unit_test(heuristic_finds_ftp_on_any_port),
+    };
+    return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+}
