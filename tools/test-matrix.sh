@@ -273,6 +273,7 @@ inner_setup() {
         log "switching chroot to $suite"
     done
     if [ "$switched" = 1 ]; then
+        log "[$suite] apt-get dist-upgrade"
         in_chroot "$dir" apt-get "${apt_opts[@]}" -y dist-upgrade
     fi
 
