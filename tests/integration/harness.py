@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Small harness for the tshark integration tests.
+
+Stages the built plugin in a scratch personal plugin folder, runs tshark with
+it (as an unprivileged user when run as root, because tshark ignores personal
+plugin folders for root), and counts results.  Each test module ends with a
+'N passed, N failed, N skipped' line.
+"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import traceback
+
+SEP = "\x1e"   # occurrence aggregator: never in FTP text (controls are shown as '.')
+
+
+class Skip(Exception):
+    pass
+
+
+class Env:
+    def __init__(self, argv=None):
+        ap = argparse.ArgumentParser()
+        ap.add_argument("--plugin", required=True)
+        ap.add_argument("--ws-version", required=True)
+        ap.add_argument("--pcaps", required=True)
+        ap.add_argument("--shared", required=True)
+        ap.add_argument("-k", dest="only", default=None, help="run tests whose name contains this")
+        self.args = ap.parse_args(argv)
+        self.pcaps = os.path.abspath(self.args.pcaps)
+        self.public = os.path.join(os.path.abspath(self.args.shared), "pcaps", "public")
+        self.home = tempfile.mkdtemp(prefix="ftplens-home-")
+        epan = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", self.args.ws_version, "epan")
+        os.makedirs(epan)
+        shutil.copy(self.args.plugin, os.path.join(epan, "ftplens.so"))
+        self.prefix = []
+        if os.geteuid() == 0:
+            os.chmod(self.home, 0o755)
+            for root, dirs, files in os.walk(self.home):
+                for d in dirs + files:
+                    os.chown(os.path.join(root, d), 65534, 65534)
+            os.chown(self.home, 65534, 65534)
+            self.prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+    def cleanup(self):
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def own(self, name):
+        return os.path.join(self.pcaps, name)
+
+    def public_pcap(self, name):
+        p = os.path.join(self.public, name)
+        if not os.path.exists(p):
+            raise Skip("SKIPPED LOUDLY: %s is absent (../shared/pcaps/public not beside the repository)" % p)
+        return p
+
+    def public_all(self):
+        if not os.path.isdir(self.public):
+            raise Skip("SKIPPED LOUDLY: %s is absent" % self.public)
+        return sorted(os.path.join(self.public, f) for f in os.listdir(self.public)
+                      if f.endswith((".pcap", ".pcapng", ".pcap.gz")))
+
+    def tshark(self, args, check=True):
+        env = {"HOME": self.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8"}
+        p = subprocess.run(self.prefix + ["env"] + ["%s=%s" % kv for kv in env.items()] + ["tshark"] + args,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+        out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+        if check and (p.returncode != 0 or "Dissector bug, protocol" in out + err):
+            raise AssertionError("tshark %s failed (%d): %s" % (" ".join(args), p.returncode, err[-2000:]))
+        return out, err
+
+    def fields(self, pcap, fields, dfilter=None, two_pass=False, opts=()):
+        """Rows as dicts field -> list of occurrences, keyed by frame number."""
+        args = ["-r", pcap, "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=" + SEP]
+        if two_pass:
+            args.append("-2")
+        for o in opts:
+            args += o if isinstance(o, list) else ["-o", o]
+        if dfilter:
+            args += ["-Y", dfilter]
+        names = ["frame.number"] + [f for f in fields if f != "frame.number"]
+        for f in names:
+            args += ["-e", f]
+        out, _ = self.tshark(args)
+        rows = {}
+        for line in out.split("\n"):
+            if not line:
+                continue
+            cols = line.split("\t")
+            cols += [""] * (len(names) - len(cols))
+            row = {n: (c.split(SEP) if c != "" else []) for n, c in zip(names, cols)}
+            rows[int(row["frame.number"][0])] = row
+        return rows
+
+
+def run(tests, argv=None):
+    env = Env(argv)
+    passed = failed = skipped = 0
+    try:
+        for t in tests:
+            if env.args.only and env.args.only not in t.__name__:
+                continue
+            try:
+                t(env)
+                passed += 1
+                print("PASS %s" % t.__name__)
+            except Skip as e:
+                skipped += 1
+                print("SKIP %s: %s" % (t.__name__, e))
+            except Exception:
+                failed += 1
+                print("FAIL %s" % t.__name__)
+                traceback.print_exc(file=sys.stdout)
+            sys.stdout.flush()
+    finally:
+        env.cleanup()
+    print("%d passed, %d failed, %d skipped" % (passed, failed, skipped))
+    return 1 if failed else 0
+
+
+def eq(actual, expected, what=""):
+    if actual == expected:
+        return
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        for k in sorted(set(actual) | set(expected), key=str):
+            if actual.get(k) != expected.get(k):
+                raise AssertionError("%s: first difference at %r: expected %r, got %r"
+                                     % (what, k, expected.get(k), actual.get(k)))
+    raise AssertionError("%s: expected %.500r, got %.500r" % (what, expected, actual))
