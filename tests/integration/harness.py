@@ -33,9 +33,13 @@ class Env:
         self.pcaps = os.path.abspath(self.args.pcaps)
         self.public = os.path.join(os.path.abspath(self.args.shared), "pcaps", "public")
         self.home = tempfile.mkdtemp(prefix="ftplens-home-")
-        epan = os.path.join(self.home, ".local", "lib", "wireshark", "plugins", self.args.ws_version, "epan")
+        # WIRESHARK_PLUGIN_DIR replaces the global plugin folder, so an ftplens
+        # installed there by tools/demo.sh can never shadow the build under test.
+        self.plugin_dir = os.path.join(self.home, "plugins")
+        epan = os.path.join(self.plugin_dir, self.args.ws_version, "epan")
         os.makedirs(epan)
-        shutil.copy(self.args.plugin, os.path.join(epan, "ftplens.so"))
+        self.staged = os.path.join(epan, "ftplens.so")
+        shutil.copy(self.args.plugin, self.staged)
         self.prefix = []
         if os.geteuid() == 0:
             os.chmod(self.home, 0o755)
@@ -64,7 +68,8 @@ class Env:
                       if f.endswith((".pcap", ".pcapng", ".pcap.gz")))
 
     def tshark(self, args, check=True):
-        env = {"HOME": self.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8"}
+        env = {"HOME": self.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8",
+               "WIRESHARK_PLUGIN_DIR": self.plugin_dir}
         p = subprocess.run(self.prefix + ["env"] + ["%s=%s" % kv for kv in env.items()] + ["tshark"] + args,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
         out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
@@ -98,6 +103,12 @@ class Env:
 
 def run(tests, argv=None):
     env = Env(argv)
+    out, _ = env.tshark(["-G", "plugins"])
+    loaded = [l for l in out.split("\n") if l.startswith("ftplens.so")]
+    if len(loaded) != 1 or env.staged not in loaded[0]:
+        print("FAIL setup: tshark did not load the staged plugin %s: %r" % (env.staged, loaded))
+        print("0 passed, 1 failed, 0 skipped")
+        return 1
     passed = failed = skipped = 0
     try:
         for t in tests:
