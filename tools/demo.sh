@@ -31,30 +31,26 @@ tshark -r "$CAPTURE" -2 -Y ftplens.line -T fields -E occurrence=a -E aggregator=
     -e frame.number -e ftplens.session -e ftplens.line -e ftplens.reply.code -e ftplens.reply.class_text \
     -e ftplens.reply.category_text -e ftplens.reply.meaning -e ftplens.reply.part -e ftplens.reply.to \
     -e ftplens.reply.to_command -e ftplens.request.command -e ftplens.request.meaning \
-    -e ftplens.request.reply_in -e ftplens.request.arg_explained 2>/dev/null |
+    -e ftplens.request.reply_in -e ftplens.request.arg_explained -e ftplens.sender 2>/dev/null |
 awk -F'\t' '
 function part(s, i,   a, n) { n = split(s, a, "\x1e"); return (i <= n) ? a[i] : "" }
 {
-    n = split($3, lines, "\x1e"); r = 0; c = 0; x = 0
+    # One frame is one TCP segment, so all its lines go the same way.
+    server = ($15 ~ /^server/); n = split($3, lines, "\x1e"); x = 0
     for (i = 1; i <= n; i++) {
         line = lines[i]
-        if (length(line) > 60) line = substr(line, 1, 57) "..."
-        if (line ~ /^[0-9][0-9][0-9]/ || (part($8, r + 1) != "" && line !~ /^[A-Za-z]+( |$)/)) {
-            r++
-            to = part($9, r) != "" ? "answers " part($10, r) " (frame " part($9, r) ")" : "answers no command"
-            p = part($8, r); p = (p == "single") ? "" : " [" p "]"
-            printf "%5s  S: %-60s\n       %s %s / %s%s: %s; %s\n", $1, line, part($4, r), part($5, r), part($6, r), p, part($7, r), to
-            if (part($4, r) ~ /^22[79]$/ && part($14, ++x) != "") printf "       address: %s\n", part($14, x)
-        } else if (part($11, c + 1) != "") {
-            c++
-            ri = part($13, c) != "" ? "; final reply in frame " part($13, c) : "; no reply seen"
-            printf "%5s  C: %-60s\n       %s = %s%s\n", $1, line, part($11, c), part($12, c), ri
-            if (part($11, c) ~ /^(PORT|EPRT)$/ && part($14, ++x) != "") printf "       address: %s\n", part($14, x)
+        if (length(line) > 70) line = substr(line, 1, 67) "..."
+        if (server && part($4, i) != "") {
+            to = part($9, i) != "" ? "answers " part($10, i) " (frame " part($9, i) ")" : "answers no command"
+            p = part($8, i); p = (p == "single") ? "" : " [" p "]"
+            printf "%5s  S: %s\n       %s %s / %s%s: %s; %s\n", $1, line, part($4, i), part($5, i), part($6, i), p, part($7, i), to
+            if (part($4, i) ~ /^22[79]$/ && part($14, ++x) != "") printf "       address: %s\n", part($14, x)
+        } else if (!server && part($11, i) != "") {
+            ri = part($13, i) != "" ? "; final reply in frame " part($13, i) : "; no reply seen"
+            printf "%5s  C: %s\n       %s = %s%s\n", $1, line, part($11, i), part($12, i), ri
+            if (part($11, i) ~ /^(PORT|EPRT)$/ && part($14, ++x) != "") printf "       address: %s\n", part($14, x)
         } else {
-            printf "%5s  ?: %s\n", $1, line
+            printf "%5s  %s: %s\n       (not a valid FTP %s: see the expert info)\n", $1, server ? "S" : "C", line, server ? "reply" : "command"
         }
     }
 }'
-echo
-say "expert items from ftplens:"
-tshark -r "$CAPTURE" -2 -q -z expert,ftplens 2>/dev/null | sed -n '/^===/,$p' | head -40 || true

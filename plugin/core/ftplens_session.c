@@ -187,9 +187,21 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
 
     ftplens_parse_reply(line->text, line->text_len, &rl);
     if (!rl.ok) {
+        /* The server did answer, only badly: the oldest command is done
+         * (otherwise every later reply would pair with the wrong command). */
         n->kind = FTPLENS_NOTE_BAD_REPLY;
         n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
         n->problem_text = rl.problem;
+        pending_cmd *p = s->greeting_seen ? g_queue_pop_head(&s->pending) : NULL;
+        n->answers = FTPLENS_ANSWERS_UNSOLICITED;
+        if (p) {
+            n->answers = FTPLENS_ANSWERS_COMMAND;
+            n->to_frame = p->frame;
+            n->to_command = p->verb;
+            n->reply_time_ns = time_ns - p->time_ns;
+            p->note->reply_in = frame;
+            g_free(p);
+        }
         return n;
     }
     n->kind = FTPLENS_NOTE_REPLY;

@@ -34,6 +34,7 @@ static ftplens_capture *capture;
 static int hf_ftplens_session = -1;
 static int hf_ftplens_session_user = -1;
 static int hf_ftplens_line = -1;
+static int hf_ftplens_sender = -1;
 static int hf_ftplens_reply_code = -1;
 static int hf_ftplens_reply_class = -1;
 static int hf_ftplens_reply_class_text = -1;
@@ -158,6 +159,21 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
                                "More than 64 commands are waiting for a reply; the oldest is no longer tracked");
 }
 
+/* reply.to, reply.to_command and reply.time of a reply line answering a command. */
+static void draw_pairing(proto_tree *lt, const ftplens_note *n)
+{
+    nstime_t delta;
+
+    if (n->answers != FTPLENS_ANSWERS_COMMAND)
+        return;
+    add_gen_uint(lt, hf_ftplens_reply_to, n->to_frame);
+    add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
+    delta.secs = (time_t)(n->reply_time_ns / 1000000000);
+    delta.nsecs = (int)(n->reply_time_ns % 1000000000);
+    proto_item *ti = proto_tree_add_time(lt, hf_ftplens_reply_time, NULL, 0, 0, &delta);
+    proto_item_set_generated(ti);
+}
+
 static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
 {
     const ftplens_reply_info *r = &n->reply;
@@ -179,15 +195,7 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
     add_gen_string(lt, hf_ftplens_reply_meaning, r->meaning);
     add_gen_string(lt, hf_ftplens_reply_rfc, r->rfc);
     add_gen_string(lt, hf_ftplens_reply_part, part_names[n->part]);
-    if (n->answers == FTPLENS_ANSWERS_COMMAND) {
-        nstime_t delta;
-        add_gen_uint(lt, hf_ftplens_reply_to, n->to_frame);
-        add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
-        delta.secs = (time_t)(n->reply_time_ns / 1000000000);
-        delta.nsecs = (int)(n->reply_time_ns % 1000000000);
-        proto_item *ti = proto_tree_add_time(lt, hf_ftplens_reply_time, NULL, 0, 0, &delta);
-        proto_item_set_generated(ti);
-    }
+    draw_pairing(lt, n);
     if (n->arg_explained) {
         proto_item *ai = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
         if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
@@ -216,6 +224,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         line_span(tvb, f, n, &start, &len);
         proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
+        add_gen_string(lt, hf_ftplens_sender, n->from_server ? "server" : "client");
         proto_item_set_text(li, "%s line %u of this segment%s", n->from_server ? "Reply" : "Command",
                             i + 1, n->began_earlier ? " (began in an earlier segment)" : "");
         switch (n->kind) {
@@ -227,6 +236,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             break;
         case FTPLENS_NOTE_BAD_REPLY:
             proto_item_append_text(li, ": not a valid FTP reply");
+            draw_pairing(lt, n);
             expert_add_info_format(pinfo, li, &ei_ftplens_reply_malformed,
                                    "Malformed FTP reply '%.40s': %s", n->text, n->problem_text);
             break;
@@ -282,6 +292,9 @@ void proto_register_ftplens(void)
         { &hf_ftplens_line,
           { "Line", "ftplens.line", FT_STRING, BASE_NONE, NULL, 0x0,
             "One FTP control line as ftplens reassembled it (without CR LF)", HFILL } },
+        { &hf_ftplens_sender,
+          { "Sent by", "ftplens.sender", FT_STRING, BASE_NONE, NULL, 0x0,
+            "server or client: who sent this line", HFILL } },
         { &hf_ftplens_reply_code,
           { "Reply code", "ftplens.reply.code", FT_UINT32, BASE_DEC, NULL, 0x0, NULL, HFILL } },
         { &hf_ftplens_reply_class,

@@ -165,6 +165,9 @@ def test_invalid_reply_code(env):
     assert bad, "the 99 reply is shown"
     r = rows[bad[0]]
     eq(r["ftplens.reply.class"], [], "no fake class on '99 PASV invalid'")
+    eq(r["ftplens.reply.to_command"], ["PASV"], "the malformed line is PASV's answer")
+    bye = [x for x in rows.values() if x["ftplens.reply.code"] == ["221"]]
+    eq(bye[0]["ftplens.reply.to_command"], ["QUIT"], "221 answers QUIT, not PASV")
     assert any("Malformed FTP reply" in m for m in r["_ws.expert.message"]), r
 
 

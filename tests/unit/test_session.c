@@ -175,20 +175,26 @@ static void unsolicited_421_and_unanswered(void **state)
     ftplens_capture_free(c.cap);
 }
 
-static void malformed_reply_does_not_pair(void **state)
+static void malformed_reply_answers_but_gets_no_class(void **state)
 {
     conv c;
     (void)state;
     conv_init(&c, 21, true, true);
     SRV(&c, "220 ready\r\n");
-    CLI(&c, "PASV\r\n");                                              /* 2 */
-    const ftplens_frame *bad = SRV(&c, "99 PASV invalid\r\n");
+    const ftplens_frame *pasv = CLI(&c, "PASV\r\n");                 /* 2 */
+    const ftplens_frame *bad = SRV(&c, "99 PASV invalid\r\n");       /* 3 */
     assert_int_equal(nth(bad, 0)->kind, FTPLENS_NOTE_BAD_REPLY);
     assert_true(nth(bad, 0)->problems & FTPLENS_PROB_MALFORMED_REPLY);
     assert_int_equal(nth(bad, 0)->reply.reply_class, 0);
+    assert_int_equal(nth(bad, 0)->to_frame, 2);
+    assert_int_equal(nth(pasv, 0)->reply_in, 3);
+    CLI(&c, "PASV\r\n");                                              /* 4 */
     const ftplens_frame *ok = SRV(&c, "227 Entering Passive Mode (10,0,0,1,4,1)\r\n");
-    assert_int_equal(nth(ok, 0)->to_frame, 2);
+    assert_int_equal(nth(ok, 0)->to_frame, 4);
     assert_non_null(strstr(nth(ok, 0)->arg_explained, "10.0.0.1 port 1025"));
+    CLI(&c, "QUIT\r\n");                                              /* 6 */
+    const ftplens_frame *bye = SRV(&c, "221 Bye\r\n");
+    assert_string_equal(nth(bye, 0)->to_command, "QUIT");
     ftplens_capture_free(c.cap);
 }
 
@@ -286,7 +292,7 @@ int main(void)
         cmocka_unit_test(preliminary_reply_keeps_command_pending),
         cmocka_unit_test(multiline_reply_counts_once),
         cmocka_unit_test(unsolicited_421_and_unanswered),
-        cmocka_unit_test(malformed_reply_does_not_pair),
+        cmocka_unit_test(malformed_reply_answers_but_gets_no_class),
         cmocka_unit_test(command_dependent_meaning_uses_paired_command),
         cmocka_unit_test(auth_tls_stops_line_parsing),
         cmocka_unit_test(pending_commands_are_capped),
