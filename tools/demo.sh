@@ -54,3 +54,6 @@ function part(s, i,   a, n) { n = split(s, a, "\x1e"); return (i <= n) ? a[i] : 
         }
     }
 }'
+
+echo
+say "every field of a frame: tshark -r CAPTURE -2 -V -Y ftplens; recipes: README.md"
