@@ -1,11 +1,14 @@
 /* ftplens_core.c - connection tracking: which TCP connections are FTP control
- * connections (registered port or 220-greeting heuristic), which side is the
- * server, and feeding each direction's lines to the session.
+ * connections (registered port or 220-greeting heuristic) or FTP data
+ * connections (announced by PORT/EPRT/227/229), which side listens, feeding
+ * control lines to the session and every segment to the TCP teaching.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "ftplens_core.h"
 
+#include <arpa/inet.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "ftplens_arena.h"
@@ -13,40 +16,69 @@
 #include "ftplens_parse.h"
 #include "ftplens_reasm.h"
 #include "ftplens_session.h"
+#include "ftplens_tcp.h"
+
+#define MAX_OPEN_EXPECTS 16   /* announced data addresses remembered per session */
 
 typedef enum {
     CONN_UNDECIDED,     /* heuristic: waiting for the first payload */
-    CONN_FTP,
+    CONN_CONTROL,
+    CONN_DATA,
     CONN_NOT_FTP,
-} conn_state;
+} conn_kind;
+
+typedef struct {
+    unsigned len;       /* 4 or 16; 0 when unknown */
+    uint8_t addr[16];
+    uint16_t port;
+} endpoint;
+
+/* A data connection announced on a control connection. */
+typedef struct ftplens_expect {
+    struct ftplens_conn *control;
+    bool active;                /* PORT/EPRT: the server connects to the client */
+    endpoint listener;          /* where the data connection is opened to */
+    endpoint fallback;          /* 227 behind NAT: the control server's own address */
+    uint32_t setup_frame;
+    const char *command;        /* RETR, STOR, LIST...: set when the transfer command is seen */
+    const char *command_line;
+    struct ftplens_conn *data;
+} ftplens_expect;
 
 struct ftplens_conn {
-    conn_state state;
+    conn_kind kind;
     bool by_heuristic;
     bool confirmed;
     bool rejected;
     bool client_spoke;
-    uint16_t server_port;
-    unsigned addr_len;
-    uint8_t server_addr[16];
-    ftplens_reasm to_server;
-    ftplens_reasm to_client;
-    ftplens_session *session;
+    uint32_t stream;
+    endpoint listener;          /* the side that accepted the TCP connection */
+    bool listener_known;
+    ftplens_reasm to_listener;
+    ftplens_reasm to_initiator;
+    ftplens_session *session;   /* control connections */
+    ftplens_tcp_tracker tcp;
+    GQueue expects;             /* control: announced, not yet matched (ftplens_expect*) */
+    ftplens_expect *expect;     /* data: what announced it */
+    uint16_t initiator_port;
+    const char *role;
 };
 
 struct ftplens_capture {
     ftplens_config config;
     ftplens_arena arena;
     GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
+    GPtrArray *open_expects;    /* every unmatched ftplens_expect of every session */
     unsigned sessions;
 };
 
 static void conn_free(gpointer p)
 {
     ftplens_conn *c = p;
-    ftplens_reasm_clear(&c->to_server);
-    ftplens_reasm_clear(&c->to_client);
+    ftplens_reasm_clear(&c->to_listener);
+    ftplens_reasm_clear(&c->to_initiator);
     ftplens_session_free(c->session);
+    g_queue_clear(&c->expects);
     g_free(c);
 }
 
@@ -56,6 +88,7 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
     c->config = *config;
     ftplens_arena_init(&c->arena);
     c->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, conn_free);
+    c->open_expects = g_ptr_array_new();
     return c;
 }
 
@@ -64,6 +97,7 @@ void ftplens_capture_free(ftplens_capture *c)
     if (!c)
         return;
     g_hash_table_destroy(c->conns);
+    g_ptr_array_free(c->open_expects, TRUE);
     ftplens_arena_clear(&c->arena);
     g_free(c);
 }
@@ -76,33 +110,184 @@ unsigned ftplens_capture_sessions(const ftplens_capture *c)
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream)
 {
     const ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(stream));
-    return conn && conn->state == CONN_NOT_FTP;
+    return conn && conn->kind == CONN_NOT_FTP;
+}
+
+static const ftplens_conn *control_of(const ftplens_conn *conn)
+{
+    return conn->kind == CONN_DATA ? conn->expect->control : conn;
 }
 
 bool ftplens_frame_shown(const ftplens_frame *f)
 {
-    return f && f->conn && f->conn->confirmed && !f->conn->rejected;
+    if (!f || !f->conn)
+        return false;
+    const ftplens_conn *ctl = control_of(f->conn);
+    return ctl->kind == CONN_CONTROL && ctl->confirmed && !ctl->rejected;
 }
 
-static void set_server(ftplens_conn *conn, const ftplens_segment *seg, bool server_is_src)
+const char *ftplens_frame_role(const ftplens_frame *f)
 {
-    conn->server_port = server_is_src ? seg->src_port : seg->dst_port;
-    conn->addr_len = seg->addr_len;
-    memcpy(conn->server_addr, server_is_src ? seg->src_addr : seg->dst_addr, sizeof conn->server_addr);
+    return f->conn->role;
 }
 
-static void start_session(ftplens_capture *c, ftplens_conn *conn, uint32_t stream)
+uint32_t ftplens_frame_setup_frame(const ftplens_frame *f)
 {
-    conn->state = CONN_FTP;
-    conn->session = ftplens_session_new(stream, &c->arena);
-    c->sessions++;
+    return f->conn->kind == CONN_DATA ? f->conn->expect->setup_frame : 0;
 }
 
-static bool sender_is_server(const ftplens_conn *conn, const ftplens_segment *seg)
+const char *ftplens_frame_data_command(const ftplens_frame *f)
+{
+    return f->conn->kind == CONN_DATA ? f->conn->expect->command : NULL;
+}
+
+/* ---- endpoints ---- */
+
+static endpoint seg_src(const ftplens_segment *seg)
+{
+    endpoint e = { seg->addr_len, { 0 }, seg->src_port };
+    memcpy(e.addr, seg->src_addr, sizeof e.addr);
+    return e;
+}
+
+static endpoint seg_dst(const ftplens_segment *seg)
+{
+    endpoint e = { seg->addr_len, { 0 }, seg->dst_port };
+    memcpy(e.addr, seg->dst_addr, sizeof e.addr);
+    return e;
+}
+
+static bool endpoint_eq(const endpoint *a, const endpoint *b)
+{
+    return a->port == b->port && a->len && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
+}
+
+static void set_listener(ftplens_conn *conn, const endpoint *e)
+{
+    conn->listener = *e;
+    conn->listener_known = true;
+}
+
+static bool from_listener(const ftplens_conn *conn, const ftplens_segment *seg)
 {
     if (seg->src_port != seg->dst_port)
-        return seg->src_port == conn->server_port;
-    return conn->addr_len && memcmp(seg->src_addr, conn->server_addr, conn->addr_len) == 0;
+        return seg->src_port == conn->listener.port;
+    return conn->listener.len && memcmp(seg->src_addr, conn->listener.addr, conn->listener.len) == 0;
+}
+
+/* ---- data-connection expectations ---- */
+
+static const char *arena_printf(ftplens_arena *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static const char *arena_printf(ftplens_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    const char *out = ftplens_arena_intern(a, s);
+    g_free(s);
+    return out;
+}
+
+static void update_data_role(ftplens_capture *c, ftplens_conn *data)
+{
+    const ftplens_expect *e = data->expect;
+    const char *what = e->command_line ? e->command_line : NULL;
+    uint16_t from_port = data->initiator_port;
+
+    if (e->active)
+        data->role = what ? arena_printf(&c->arena, "FTP data (active, server connects from port %u, for %s)",
+                                         from_port, what)
+                          : arena_printf(&c->arena, "FTP data (active, server connects from port %u)", from_port);
+    else
+        data->role = what ? arena_printf(&c->arena, "FTP data (passive, for %s)", what)
+                          : "FTP data (passive)";
+}
+
+/* ctl->expects keeps the session's recent announcements (matched or not), for
+ * the transfer command that follows; c->open_expects only the unmatched ones. */
+static void evict_oldest(ftplens_capture *c, ftplens_conn *ctl)
+{
+    ftplens_expect *old = g_queue_pop_head(&ctl->expects);
+    if (old && !old->data)
+        g_ptr_array_remove(c->open_expects, old);
+}
+
+static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
+                     const ftplens_segment *seg)
+{
+    const ftplens_hostport *hp = n->hostport;
+    ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
+
+    e->control = ctl;
+    e->active = !n->from_server;
+    e->setup_frame = frame;
+    e->listener.port = (uint16_t)hp->port;
+    if (hp->has_addr) {
+        int af = hp->ipv6 ? AF_INET6 : AF_INET;
+        if (inet_pton(af, hp->addr, e->listener.addr) == 1)
+            e->listener.len = hp->ipv6 ? 16 : 4;
+    }
+    /* The control-connection address of the side that will listen: the server
+     * for PASV/EPSV, the client for PORT/EPRT.  The announcing line's sender is
+     * the listener in both cases. */
+    endpoint own = seg_src(seg);
+    own.port = e->listener.port;
+    if (!e->listener.len)
+        e->listener = own;
+    e->fallback = own;
+
+    if (ctl->expects.length >= MAX_OPEN_EXPECTS)
+        evict_oldest(c, ctl);
+    g_queue_push_tail(&ctl->expects, e);
+    g_ptr_array_add(c->open_expects, e);
+}
+
+static void assign_transfer(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n)
+{
+    /* The newest announcement without a command is the one this transfer uses. */
+    for (GList *l = ctl->expects.tail; l; l = l->prev) {
+        ftplens_expect *e = l->data;
+        if (!e->command) {
+            e->command = n->verb;
+            e->command_line = n->arg && *n->arg ? arena_printf(&c->arena, "%s %s", n->verb, n->arg) : n->verb;
+            /* Passive clients often connect before they send the command. */
+            if (e->data)
+                update_data_role(c, e->data);
+            return;
+        }
+    }
+}
+
+static ftplens_expect *find_expect(ftplens_capture *c, const ftplens_segment *seg, bool *listener_is_dst)
+{
+    endpoint src = seg_src(seg), dst = seg_dst(seg);
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < c->open_expects->len; i++) {
+            ftplens_expect *e = g_ptr_array_index(c->open_expects, i);
+            const endpoint *want = pass == 0 ? &e->listener : &e->fallback;
+            if (endpoint_eq(want, &dst)) {
+                *listener_is_dst = true;
+                return e;
+            }
+            if (endpoint_eq(want, &src)) {
+                *listener_is_dst = false;
+                return e;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* ---- deciding what a connection is ---- */
+
+static void start_session(ftplens_capture *c, ftplens_conn *conn)
+{
+    conn->kind = CONN_CONTROL;
+    conn->session = ftplens_session_new(conn->stream, &c->arena);
+    conn->role = "FTP control";
+    c->sessions++;
 }
 
 static bool looks_like_greeting(const uint8_t *p, uint32_t len)
@@ -121,36 +306,63 @@ static bool mentions_ftp(const uint8_t *p, uint32_t len)
     return false;
 }
 
-static ftplens_conn *decide_conn(ftplens_capture *c, const ftplens_segment *seg)
+static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
 {
-    ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(seg->stream));
+    ftplens_conn *conn = g_new0(ftplens_conn, 1);
+    bool syn_only = (seg->flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_ACK)) == FTPLENS_TCP_SYN;
+    bool listener_is_dst = true;
+    ftplens_expect *e;
 
-    if (!conn) {
-        conn = g_new0(ftplens_conn, 1);
-        g_hash_table_insert(c->conns, GUINT_TO_POINTER(seg->stream), conn);
-        if (seg->src_port_is_ftp || seg->dst_port_is_ftp) {
-            /* The port the stock FTP dissector is registered on marks the server. */
-            set_server(conn, seg, seg->src_port_is_ftp && !seg->dst_port_is_ftp);
-            conn->confirmed = true;
-            start_session(c, conn, seg->stream);
-        } else if (!c->config.heuristic) {
-            conn->state = CONN_NOT_FTP;
+    conn->stream = seg->stream;
+    g_queue_init(&conn->expects);
+    ftplens_tcp_init(&conn->tcp);
+    g_hash_table_insert(c->conns, GUINT_TO_POINTER(seg->stream), conn);
+
+    if (seg->src_port_is_ftp || seg->dst_port_is_ftp) {
+        /* The port the stock FTP dissector is registered on marks the server. */
+        endpoint l = (seg->src_port_is_ftp && !seg->dst_port_is_ftp) ? seg_src(seg) : seg_dst(seg);
+        set_listener(conn, &l);
+        conn->confirmed = true;
+        start_session(c, conn);
+    } else if ((e = find_expect(c, seg, &listener_is_dst)) != NULL) {
+        endpoint l = listener_is_dst ? seg_dst(seg) : seg_src(seg);
+        endpoint i = listener_is_dst ? seg_src(seg) : seg_dst(seg);
+        set_listener(conn, &l);
+        conn->kind = CONN_DATA;
+        conn->expect = e;
+        conn->initiator_port = i.port;
+        e->data = conn;
+        g_ptr_array_remove(c->open_expects, e);
+        if (e->active) {
+            conn->tcp.names[0] = "server";
+            conn->tcp.names[1] = "client";
         }
-    }
-    if (conn->state != CONN_UNDECIDED || seg->payload_len == 0)
-        return conn;
-
-    /* Heuristic: the first payload of the connection must be a 220 greeting. */
-    if (looks_like_greeting(seg->payload, seg->payload_len)) {
-        set_server(conn, seg, true);
-        conn->by_heuristic = true;
-        conn->confirmed = mentions_ftp(seg->payload, seg->payload_len);
-        start_session(c, conn, seg->stream);
-    } else {
-        conn->state = CONN_NOT_FTP;
+        update_data_role(c, conn);
+    } else if (!c->config.heuristic) {
+        conn->kind = CONN_NOT_FTP;
+    } else if (syn_only) {
+        endpoint l = seg_dst(seg);
+        set_listener(conn, &l);
     }
     return conn;
 }
+
+static void heuristic_first_payload(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
+{
+    /* The first payload of the connection must be a 220 greeting from the listener. */
+    bool sender_listens = !conn->listener_known || from_listener(conn, seg);
+    if (sender_listens && looks_like_greeting(seg->payload, seg->payload_len)) {
+        endpoint l = seg_src(seg);
+        set_listener(conn, &l);
+        conn->by_heuristic = true;
+        conn->confirmed = mentions_ftp(seg->payload, seg->payload_len);
+        start_session(c, conn);
+    } else {
+        conn->kind = CONN_NOT_FTP;
+    }
+}
+
+/* ---- lines of a control connection ---- */
 
 typedef struct {
     ftplens_capture *cap;
@@ -171,8 +383,16 @@ static void on_line(const ftplens_line *line, void *p)
         return;
     if (x->from_server) {
         n = ftplens_session_server_line(conn->session, x->seg->frame, x->seg->time_ns, line);
+        if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
+            n->part != FTPLENS_PART_LAST && n->to_command &&
+            (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
+            announce(x->cap, conn, n, x->seg->frame, x->seg);
     } else {
         n = ftplens_session_client_line(conn->session, x->seg->frame, x->seg->time_ns, line);
+        if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
+            announce(x->cap, conn, n, x->seg->frame, x->seg);
+        else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
+            assign_transfer(x->cap, conn, n);
         if (!conn->client_spoke) {
             conn->client_spoke = true;
             /* A greeting-only guess is confirmed by a real FTP command from the client
@@ -195,25 +415,48 @@ static void on_line(const ftplens_line *line, void *p)
 
 const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
 {
-    ftplens_conn *conn = decide_conn(c, seg);
+    ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(seg->stream));
 
-    if (conn->state != CONN_FTP)
+    if (!conn)
+        conn = new_conn(c, seg);
+    if (conn->kind == CONN_UNDECIDED && seg->payload_len > 0)
+        heuristic_first_payload(c, conn, seg);
+    if (conn->kind == CONN_NOT_FTP)
+        return NULL;
+    /* An undecided connection is followed from its SYN, so that its handshake can be
+     * explained once the greeting shows it is FTP. */
+    if (!conn->listener_known)
         return NULL;
 
     ftplens_frame *f = ftplens_arena_alloc0(&c->arena, sizeof *f);
+    const ftplens_conn *ctl = control_of(conn);
     f->conn = conn;
-    f->session_id = ftplens_session_id(conn->session);
+    f->session_id = ctl->stream;
     f->payload_offset = seg->payload_offset;
     f->payload_offset_known = seg->payload_offset_known;
 
-    line_ctx x = { c, conn, f, NULL, seg, sender_is_server(conn, seg) };
-    ftplens_reasm *r = x.from_server ? &conn->to_client : &conn->to_server;
+    bool listener_sent = from_listener(conn, seg);
     bool syn = (seg->flags & FTPLENS_TCP_SYN) != 0;
-    if (!ftplens_session_encrypted(conn->session)) {
-        ftplens_reasm_feed(r, seg->seq, syn, seg->payload, seg->payload_len, on_line, &x, NULL);
-        if (seg->payload_len < seg->tcp_len)
-            ftplens_reasm_skip(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
+    ftplens_tcp_payload pl = { seg->payload, seg->payload_len, false, false, 0, false };
+
+    if (conn->kind == CONN_CONTROL) {
+        ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;
+        line_ctx x = { c, conn, f, NULL, seg, listener_sent };
+        pl.encrypted = ftplens_session_encrypted(conn->session);
+        pl.text = !pl.encrypted;
+        pl.continues_line = r->line_len > 0;
+        if (!pl.encrypted) {
+            ftplens_reasm_result rr;
+            ftplens_reasm_feed(r, seg->seq, syn, seg->payload, seg->payload_len, on_line, &x, &rr);
+            pl.dup_bytes = rr.dup_bytes;
+            if (seg->payload_len < seg->tcp_len)
+                ftplens_reasm_skip(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
+        }
+        f->user = ftplens_session_user(conn->session);
     }
-    f->user = ftplens_session_user(conn->session);
+
+    ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
+    ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
+    f->has_tcp = true;
     return f;
 }

@@ -56,6 +56,13 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
  * found by the heuristic is shown once a client command confirms it. */
 bool ftplens_frame_shown(const ftplens_frame *f);
 
+/* Draw-time facts of the frame's connection.  For data connections the
+ * transfer command is often sent after the connection opened, so the role and
+ * data command are read through the connection (complete with two passes). */
+const char *ftplens_frame_role(const ftplens_frame *f);
+uint32_t ftplens_frame_setup_frame(const ftplens_frame *f);
+const char *ftplens_frame_data_command(const ftplens_frame *f);
+
 /* Cheap test for the hot path: true when the stream is known not to be FTP. */
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 

@@ -12,6 +12,8 @@
 
 #include "ftplens_codes.h"
 #include "ftplens_commands.h"
+#include "ftplens_parse.h"
+#include "ftplens_tcp.h"
 
 typedef enum {
     FTPLENS_NOTE_REQUEST,
@@ -72,6 +74,7 @@ typedef struct ftplens_note {
 
     /* PORT, EPRT, 227, 229 */
     const char *arg_explained;
+    const ftplens_hostport *hostport;   /* the decoded address when valid */
 } ftplens_note;
 
 typedef struct ftplens_frame {
@@ -82,6 +85,8 @@ typedef struct ftplens_frame {
     unsigned note_count;
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
     bool payload_offset_known;
+    bool has_tcp;
+    ftplens_tcp_note tcp;       /* handshake / sequence teaching */
 } ftplens_frame;
 
 #endif

@@ -70,6 +70,18 @@ static ftplens_note *new_note(ftplens_session *s, const ftplens_line *line, bool
     return n;
 }
 
+static void keep_address(ftplens_session *s, ftplens_note *n, const ftplens_hostport *hp, bool ok)
+{
+    n->arg_explained = ftplens_arena_text(s->arena, hp->explain, strlen(hp->explain));
+    if (!ok) {
+        n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
+        return;
+    }
+    ftplens_hostport *copy = ftplens_arena_alloc0(s->arena, sizeof *copy);
+    *copy = *hp;
+    n->hostport = copy;
+}
+
 ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
                                           const ftplens_line *line)
 {
@@ -97,9 +109,7 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
         ftplens_hostport hp;
         bool ok = n->verb[0] == 'P' ? ftplens_parse_port_arg(cl.arg, cl.arg_len, &hp)
                                     : ftplens_parse_eprt_arg(cl.arg, cl.arg_len, &hp);
-        n->arg_explained = ftplens_arena_text(s->arena, hp.explain, strlen(hp.explain));
-        if (!ok)
-            n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
+        keep_address(s, n, &hp, ok);
     }
 
     if (s->pending.length >= FTPLENS_MAX_PENDING) {
@@ -127,9 +137,7 @@ static void explain_address_reply(ftplens_session *s, ftplens_note *n, const ftp
         ok = ftplens_parse_229_text(rl->text, rl->text_len, &hp);
     else
         return;
-    n->arg_explained = ftplens_arena_text(s->arena, hp.explain, strlen(hp.explain));
-    if (!ok)
-        n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
+    keep_address(s, n, &hp, ok);
 }
 
 /* Decide which command a new reply answers; pops it when the reply is final. */

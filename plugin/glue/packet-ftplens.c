@@ -54,8 +54,27 @@ static int hf_ftplens_request_known = -1;
 static int hf_ftplens_request_reply_in = -1;
 static int hf_ftplens_request_arg_explained = -1;
 
+static int hf_ftplens_tcp_step = -1;
+static int hf_ftplens_tcp_step_num = -1;
+static int hf_ftplens_tcp_conn_role = -1;
+static int hf_ftplens_tcp_setup_frame = -1;
+static int hf_ftplens_tcp_data_command = -1;
+static int hf_ftplens_tcp_isn = -1;
+static int hf_ftplens_tcp_peer_isn = -1;
+static int hf_ftplens_tcp_seq_rel = -1;
+static int hf_ftplens_tcp_ack_rel = -1;
+static int hf_ftplens_tcp_next_seq_rel = -1;
+static int hf_ftplens_tcp_seq_bytes = -1;
+static int hf_ftplens_tcp_ack_bytes = -1;
+static int hf_ftplens_tcp_explain = -1;
+static int hf_ftplens_tcp_ack_ok = -1;
+static int hf_ftplens_tcp_syn_rtt = -1;
+static int hf_ftplens_tcp_hs_rtt = -1;
+static int hf_ftplens_tcp_refers_to = -1;
+
 static int ett_ftplens = -1;
 static int ett_ftplens_line = -1;
+static int ett_ftplens_tcp = -1;
 
 static expert_field ei_ftplens_reply_malformed = EI_INIT;
 static expert_field ei_ftplens_command_malformed = EI_INIT;
@@ -64,6 +83,23 @@ static expert_field ei_ftplens_address_malformed = EI_INIT;
 static expert_field ei_ftplens_line_truncated = EI_INIT;
 static expert_field ei_ftplens_pending_overflow = EI_INIT;
 static expert_field ei_ftplens_bytes_missing = EI_INIT;
+static expert_field ei_ftplens_tcp_ack_unexpected = EI_INIT;
+
+static const value_string tcp_step_vals[] = {
+    { FTPLENS_STEP_SYN, "handshake 1/3: SYN" },
+    { FTPLENS_STEP_SYNACK, "handshake 2/3: SYN-ACK" },
+    { FTPLENS_STEP_ESTABLISHED, "handshake 3/3: ACK" },
+    { FTPLENS_STEP_DATA, "data" },
+    { FTPLENS_STEP_ACK_ONLY, "ack only" },
+    { FTPLENS_STEP_FIN, "close: FIN" },
+    { FTPLENS_STEP_FINAL_ACK, "close: final ACK" },
+    { FTPLENS_STEP_RST, "reset (RST)" },
+    { FTPLENS_STEP_SYN_RETRANS, "retransmitted SYN" },
+    { FTPLENS_STEP_SYNACK_RETRANS, "SYN-ACK retransmission" },
+    { FTPLENS_STEP_NO_HANDSHAKE, "no handshake captured" },
+    { FTPLENS_STEP_FIN_ACK, "close: ACK of the FIN" },
+    { 0, NULL }
+};
 
 static const value_string reply_class_vals[] = {
     { 1, "Positive Preliminary" },
@@ -208,6 +244,61 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
                                r->code, r->reply_class, r->category);
 }
 
+static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
+{
+    nstime_t d;
+    d.secs = (time_t)(ns / 1000000000);
+    d.nsecs = (int)(ns % 1000000000);
+    proto_item *pi = proto_tree_add_time(t, hf, NULL, 0, 0, &d);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
+static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
+{
+    const ftplens_tcp_note *n = &f->tcp;
+    char hex[12];
+    proto_item *pi;
+
+    proto_item *ti = proto_tree_add_string_format_value(t, hf_ftplens_tcp_step, NULL, 0, 0, n->step_text,
+                                                        "%s", n->step_text);
+    proto_item_set_generated(ti);
+    proto_tree *tt = proto_item_add_subtree(ti, ett_ftplens_tcp);
+    add_gen_uint(tt, hf_ftplens_tcp_step_num, n->step);
+    add_gen_string(tt, hf_ftplens_tcp_conn_role, ftplens_frame_role(f));
+    if (ftplens_frame_setup_frame(f))
+        add_gen_uint(tt, hf_ftplens_tcp_setup_frame, ftplens_frame_setup_frame(f));
+    if (ftplens_frame_data_command(f))
+        add_gen_string(tt, hf_ftplens_tcp_data_command, ftplens_frame_data_command(f));
+    add_gen_uint(tt, hf_ftplens_tcp_isn, n->isn);
+    if (n->has_peer_isn)
+        add_gen_uint(tt, hf_ftplens_tcp_peer_isn, n->peer_isn);
+    add_gen_uint(tt, hf_ftplens_tcp_seq_rel, n->seq_rel);
+    ftplens_tcp_hex_bytes(n->seq_raw, hex);
+    add_gen_string(tt, hf_ftplens_tcp_seq_bytes, hex);
+    if (n->has_ack) {
+        add_gen_uint(tt, hf_ftplens_tcp_ack_rel, n->ack_rel);
+        ftplens_tcp_hex_bytes(n->ack_raw, hex);
+        add_gen_string(tt, hf_ftplens_tcp_ack_bytes, hex);
+    }
+    add_gen_uint(tt, hf_ftplens_tcp_next_seq_rel, n->next_seq_rel);
+    if (n->ref_frame)
+        add_gen_uint(tt, hf_ftplens_tcp_refers_to, n->ref_frame);
+    if (n->has_syn_rtt)
+        add_gen_time(tt, hf_ftplens_tcp_syn_rtt, n->syn_rtt_ns);
+    if (n->has_hs_rtt)
+        add_gen_time(tt, hf_ftplens_tcp_hs_rtt, n->hs_rtt_ns);
+    if (n->has_ack_ok) {
+        pi = proto_tree_add_boolean(tt, hf_ftplens_tcp_ack_ok, NULL, 0, 0, n->ack_ok);
+        proto_item_set_generated(pi);
+        if (!n->ack_ok)
+            expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, "%s: expected %s",
+                                   n->step_text, n->ack_expected ? n->ack_expected : "other numbers");
+    }
+    if (n->explain && *n->explain)
+        add_gen_string(tt, hf_ftplens_tcp_explain, n->explain);
+}
+
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
@@ -218,6 +309,8 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     add_gen_uint(t, hf_ftplens_session, f->session_id);
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
+    if (f->has_tcp)
+        draw_tcp(t, pinfo, f);
 
     for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
         int start, len;
@@ -336,11 +429,58 @@ void proto_register_ftplens(void)
         { &hf_ftplens_request_reply_in,
           { "Final reply in frame", "ftplens.request.reply_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "Needs two passes (tshark -2) or the GUI", HFILL } },
+        { &hf_ftplens_tcp_step,
+          { "TCP step", "ftplens.tcp.step", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Where this segment stands in the connection's life (handshake, data, close)", HFILL } },
+        { &hf_ftplens_tcp_step_num,
+          { "TCP step number", "ftplens.tcp.step_num", FT_UINT32, BASE_DEC, VALS(tcp_step_vals), 0x0,
+            "1-3: the three handshake steps", HFILL } },
+        { &hf_ftplens_tcp_conn_role,
+          { "Connection role", "ftplens.tcp.conn_role", FT_STRING, BASE_NONE, NULL, 0x0,
+            "FTP control or FTP data (passive/active, for which transfer)", HFILL } },
+        { &hf_ftplens_tcp_setup_frame,
+          { "Data connection announced in frame", "ftplens.tcp.setup_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The PORT/EPRT command or 227/229 reply that announced this data connection", HFILL } },
+        { &hf_ftplens_tcp_data_command,
+          { "Transfer command", "ftplens.tcp.data_command", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The command this data connection serves (RETR, STOR, LIST...)", HFILL } },
+        { &hf_ftplens_tcp_isn,
+          { "ISN of the sender", "ftplens.tcp.isn", FT_UINT32, BASE_HEX_DEC, NULL, 0x0,
+            "Raw initial sequence number of this segment's sender (first number seen when no SYN was captured)", HFILL } },
+        { &hf_ftplens_tcp_peer_isn,
+          { "ISN of the peer", "ftplens.tcp.peer_isn", FT_UINT32, BASE_HEX_DEC, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_tcp_seq_rel,
+          { "Relative sequence number", "ftplens.tcp.seq_rel", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Raw sequence number minus the sender's ISN (computed by ftplens)", HFILL } },
+        { &hf_ftplens_tcp_ack_rel,
+          { "Relative acknowledgment number", "ftplens.tcp.ack_rel", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Raw acknowledgment number minus the peer's ISN (computed by ftplens)", HFILL } },
+        { &hf_ftplens_tcp_next_seq_rel,
+          { "Next relative sequence number", "ftplens.tcp.next_seq_rel", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Sequence number + Len (+1 for a SYN or FIN)", HFILL } },
+        { &hf_ftplens_tcp_seq_bytes,
+          { "Raw sequence number bytes", "ftplens.tcp.seq_bytes", FT_STRING, BASE_NONE, NULL, 0x0,
+            "As they are on the wire, e.g. 62 6b f2 f7", HFILL } },
+        { &hf_ftplens_tcp_ack_bytes,
+          { "Raw acknowledgment number bytes", "ftplens.tcp.ack_bytes", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_tcp_explain,
+          { "Explanation", "ftplens.tcp.explain", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The arithmetic of this segment with its real numbers", HFILL } },
+        { &hf_ftplens_tcp_ack_ok,
+          { "Numbers as expected", "ftplens.tcp.ack_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "Handshake steps 2 and 3 and close ACKs: the acknowledgment is what the peer's SYN/FIN requires", HFILL } },
+        { &hf_ftplens_tcp_syn_rtt,
+          { "SYN to SYN-ACK", "ftplens.tcp.syn_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_tcp_hs_rtt,
+          { "Handshake time (SYN to ACK)", "ftplens.tcp.hs_rtt", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0, NULL, HFILL } },
+        { &hf_ftplens_tcp_refers_to,
+          { "Refers to frame", "ftplens.tcp.refers_to", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The SYN-ACK this ACK completes, or the FIN it acknowledges", HFILL } },
         { &hf_ftplens_request_arg_explained,
           { "Address explained", "ftplens.request.arg_explained", FT_STRING, BASE_NONE, NULL, 0x0,
             "PORT/EPRT argument or 227/229 reply decoded", HFILL } },
     };
-    static int *ett[] = { &ett_ftplens, &ett_ftplens_line };
+    static int *ett[] = { &ett_ftplens, &ett_ftplens_line, &ett_ftplens_tcp };
     static ei_register_info ei[] = {
         { &ei_ftplens_reply_malformed,
           { "ftplens.reply.malformed", PI_MALFORMED, PI_WARN, "Malformed FTP reply line", EXPFILL } },
@@ -354,6 +494,9 @@ void proto_register_ftplens(void)
           { "ftplens.line.too_long", PI_PROTOCOL, PI_NOTE, "FTP line too long; only its start is analysed", EXPFILL } },
         { &ei_ftplens_pending_overflow,
           { "ftplens.pending.overflow", PI_SEQUENCE, PI_NOTE, "Too many commands without a reply", EXPFILL } },
+        { &ei_ftplens_tcp_ack_unexpected,
+          { "ftplens.tcp.ack_unexpected", PI_SEQUENCE, PI_WARN,
+            "TCP numbers differ from what the handshake or close requires", EXPFILL } },
         { &ei_ftplens_bytes_missing,
           { "ftplens.bytes_missing", PI_SEQUENCE, PI_NOTE,
             "Bytes before this line were not captured; the line may be incomplete", EXPFILL } },

@@ -78,7 +78,18 @@ def test_one_pass_equals_two_pass(env):
         one = env.fields(env.own(name), ALL, "ftplens")
         two = env.fields(env.own(name), ALL, "ftplens", two_pass=True)
         assert one, name
-        eq(_backward(one), _backward(two), name)
+        # A session found by the heuristic is known only from its greeting on: its
+        # handshake frames are annotated in the second pass (and the GUI) only.
+        extra = set(two) - set(one)
+        first_line = {}
+        for f, r in sorted(one.items()):
+            if r["ftplens.line"]:
+                first_line.setdefault(r["ftplens.session"][0], f)
+        for f in extra:
+            assert not two[f]["ftplens.line"] and f < first_line[two[f]["ftplens.session"][0]], (name, f)
+        if "2121" not in name and "pipelined" not in name:
+            eq(extra, set(), name + ": frames only in the second pass")
+        eq(_backward(one), _backward({f: r for f, r in two.items() if f in one}), name)
 
 
 def test_own_lab_recreation(env):

@@ -1,0 +1,98 @@
+/* ftplens_tcp.h - TCP teaching for one connection: handshake and close steps,
+ * ISNs, relative numbers computed from raw ones, and the arithmetic of each
+ * segment written out with its real numbers.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_TCP_H
+#define FTPLENS_TCP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ftplens_arena.h"
+
+typedef enum {
+    FTPLENS_STEP_NONE = 0,
+    FTPLENS_STEP_SYN = 1,
+    FTPLENS_STEP_SYNACK = 2,
+    FTPLENS_STEP_ESTABLISHED = 3,
+    FTPLENS_STEP_DATA = 4,
+    FTPLENS_STEP_ACK_ONLY = 5,
+    FTPLENS_STEP_FIN = 6,
+    FTPLENS_STEP_FINAL_ACK = 7,
+    FTPLENS_STEP_RST = 8,
+    FTPLENS_STEP_SYN_RETRANS = 9,
+    FTPLENS_STEP_SYNACK_RETRANS = 10,
+    FTPLENS_STEP_NO_HANDSHAKE = 11,
+    FTPLENS_STEP_FIN_ACK = 12,      /* acknowledges the peer's FIN, no FIN of its own yet */
+} ftplens_step;
+
+/* What the teaching says about one segment. */
+typedef struct {
+    ftplens_step step;
+    const char *step_text;          /* "handshake 1/3: SYN (client asks to open)" */
+    uint32_t seq_raw, ack_raw;
+    bool has_ack;
+    bool has_isn;                   /* this sender's ISN is known (or a base was taken) */
+    uint32_t isn;
+    bool isn_is_base;               /* no SYN seen: first sequence number seen */
+    bool has_peer_isn;
+    uint32_t peer_isn;
+    uint32_t seq_rel, ack_rel, next_seq_rel;
+    uint32_t len;
+    bool has_ack_ok;
+    bool ack_ok;
+    const char *ack_expected;       /* what was expected when !ack_ok */
+    bool has_syn_rtt, has_hs_rtt;
+    int64_t syn_rtt_ns, hs_rtt_ns;
+    uint32_t ref_frame;             /* the SYN-ACK an ACK confirms, the FIN a final ACK acknowledges */
+    const char *explain;
+} ftplens_tcp_note;
+
+/* How the payload of this segment is made of lines (control connections). */
+typedef struct {
+    const uint8_t *payload;
+    uint32_t len;                   /* captured bytes */
+    bool text;                      /* FTP control lines: explain Len line by line */
+    bool continues_line;            /* the first bytes end a line begun earlier */
+    bool encrypted;                 /* TLS after AUTH: no lines */
+    uint32_t dup_bytes;             /* bytes already seen (retransmitted) */
+} ftplens_tcp_payload;
+
+typedef struct {
+    uint32_t frame;
+    int64_t time_ns;
+    bool from_listener;             /* sent by the side that accepted the connection */
+    uint16_t flags;
+    uint32_t seq, ack;
+    uint32_t tcp_len;
+} ftplens_tcp_segment;
+
+typedef struct {
+    bool isn_known[2];              /* [0] initiator, [1] listener */
+    bool base_known[2];
+    uint32_t isn[2];
+    uint32_t syn_frame[2];
+    int64_t syn_time[2];
+    bool synack_seen;
+    uint32_t synack_frame;
+    bool established;
+    bool fin_seen[2];
+    uint32_t fin_seq[2];            /* sequence number the FIN occupies */
+    uint32_t fin_frame[2];
+    bool fin_acked[2];
+    bool any_segment;
+    const char *names[2];           /* how the text calls each side; NULL: client / server */
+} ftplens_tcp_tracker;
+
+void ftplens_tcp_init(ftplens_tcp_tracker *t);
+
+/* Classify and explain one segment; strings are allocated in the arena. */
+void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg,
+                              const ftplens_tcp_payload *pl, ftplens_arena *arena, ftplens_tcp_note *out);
+
+/* "62 6b f2 f7" */
+void ftplens_tcp_hex_bytes(uint32_t v, char out[12]);
+
+#endif
