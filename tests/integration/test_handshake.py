@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""tshark integration tests for the TCP teaching (ftplens.tcp.*).
+
+- exact values on the classroom lab capture, whatever the TCP preferences;
+- an independent check, on every public and own capture, that each data
+  connection is matched to the right PORT/EPRT/227/229 and transfer command,
+  and that every complete handshake gets steps 1, 2 and 3.
+"""
+import ipaddress
+import os
+import re
+import sys
+
+from harness import eq, run
+
+TCP = ["ftplens.session", "ftplens.tcp.step", "ftplens.tcp.step_num", "ftplens.tcp.conn_role",
+       "ftplens.tcp.setup_frame", "ftplens.tcp.data_command", "ftplens.tcp.isn", "ftplens.tcp.peer_isn",
+       "ftplens.tcp.seq_rel", "ftplens.tcp.ack_rel", "ftplens.tcp.next_seq_rel", "ftplens.tcp.seq_bytes",
+       "ftplens.tcp.ack_bytes", "ftplens.tcp.explain", "ftplens.tcp.ack_ok", "ftplens.tcp.syn_rtt",
+       "ftplens.tcp.hs_rtt", "ftplens.tcp.refers_to"]
+TRUE = (["1"], ["True"])
+
+
+def test_lab_handshake(env):
+    pcap = env.public_pcap("net-creds__ftp.pcap")
+    base = env.fields(pcap, TCP, "ftplens")
+    syn, synack, ack = base[94], base[154], base[156]
+    eq(syn["ftplens.tcp.step"], ["handshake 1/3: SYN (client asks to open)"], "SYN step")
+    eq(syn["ftplens.tcp.isn"], ["0x626bf2f7"], "client ISN")
+    eq(syn["ftplens.tcp.seq_rel"], ["0"], "SYN relative 0")
+    eq(syn["ftplens.tcp.seq_bytes"], ["62 6b f2 f7"], "hex bytes as in the lab")
+    eq(synack["ftplens.tcp.step_num"], ["2"], "SYN-ACK step")
+    eq(synack["ftplens.tcp.isn"], ["0xe537a51e"], "server ISN")
+    eq(synack["ftplens.tcp.ack_bytes"], ["62 6b f2 f8"], "SYN-ACK acknowledges ISN + 1")
+    assert synack["ftplens.tcp.ack_ok"] in TRUE
+    assert "= client ISN 0x626bf2f7 + 1, because a SYN consumes one sequence number" in synack["ftplens.tcp.explain"][0]
+    eq(ack["ftplens.tcp.step"], ["handshake 3/3: ACK (connection established)"], "ACK step")
+    eq(ack["ftplens.tcp.seq_bytes"], ["62 6b f2 f8"], "ACK seq")
+    eq(ack["ftplens.tcp.ack_bytes"], ["e5 37 a5 1f"], "ACK ack")
+    assert ack["ftplens.tcp.ack_ok"] in TRUE
+    eq(ack["ftplens.tcp.refers_to"], ["154"], "the SYN-ACK it completes")
+    assert "equals the acknowledgment number of the SYN-ACK (frame 154)" in ack["ftplens.tcp.explain"][0]
+    # the first data segments: Len explained line by line ("why is Len 6")
+    eq(base[198]["ftplens.tcp.explain"], ["Len 6 = '220-' (4 bytes) + CR LF (2 bytes); next sequence number = 1 + 6 = 7."], "Len 6")
+    eq(base[228]["ftplens.tcp.explain"], ["Len 16 = 'USER anonymous' (14 bytes) + CR LF (2 bytes); next sequence number = 1 + 16 = 17."], "Len 16")
+    eq(base[202]["ftplens.tcp.step"], ["ack only"], "frame 202 is an ACK, not a SYN-ACK")
+    # identical whatever Wireshark's own TCP preferences say
+    for opt in ("tcp.relative_sequence_numbers:FALSE", "tcp.analyze_sequence_numbers:FALSE"):
+        other = env.fields(pcap, TCP, "ftplens", opts=[opt])
+        eq(other, base, opt)
+
+
+FORWARD = ("ftplens.tcp.conn_role", "ftplens.tcp.data_command")
+
+
+def test_one_pass_equals_two_pass(env):
+    """All backward-looking tcp fields agree; role/command of a data connection may be
+    completed by the second pass (passive clients connect before sending RETR)."""
+    for name in sorted(os.listdir(env.pcaps)):
+        if not name.endswith(".pcapng"):
+            continue
+        one = env.fields(env.own(name), TCP, "ftplens")
+        two = env.fields(env.own(name), TCP, "ftplens", two_pass=True)
+        for f, r in one.items():
+            for k in TCP:
+                if k in FORWARD and r[k] != two[f][k]:
+                    assert r[k] == [] or "passive" in r["ftplens.tcp.conn_role"][0], (name, f, k, r[k], two[f][k])
+                    continue
+                eq(r[k], two[f][k], "%s frame %d %s" % (name, f, k))
+
+
+# ---------------- independent data-connection check ----------------
+
+FIELDS = ["tcp.stream", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "tcp.srcport", "tcp.dstport", "tcp.flags",
+          "ftplens.session", "ftplens.line", "ftplens.sender", "ftplens.tcp.step_num", "ftplens.tcp.setup_frame",
+          "ftplens.tcp.data_command", "ftplens.tcp.conn_role"]
+XFER = {b"RETR", b"STOR", b"STOU", b"APPE", b"LIST", b"NLST", b"MLSD"}
+
+
+def addrs(r):
+    if r["ipv6.src"]:
+        return ipaddress.ip_address(r["ipv6.src"][-1]), ipaddress.ip_address(r["ipv6.dst"][-1])
+    return ipaddress.ip_address(r["ip.src"][-1]), ipaddress.ip_address(r["ip.dst"][-1])
+
+
+def announcements(rows):
+    """[(session, frame, active, addr, port)] and the transfer verb each one serves."""
+    out = []
+    for f in sorted(rows):
+        r = rows[f]
+        if not r["ftplens.line"]:
+            continue
+        src, dst = addrs(r)
+        sess = r["ftplens.session"][0]
+        for line, sender in zip(r["ftplens.line"], r["ftplens.sender"]):
+            b = line.encode()
+            verb = b.split(b" ", 1)[0].upper()
+            a = None
+            if sender == "client" and verb == b"PORT":
+                m = re.fullmatch(rb"PORT (\d+),(\d+),(\d+),(\d+),(\d+),(\d+) *", b, re.I)
+                if m:
+                    v = [int(x) for x in m.groups()]
+                    a = [True, ipaddress.ip_address("%d.%d.%d.%d" % tuple(v[:4])), v[4] * 256 + v[5]]
+            elif sender == "client" and verb == b"EPRT":
+                m = re.fullmatch(rb"EPRT (.)([12]?)\1([^|]*)\1(\d+)\1 *", b, re.I)
+                if m:
+                    a = [True, ipaddress.ip_address(m.group(3).decode()) if m.group(3) else src, int(m.group(4))]
+            elif sender == "server" and b.startswith(b"227 "):
+                m = re.search(rb"(\d+),(\d+),(\d+),(\d+),(\d+),(\d+)", b)
+                if m:
+                    v = [int(x) for x in m.groups()]
+                    a = [False, ipaddress.ip_address("%d.%d.%d.%d" % tuple(v[:4])), v[4] * 256 + v[5]]
+            elif sender == "server" and b.startswith(b"229 "):
+                m = re.search(rb"\((.)\1\1(\d+)\1\)", b)
+                if m:
+                    a = [False, src, int(m.group(2))]
+            if a:
+                out.append({"session": sess, "frame": f, "active": a[0], "addr": a[1], "port": a[2],
+                            "own": src, "command": None, "used": False})
+            elif sender == "client" and verb in XFER:
+                for e in reversed([e for e in out if e["session"] == sess]):
+                    if e["command"] is None:
+                        e["command"] = verb.decode()
+                        break
+                    # only the newest announcement without a command is used
+    return out
+
+
+def check_data_connections(env, pcap, opts=()):
+    rows = env.fields(pcap, FIELDS, "tcp", two_pass=True, opts=opts)
+    ann = announcements(rows)
+    streams, checked = {}, 0
+    for f in sorted(rows):
+        streams.setdefault(rows[f]["tcp.stream"][0], []).append(f)
+    for sid, frames in streams.items():
+        r = rows[frames[0]]
+        flags = int(r["tcp.flags"][0], 16)
+        if r["ftplens.session"] and r["ftplens.session"][0] == sid:
+            # a control connection: a complete handshake must be labelled 1, 2, 3
+            steps = [rows[f]["ftplens.tcp.step_num"][0] for f in frames[:3] if rows[f]["ftplens.tcp.step_num"]]
+            if flags & 0x12 == 0x02 and len(frames) >= 3 and int(rows[frames[1]]["tcp.flags"][0], 16) & 0x12 == 0x12:
+                eq(steps, ["1", "2", "3"], "%s control stream %s handshake" % (pcap, sid))
+            continue
+        if flags & 0x12 != 0x02:
+            continue        # only connections whose SYN was captured are checked
+        src, dst = addrs(r)
+        port = int(r["tcp.dstport"][0])
+        match = None
+        for e in ann:
+            if not e["used"] and e["frame"] < frames[0] and e["port"] == port and dst in (e["addr"], e["own"]):
+                match = e
+                break
+        where = "%s stream %s (frame %d)" % (os.path.basename(pcap), sid, frames[0])
+        if match is None:
+            eq(r["ftplens.tcp.conn_role"], [], where + ": not an FTP data connection")
+            continue
+        match["used"] = True
+        checked += 1
+        eq(r["ftplens.tcp.setup_frame"], [str(match["frame"])], where + " setup frame")
+        eq(r["ftplens.tcp.data_command"], [match["command"]] if match["command"] else [], where + " command")
+        role = r["ftplens.tcp.conn_role"][0]
+        assert role.startswith("FTP data (active" if match["active"] else "FTP data (passive"), (where, role)
+        steps = [rows[f]["ftplens.tcp.step_num"][0] for f in frames[:3]]
+        if len(frames) >= 3 and int(rows[frames[1]]["tcp.flags"][0], 16) & 0x12 == 0x12:
+            eq(steps, ["1", "2", "3"], where + " handshake steps")
+    return checked
+
+
+def test_data_connections_public(env):
+    total = 0
+    for pcap in env.public_all():
+        n = check_data_connections(env, pcap)
+        if n:
+            print("  %-70s %3d data connections agree" % (os.path.basename(pcap), n))
+        total += n
+    assert total >= 40, total
+
+
+def test_data_connections_own(env):
+    total = 0
+    for name in sorted(os.listdir(env.pcaps)):
+        if name.endswith(".pcapng"):
+            n = check_data_connections(env, env.own(name))
+            print("  %-70s %3d data connections agree" % (name, n))
+            total += n
+    assert total >= 15, total
+
+
+if __name__ == "__main__":
+    sys.exit(run([test_lab_handshake, test_one_pass_equals_two_pass, test_data_connections_public,
+                  test_data_connections_own]))
