@@ -25,6 +25,17 @@ cmake --install "$FTPLENS_BUILD_DIR" >/dev/null || die "install failed"
 say "installed: $(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so" {print $NF}')"
 [ -n "$(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so"')" ] || die "tshark does not load ftplens"
 
+FIRST=$(tshark -r "$CAPTURE" -Y ftplens.session -T fields -e ftplens.session -c 100000 2>/dev/null | head -1)
+if [ -n "$FIRST" ]; then
+    say "TCP handshake of the first FTP control connection (tcp.stream $FIRST), explained:"
+    echo
+    tshark -r "$CAPTURE" -2 -Y "ftplens.session == $FIRST && tcp.stream == $FIRST && ftplens.tcp.step_num <= 4" \
+        -T fields -e frame.number -e ftplens.tcp.step -e ftplens.tcp.explain 2>/dev/null | head -5 |
+    awk -F'\t' '{ printf "%5s  %s\n", $1, $2; n = split($3, w, " "); line = "      "
+        for (i = 1; i <= n; i++) { if (length(line) + length(w[i]) > 110) { print line; line = "      " } line = line " " w[i] }
+        print line }'
+    echo
+fi
 say "FTP exchange in $CAPTURE (tshark -2, one line per FTP command or reply line):"
 echo
 tshark -r "$CAPTURE" -2 -Y ftplens.line -T fields -E occurrence=a -E aggregator=$'\x1e' \

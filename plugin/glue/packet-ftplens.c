@@ -67,6 +67,7 @@ static int hf_ftplens_tcp_next_seq_rel = -1;
 static int hf_ftplens_tcp_seq_bytes = -1;
 static int hf_ftplens_tcp_ack_bytes = -1;
 static int hf_ftplens_tcp_explain = -1;
+static int hf_ftplens_tcp_explain_line = -1;
 static int hf_ftplens_tcp_ack_ok = -1;
 static int hf_ftplens_tcp_syn_rtt = -1;
 static int hf_ftplens_tcp_hs_rtt = -1;
@@ -75,6 +76,7 @@ static int hf_ftplens_tcp_refers_to = -1;
 static int ett_ftplens = -1;
 static int ett_ftplens_line = -1;
 static int ett_ftplens_tcp = -1;
+static int ett_ftplens_explain = -1;
 
 static expert_field ei_ftplens_reply_malformed = EI_INIT;
 static expert_field ei_ftplens_command_malformed = EI_INIT;
@@ -254,6 +256,34 @@ static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
     return pi;
 }
 
+/* Tree labels are cut at 240 bytes: show a long explanation sentence by sentence
+ * too (the ftplens.tcp.explain field keeps the whole text for -T fields). */
+static void add_sentences(proto_tree *t, const char *text)
+{
+    const char *p = text;
+
+    while (*p) {
+        const char *q = p;
+        int depth = 0;
+        /* A sentence ends at '. ' or '; ' outside brackets. */
+        for (; *q; q++) {
+            if (*q == '(')
+                depth++;
+            else if (*q == ')' && depth > 0)
+                depth--;
+            else if ((*q == '.' || *q == ';') && depth == 0 && (q[1] == ' ' || q[1] == '\0'))
+                break;
+        }
+        size_t n = *q ? (size_t)(q - p) + 1 : (size_t)(q - p);
+        proto_item *pi = proto_tree_add_string_format(t, hf_ftplens_tcp_explain_line, NULL, 0, 0, "",
+                                                      "%.*s", (int)MIN(n, 230), p);
+        proto_item_set_generated(pi);
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+}
+
 static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
 {
     const ftplens_tcp_note *n = &f->tcp;
@@ -295,8 +325,10 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
             expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, "%s: expected %s",
                                    n->step_text, n->ack_expected ? n->ack_expected : "other numbers");
     }
-    if (n->explain && *n->explain)
-        add_gen_string(tt, hf_ftplens_tcp_explain, n->explain);
+    if (n->explain && *n->explain) {
+        pi = add_gen_string(tt, hf_ftplens_tcp_explain, n->explain);
+        add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), n->explain);
+    }
 }
 
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
@@ -466,6 +498,9 @@ void proto_register_ftplens(void)
         { &hf_ftplens_tcp_explain,
           { "Explanation", "ftplens.tcp.explain", FT_STRING, BASE_NONE, NULL, 0x0,
             "The arithmetic of this segment with its real numbers", HFILL } },
+        { &hf_ftplens_tcp_explain_line,
+          { "Explanation sentence", "ftplens.tcp.explain.sentence", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One sentence of ftplens.tcp.explain, for reading in the tree", HFILL } },
         { &hf_ftplens_tcp_ack_ok,
           { "Numbers as expected", "ftplens.tcp.ack_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "Handshake steps 2 and 3 and close ACKs: the acknowledgment is what the peer's SYN/FIN requires", HFILL } },
@@ -480,7 +515,7 @@ void proto_register_ftplens(void)
           { "Address explained", "ftplens.request.arg_explained", FT_STRING, BASE_NONE, NULL, 0x0,
             "PORT/EPRT argument or 227/229 reply decoded", HFILL } },
     };
-    static int *ett[] = { &ett_ftplens, &ett_ftplens_line, &ett_ftplens_tcp };
+    static int *ett[] = { &ett_ftplens, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_explain };
     static ei_register_info ei[] = {
         { &ei_ftplens_reply_malformed,
           { "ftplens.reply.malformed", PI_MALFORMED, PI_WARN, "Malformed FTP reply line", EXPFILL } },
