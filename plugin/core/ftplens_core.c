@@ -15,6 +15,7 @@
 #include "ftplens_commands.h"
 #include "ftplens_parse.h"
 #include "ftplens_reasm.h"
+#include "ftplens_risk.h"
 #include "ftplens_session.h"
 #include "ftplens_tcp.h"
 
@@ -42,6 +43,7 @@ typedef struct ftplens_expect {
     uint32_t setup_frame;
     const char *command;        /* RETR, STOR, LIST...: set when the transfer command is seen */
     const char *command_line;
+    const ftplens_note *command_note;
     struct ftplens_conn *data;
 } ftplens_expect;
 
@@ -62,6 +64,12 @@ struct ftplens_conn {
     ftplens_expect *expect;     /* data: what announced it */
     uint16_t initiator_port;
     const char *role;
+    ftplens_risk_session *risk;  /* control connections */
+    char client_text[48];       /* control connections: addresses as text, for findings */
+    char server_text[48];
+    bool seq_known;             /* data connections: bytes carried, retransmissions not counted */
+    uint32_t next_seq;
+    uint64_t data_bytes;
 };
 
 struct ftplens_capture {
@@ -70,7 +78,21 @@ struct ftplens_capture {
     GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
     GPtrArray *open_expects;    /* every unmatched ftplens_expect of every session */
     unsigned sessions;
+    ftplens_risk_global *risk;
+    GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */
+    ftplens_finding *pending;   /* findings made before the frame's result exists */
 };
+
+void ftplens_config_defaults(ftplens_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->heuristic = true;
+    cfg->mask_passwords = false;
+    cfg->bruteforce_session = 5;
+    cfg->bruteforce_client = 20;
+    cfg->bruteforce_window_s = 900;
+    cfg->arg_max_default = 100;
+}
 
 static void conn_free(gpointer p)
 {
@@ -78,6 +100,7 @@ static void conn_free(gpointer p)
     ftplens_reasm_clear(&c->to_listener);
     ftplens_reasm_clear(&c->to_initiator);
     ftplens_session_free(c->session);
+    ftplens_risk_session_free(c->risk);
     g_queue_clear(&c->expects);
     g_free(c);
 }
@@ -89,6 +112,10 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
     ftplens_arena_init(&c->arena);
     c->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, conn_free);
     c->open_expects = g_ptr_array_new();
+    ftplens_risk_config rc = { config->mask_passwords, config->bruteforce_session, config->bruteforce_client,
+                               config->bruteforce_window_s, config->arg_max_default };
+    c->risk = ftplens_risk_global_new(&rc, &c->arena);
+    c->backdoor_watch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return c;
 }
 
@@ -98,6 +125,8 @@ void ftplens_capture_free(ftplens_capture *c)
         return;
     g_hash_table_destroy(c->conns);
     g_ptr_array_free(c->open_expects, TRUE);
+    g_hash_table_destroy(c->backdoor_watch);
+    ftplens_risk_global_free(c->risk);
     ftplens_arena_clear(&c->arena);
     g_free(c);
 }
@@ -160,6 +189,12 @@ static endpoint seg_dst(const ftplens_segment *seg)
 static bool endpoint_eq(const endpoint *a, const endpoint *b)
 {
     return a->port == b->port && a->len && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
+}
+
+static void endpoint_text(const endpoint *e, char *out, size_t len)
+{
+    if (!e->len || !inet_ntop(e->len == 4 ? AF_INET : AF_INET6, e->addr, out, (socklen_t)len))
+        g_strlcpy(out, "?", len);
 }
 
 static void set_listener(ftplens_conn *conn, const endpoint *e)
@@ -251,6 +286,7 @@ static void assign_transfer(ftplens_capture *c, ftplens_conn *ctl, const ftplens
         if (!e->command) {
             e->command = n->verb;
             e->command_line = n->arg && *n->arg ? arena_printf(&c->arena, "%s %s", n->verb, n->arg) : n->verb;
+            e->command_note = n;
             /* Passive clients often connect before they send the command. */
             if (e->data)
                 update_data_role(c, e->data);
@@ -282,10 +318,15 @@ static ftplens_expect *find_expect(ftplens_capture *c, const ftplens_segment *se
 
 /* ---- deciding what a connection is ---- */
 
-static void start_session(ftplens_capture *c, ftplens_conn *conn)
+static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
 {
+    endpoint client = from_listener(conn, seg) ? seg_dst(seg) : seg_src(seg);
+    endpoint_text(&conn->listener, conn->server_text, sizeof conn->server_text);
+    endpoint_text(&client, conn->client_text, sizeof conn->client_text);
     conn->kind = CONN_CONTROL;
     conn->session = ftplens_session_new(conn->stream, &c->arena);
+    ftplens_session_mask_passwords(conn->session, c->config.mask_passwords);
+    conn->risk = ftplens_risk_session_new();
     conn->role = "FTP control";
     c->sessions++;
 }
@@ -306,6 +347,43 @@ static bool mentions_ftp(const uint8_t *p, uint32_t len)
     return false;
 }
 
+static ftplens_risk_ctx risk_ctx(const ftplens_conn *ctl, const ftplens_segment *seg, ftplens_finding **out)
+{
+    ftplens_risk_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.frame = seg->frame;
+    ctx.time_ns = seg->time_ns;
+    ctx.client = ctl->client_text;
+    ctx.server = ctl->server_text;
+    ctx.server_port = ctl->listener.port;
+    ctx.encrypted = ctl->session && ftplens_session_encrypted(ctl->session);
+    ctx.out = out;
+    return ctx;
+}
+
+/* A connection to port 6200 of a server that got a USER ending in ':)'. */
+static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
+{
+    endpoint dst = seg_dst(seg), src = seg_src(seg);
+    char text[48];
+    endpoint_text(&dst, text, sizeof text);
+    ftplens_conn *ctl = g_hash_table_lookup(c->backdoor_watch, text);
+    if (!ctl)
+        return false;
+    ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
+    e->control = ctl;
+    e->listener = dst;
+    e->data = conn;
+    set_listener(conn, &dst);
+    conn->kind = CONN_DATA;
+    conn->expect = e;
+    conn->initiator_port = src.port;
+    conn->role = "vsftpd 2.3.4 backdoor shell (port 6200)";
+    ftplens_risk_ctx ctx = risk_ctx(ctl, seg, &c->pending);
+    ftplens_risk_new_connection(c->risk, &ctx, text, seg->dst_port);
+    return true;
+}
+
 static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
 {
     ftplens_conn *conn = g_new0(ftplens_conn, 1);
@@ -323,7 +401,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         endpoint l = (seg->src_port_is_ftp && !seg->dst_port_is_ftp) ? seg_src(seg) : seg_dst(seg);
         set_listener(conn, &l);
         conn->confirmed = true;
-        start_session(c, conn);
+        start_session(c, conn, seg);
     } else if ((e = find_expect(c, seg, &listener_is_dst)) != NULL) {
         endpoint l = listener_is_dst ? seg_dst(seg) : seg_src(seg);
         endpoint i = listener_is_dst ? seg_src(seg) : seg_dst(seg);
@@ -338,6 +416,12 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
             conn->tcp.names[1] = "client";
         }
         update_data_role(c, conn);
+        char from[48];
+        endpoint_text(&i, from, sizeof from);
+        ftplens_risk_ctx ctx = risk_ctx(e->control, seg, &c->pending);
+        ftplens_risk_data_connection(c->risk, &ctx, e->active, from, i.port, e->setup_frame);
+    } else if (seg->dst_port == 6200 && watched_backdoor(c, conn, seg)) {
+        /* shown as part of the session whose ':)' user triggered it */
     } else if (!c->config.heuristic) {
         conn->kind = CONN_NOT_FTP;
     } else if (syn_only) {
@@ -356,7 +440,7 @@ static void heuristic_first_payload(ftplens_capture *c, ftplens_conn *conn, cons
         set_listener(conn, &l);
         conn->by_heuristic = true;
         conn->confirmed = mentions_ftp(seg->payload, seg->payload_len);
-        start_session(c, conn);
+        start_session(c, conn, seg);
     } else {
         conn->kind = CONN_NOT_FTP;
     }
@@ -373,6 +457,16 @@ typedef struct {
     bool from_server;
 } line_ctx;
 
+static ftplens_expect *expect_of_command(ftplens_conn *ctl, const ftplens_note *cmd)
+{
+    for (GList *l = ctl->expects.tail; l; l = l->prev) {
+        ftplens_expect *e = l->data;
+        if (e->command_note == cmd)
+            return e;
+    }
+    return NULL;
+}
+
 static void on_line(const ftplens_line *line, void *p)
 {
     line_ctx *x = p;
@@ -381,18 +475,36 @@ static void on_line(const ftplens_line *line, void *p)
 
     if (ftplens_session_encrypted(conn->session) || conn->rejected)
         return;
+    ftplens_risk_ctx rctx = risk_ctx(conn, x->seg, &x->frame->findings);
     if (x->from_server) {
         n = ftplens_session_server_line(conn->session, x->seg->frame, x->seg->time_ns, line);
         if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
             n->part != FTPLENS_PART_LAST && n->to_command &&
             (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
             announce(x->cap, conn, n, x->seg->frame, x->seg);
+        if (n->answers == FTPLENS_ANSWERS_GREETING)
+            ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, &rctx);
+        if (n->kind == FTPLENS_NOTE_BAD_REPLY) {
+            ftplens_risk_malformed_reply(x->cap->risk, &rctx, n);
+        } else {
+            ftplens_expect *e = n->to_note ? expect_of_command(conn, n->to_note) : NULL;
+            if (e && e->data) {
+                rctx.data_seen = true;
+                rctx.data_bytes = e->data->data_bytes;
+            }
+            ftplens_risk_reply(x->cap->risk, conn->risk, &rctx, n);
+        }
     } else {
         n = ftplens_session_client_line(conn->session, x->seg->frame, x->seg->time_ns, line);
         if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
             announce(x->cap, conn, n, x->seg->frame, x->seg);
         else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
             assign_transfer(x->cap, conn, n);
+        if (n->kind == FTPLENS_NOTE_REQUEST) {
+            ftplens_risk_command(x->cap->risk, conn->risk, &rctx, n);
+            if (strcmp(n->verb, "USER") == 0 && g_str_has_suffix(n->arg, ":)"))
+                g_hash_table_replace(x->cap->backdoor_watch, g_strdup(conn->server_text), conn);
+        }
         if (!conn->client_spoke) {
             conn->client_spoke = true;
             /* A greeting-only guess is confirmed by a real FTP command from the client
@@ -411,6 +523,23 @@ static void on_line(const ftplens_line *line, void *p)
         x->frame->notes = n;
     x->tail = n;
     x->frame->note_count++;
+}
+
+/* Payload bytes of a data connection, each counted once. */
+static void count_data(ftplens_conn *conn, const ftplens_segment *seg)
+{
+    uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
+    if (!seg->tcp_len)
+        return;
+    if (!conn->seq_known) {
+        conn->seq_known = true;
+        conn->next_seq = seq;
+    }
+    int32_t ahead = (int32_t)(seq + seg->tcp_len - conn->next_seq);
+    if (ahead > 0) {
+        conn->data_bytes += (uint32_t)MIN((uint32_t)ahead, seg->tcp_len);
+        conn->next_seq = seq + seg->tcp_len;
+    }
 }
 
 const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
@@ -437,7 +566,13 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
 
     bool listener_sent = from_listener(conn, seg);
     bool syn = (seg->flags & FTPLENS_TCP_SYN) != 0;
-    ftplens_tcp_payload pl = { seg->payload, seg->payload_len, false, false, 0, false };
+    ftplens_tcp_payload pl = { .payload = seg->payload, .len = seg->payload_len,
+                               .mask_passwords = c->config.mask_passwords };
+
+    f->findings = c->pending;
+    c->pending = NULL;
+    if (conn->kind == CONN_DATA)
+        count_data(conn, seg);
 
     if (conn->kind == CONN_CONTROL) {
         ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;

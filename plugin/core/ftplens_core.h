@@ -40,7 +40,15 @@ typedef struct {
 
 typedef struct {
     bool heuristic;            /* FTP on any port when the server greets with 220 */
+    bool mask_passwords;       /* PASS arguments shown as ******** everywhere */
+    unsigned bruteforce_session;
+    unsigned bruteforce_client;
+    unsigned bruteforce_window_s;
+    unsigned arg_max_default;
 } ftplens_config;
+
+/* The defaults of the preferences. */
+void ftplens_config_defaults(ftplens_config *cfg);
 
 typedef struct ftplens_capture ftplens_capture;
 typedef struct ftplens_conn ftplens_conn;

@@ -60,7 +60,10 @@ typedef struct ftplens_note {
 
     /* requests */
     const char *verb;           /* upper-cased */
-    const char *arg;
+    const char *arg;            /* "********" for PASS when passwords are masked */
+    const char *secret;         /* PASS: the real argument, for the checks only (never drawn) */
+    uint64_t arg_len;           /* whole argument length, also beyond the kept bytes */
+    bool telnet_iac;            /* the line carries Telnet IAC bytes */
     const ftplens_command_row *command; /* NULL: in no registry */
     uint32_t reply_in;          /* frame of the final reply; 0 until seen */
 
@@ -70,12 +73,15 @@ typedef struct ftplens_note {
     ftplens_answers answers;
     uint32_t to_frame;
     const char *to_command;
+    const struct ftplens_note *to_note;  /* the command note this reply answers */
     int64_t reply_time_ns;      /* since to_frame */
 
     /* PORT, EPRT, 227, 229 */
     const char *arg_explained;
     const ftplens_hostport *hostport;   /* the decoded address when valid */
 } ftplens_note;
+
+struct ftplens_finding;
 
 typedef struct ftplens_frame {
     const struct ftplens_conn *conn; /* the FTP control connection */
@@ -87,6 +93,7 @@ typedef struct ftplens_frame {
     bool payload_offset_known;
     bool has_tcp;
     ftplens_tcp_note tcp;       /* handshake / sequence teaching */
+    struct ftplens_finding *findings;   /* security checks that fired on this frame */
 } ftplens_frame;
 
 #endif

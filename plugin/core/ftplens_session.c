@@ -21,6 +21,7 @@ struct ftplens_session {
     GQueue pending;              /* of pending_cmd*, oldest first */
     bool greeting_seen;
     bool encrypted;
+    bool mask_passwords;
     const char *user;
     unsigned client_lines, server_lines;
 
@@ -47,6 +48,7 @@ void ftplens_session_free(ftplens_session *s)
     g_free(s);
 }
 
+void ftplens_session_mask_passwords(ftplens_session *s, bool mask) { s->mask_passwords = mask; }
 uint32_t ftplens_session_id(const ftplens_session *s) { return s->id; }
 const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
 bool ftplens_session_encrypted(const ftplens_session *s) { return s->encrypted; }
@@ -99,7 +101,17 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
     n->kind = FTPLENS_NOTE_REQUEST;
     n->verb = ftplens_arena_intern(s->arena, cl.verb);
     n->arg = ftplens_arena_text(s->arena, cl.arg, cl.arg_len);
+    n->arg_len = line->full_len - (uint64_t)(cl.arg - line->text);
+    n->telnet_iac = memchr(line->text, 0xff, line->text_len) != NULL;
     n->command = ftplens_command_lookup(cl.verb);
+    if (strcmp(n->verb, "PASS") == 0) {
+        n->secret = n->arg;
+        if (s->mask_passwords && cl.arg_len) {
+            /* Masked everywhere it is shown: the line, the argument, the findings. */
+            n->arg = "********";
+            n->text = ftplens_arena_text(s->arena, "PASS ********", 13);
+        }
+    }
 
     if (strcmp(n->verb, "USER") == 0) {
         s->user = n->arg;
@@ -162,6 +174,7 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
     n->answers = FTPLENS_ANSWERS_COMMAND;
     n->to_frame = p->frame;
     n->to_command = p->verb;
+    n->to_note = p->note;
     n->reply_time_ns = time_ns - p->time_ns;
     if (code >= 200) {
         p->note->reply_in = frame;
@@ -186,6 +199,7 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         n->answers = s->ml_first.answers;
         n->to_frame = s->ml_first.to_frame;
         n->to_command = s->ml_first.to_command;
+        n->to_note = s->ml_first.to_note;
         n->reply_time_ns = s->ml_first.reply_time_ns;
         n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
         if (end)
@@ -206,6 +220,7 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
             n->answers = FTPLENS_ANSWERS_COMMAND;
             n->to_frame = p->frame;
             n->to_command = p->verb;
+            n->to_note = p->note;
             n->reply_time_ns = time_ns - p->time_ns;
             p->note->reply_in = frame;
             g_free(p);

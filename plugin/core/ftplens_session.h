@@ -27,6 +27,8 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
 ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
                                           const ftplens_line *line);
 
+/* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
+void ftplens_session_mask_passwords(ftplens_session *s, bool mask);
 uint32_t ftplens_session_id(const ftplens_session *s);
 const char *ftplens_session_user(const ftplens_session *s);
 /* After AUTH was accepted (234) the control channel carries TLS, not lines. */

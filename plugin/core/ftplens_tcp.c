@@ -65,12 +65,17 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
         if (line_no++ > 0)
             g_string_append(g, " + ");
         g_string_append_c(g, '\'');
-        for (uint32_t k = start; k < start + MIN(text_len, 40u); k++) {
-            uint8_t c = pl->payload[k];
-            g_string_append_c(g, (c >= 0x20 && c < 0x7f) ? (char)c : '.');
+        if (pl->mask_passwords && text_len > 5 && g_ascii_strncasecmp((const char *)pl->payload + start, "PASS ", 5) == 0) {
+            g_string_append_len(g, (const char *)pl->payload + start, 5);
+            g_string_append(g, "********");
+        } else {
+            for (uint32_t k = start; k < start + MIN(text_len, 40u); k++) {
+                uint8_t c = pl->payload[k];
+                g_string_append_c(g, (c >= 0x20 && c < 0x7f) ? (char)c : '.');
+            }
+            if (text_len > 40)
+                g_string_append(g, "...");
         }
-        if (text_len > 40)
-            g_string_append(g, "...");
         g_string_append_printf(g, "' (%u byte%s", text_len, text_len == 1 ? "" : "s");
         if (start == 0 && pl->continues_line)
             g_string_append(g, ", the end of a line begun in an earlier segment");

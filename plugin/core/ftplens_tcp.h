@@ -57,6 +57,7 @@ typedef struct {
     bool text;                      /* FTP control lines: explain Len line by line */
     bool continues_line;            /* the first bytes end a line begun earlier */
     bool encrypted;                 /* TLS after AUTH: no lines */
+    bool mask_passwords;            /* show PASS lines as PASS ******** */
     uint32_t dup_bytes;             /* bytes already seen (retransmitted) */
 } ftplens_tcp_payload;
 

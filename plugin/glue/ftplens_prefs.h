@@ -8,7 +8,12 @@
 #include "ftplens_compat.h"
 
 typedef struct {
-    ftplens_pref_bool heuristic;   /* ftplens.heuristic: 220 greeting on any port */
+    ftplens_pref_bool heuristic;        /* ftplens.heuristic: 220 greeting on any port */
+    ftplens_pref_bool mask_passwords;   /* ftplens.mask_passwords */
+    unsigned bruteforce_session;        /* ftplens.bruteforce_session */
+    unsigned bruteforce_client;         /* ftplens.bruteforce_client */
+    unsigned bruteforce_window;         /* ftplens.bruteforce_window, minutes */
+    unsigned arg_max_default;           /* ftplens.arg_max_default */
 } ftplens_preferences;
 
 extern ftplens_preferences ftplens_prefs;

@@ -21,11 +21,19 @@
 #include "ftplens_extract.h"
 #include "ftplens_prefs.h"
 #include "ftplens_reasm.h"
+#include "ftplens_risk.h"
 
 void proto_register_ftplens(void);
 void proto_reg_handoff_ftplens(void);
 
-ftplens_preferences ftplens_prefs = { .heuristic = true };
+ftplens_preferences ftplens_prefs = {
+    .heuristic = true,
+    .mask_passwords = false,
+    .bruteforce_session = 5,
+    .bruteforce_client = 20,
+    .bruteforce_window = 15,
+    .arg_max_default = 100,
+};
 
 static int proto_ftplens = -1;
 static dissector_handle_t ftplens_handle;
@@ -73,12 +81,19 @@ static int hf_ftplens_tcp_syn_rtt = -1;
 static int hf_ftplens_tcp_hs_rtt = -1;
 static int hf_ftplens_tcp_refers_to = -1;
 
+static int hf_ftplens_risk = -1;
+static int hf_ftplens_risk_severity = -1;
+static int hf_ftplens_risk_message = -1;
+static int hf_ftplens_risk_advice = -1;
+
 static int ett_ftplens = -1;
+static int ett_ftplens_risk = -1;
 static int ett_ftplens_line = -1;
 static int ett_ftplens_tcp = -1;
 static int ett_ftplens_explain = -1;
 
-static expert_field ei_ftplens_reply_malformed = EI_INIT;
+/* One expert item per security check, registered from the core's rule table. */
+static expert_field ei_ftplens_risk[FTPLENS_RISK_COUNT];
 static expert_field ei_ftplens_command_malformed = EI_INIT;
 static expert_field ei_ftplens_reply_unknown_class = EI_INIT;
 static expert_field ei_ftplens_address_malformed = EI_INIT;
@@ -129,7 +144,14 @@ static void ftplens_init(void)
 {
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ftplens)))
         return;
-    ftplens_config cfg = { .heuristic = ftplens_prefs.heuristic };
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.heuristic = ftplens_prefs.heuristic;
+    cfg.mask_passwords = ftplens_prefs.mask_passwords;
+    cfg.bruteforce_session = MAX(ftplens_prefs.bruteforce_session, 1);
+    cfg.bruteforce_client = MAX(ftplens_prefs.bruteforce_client, 1);
+    cfg.bruteforce_window_s = ftplens_prefs.bruteforce_window * 60;
+    cfg.arg_max_default = ftplens_prefs.arg_max_default;
     capture = ftplens_capture_new(&cfg);
     set_postdissector_wanted_hfids(ftplens_handle, ftplens_extract_wanted_hfids());
 }
@@ -331,6 +353,22 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
     }
 }
 
+static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
+{
+    for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
+        const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
+        proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id,
+                                                            "%s (%s): %s", rule->id,
+                                                            ftplens_severity_text(rule->severity), fd->message);
+        proto_item_set_generated(ri);
+        proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);
+        add_gen_string(rt, hf_ftplens_risk_severity, ftplens_severity_text(rule->severity));
+        add_gen_string(rt, hf_ftplens_risk_message, fd->message);
+        add_gen_string(rt, hf_ftplens_risk_advice, rule->advice);
+        expert_add_info_format(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", fd->message);
+    }
+}
+
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
@@ -341,6 +379,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     add_gen_uint(t, hf_ftplens_session, f->session_id);
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
+    draw_findings(t, pinfo, f);
     if (f->has_tcp)
         draw_tcp(t, pinfo, f);
 
@@ -360,10 +399,9 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             draw_reply(lt, li, pinfo, n);
             break;
         case FTPLENS_NOTE_BAD_REPLY:
-            proto_item_append_text(li, ": not a valid FTP reply");
+            /* The expert item comes with the reply_malformed finding below. */
+            proto_item_append_text(li, ": not a valid FTP reply (%s)", n->problem_text);
             draw_pairing(lt, n);
-            expert_add_info_format(pinfo, li, &ei_ftplens_reply_malformed,
-                                   "Malformed FTP reply '%.40s': %s", n->text, n->problem_text);
             break;
         case FTPLENS_NOTE_BAD_REQUEST:
             proto_item_append_text(li, ": not an FTP command");
@@ -403,6 +441,38 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         return 0;
     draw_frame(tvb, pinfo, tree, f);
     return tvb_captured_length(tvb);
+}
+
+static int risk_group(ftplens_group g)
+{
+    switch (g) {
+    case FTPLENS_GROUP_PROTOCOL: return PI_PROTOCOL;
+    case FTPLENS_GROUP_MALFORMED: return PI_MALFORMED;
+    default: return PI_SECURITY;
+    }
+}
+
+static int risk_severity(ftplens_severity s)
+{
+    static const int map[] = { PI_CHAT, PI_NOTE, PI_WARN, PI_ERROR };
+    return map[s];
+}
+
+/* ftplens.risk.<id>, one per row of the core's rule table. */
+static void register_risk_experts(expert_module_t *expert)
+{
+    ei_register_info *ei = g_new0(ei_register_info, FTPLENS_RISK_COUNT);
+    for (int i = 0; i < FTPLENS_RISK_COUNT; i++) {
+        const ftplens_risk_rule *r = &ftplens_risk_rules[i];
+        expert_field init = EI_INIT;
+        ei_ftplens_risk[i] = init;
+        ei[i].ids = &ei_ftplens_risk[i];
+        ei[i].eiinfo.name = g_strdup_printf("ftplens.risk.%s", r->id);
+        ei[i].eiinfo.group = risk_group(r->group);
+        ei[i].eiinfo.severity = risk_severity(r->severity);
+        ei[i].eiinfo.summary = r->trigger;
+    }
+    expert_register_field_array(expert, ei, FTPLENS_RISK_COUNT);
 }
 
 void proto_register_ftplens(void)
@@ -461,6 +531,17 @@ void proto_register_ftplens(void)
         { &hf_ftplens_request_reply_in,
           { "Final reply in frame", "ftplens.request.reply_in", FT_FRAMENUM, BASE_NONE,
             FRAMENUM_TYPE(FT_FRAMENUM_RESPONSE), 0x0, "Needs two passes (tshark -2) or the GUI", HFILL } },
+        { &hf_ftplens_risk,
+          { "Security finding", "ftplens.risk", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The id of a security check that fired on this frame (several per frame possible)", HFILL } },
+        { &hf_ftplens_risk_severity,
+          { "Severity", "ftplens.risk.severity", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Chat, Note, Warning or Error", HFILL } },
+        { &hf_ftplens_risk_message,
+          { "Finding", "ftplens.risk.message", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What happened, with its evidence", HFILL } },
+        { &hf_ftplens_risk_advice,
+          { "Countermeasure", "ftplens.risk.advice", FT_STRING, BASE_NONE, NULL, 0x0, NULL, HFILL } },
         { &hf_ftplens_tcp_step,
           { "TCP step", "ftplens.tcp.step", FT_STRING, BASE_NONE, NULL, 0x0,
             "Where this segment stands in the connection's life (handshake, data, close)", HFILL } },
@@ -515,10 +596,8 @@ void proto_register_ftplens(void)
           { "Address explained", "ftplens.request.arg_explained", FT_STRING, BASE_NONE, NULL, 0x0,
             "PORT/EPRT argument or 227/229 reply decoded", HFILL } },
     };
-    static int *ett[] = { &ett_ftplens, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_explain };
+    static int *ett[] = { &ett_ftplens, &ett_ftplens_risk, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_explain };
     static ei_register_info ei[] = {
-        { &ei_ftplens_reply_malformed,
-          { "ftplens.reply.malformed", PI_MALFORMED, PI_WARN, "Malformed FTP reply line", EXPFILL } },
         { &ei_ftplens_command_malformed,
           { "ftplens.request.malformed", PI_MALFORMED, PI_WARN, "Client line is not an FTP command", EXPFILL } },
         { &ei_ftplens_reply_unknown_class,
@@ -544,11 +623,26 @@ void proto_register_ftplens(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert = expert_register_protocol(proto_ftplens);
     expert_register_field_array(expert, ei, array_length(ei));
+    register_risk_experts(expert);
 
     module = prefs_register_protocol(proto_ftplens, NULL);
     prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
         "Treat a TCP connection whose server greets with a 220 reply followed by FTP commands as FTP, "
         "whatever the port (e.g. pyftpdlib on 2121)", &ftplens_prefs.heuristic);
+
+    prefs_register_bool_preference(module, "mask_passwords", "Mask passwords",
+        "Show PASS arguments as ******** in the tree, the fields, the findings and the report (off by default: "
+        "the lesson is that they are visible)", &ftplens_prefs.mask_passwords);
+    prefs_register_uint_preference(module, "bruteforce_session", "Brute force: failures per session",
+        "Failed logins in one FTP session that count as brute force", 10, &ftplens_prefs.bruteforce_session);
+    prefs_register_uint_preference(module, "bruteforce_client", "Brute force: failures per client",
+        "Failed logins from one client address, over all its sessions, within the window below", 10,
+        &ftplens_prefs.bruteforce_client);
+    prefs_register_uint_preference(module, "bruteforce_window", "Brute force: window (minutes)",
+        "The time window for failures per client", 10, &ftplens_prefs.bruteforce_window);
+    prefs_register_uint_preference(module, "arg_max_default", "Argument length limit",
+        "Longest argument accepted for commands without their own limit (Snort's default is 100; RETR/STOR 200, "
+        "CWD/RNTO 256, SIZE 512, PORT/EPRT 400)", 10, &ftplens_prefs.arg_max_default);
 
     ftplens_handle = register_dissector("ftplens", dissect_ftplens, proto_ftplens);
     register_postdissector(ftplens_handle);

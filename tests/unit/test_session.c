@@ -24,7 +24,9 @@ typedef struct {
 
 static void conv_init(conv *c, uint16_t server_port, bool registered, bool heuristic)
 {
-    ftplens_config cfg = { .heuristic = heuristic };
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.heuristic = heuristic;
     memset(c, 0, sizeof *c);
     c->cap = ftplens_capture_new(&cfg);
     c->cseq = 1000;

@@ -42,7 +42,7 @@ static ftplens_tcp_note seg(fixture *f, bool from_listener, uint16_t flags, uint
     ftplens_tcp_note n;
     uint32_t len = data ? (uint32_t)strlen(data) : 0;
     ftplens_tcp_segment s = { ++f->frame, (int64_t)f->frame * 1000, from_listener, flags, seq, ack, len };
-    ftplens_tcp_payload pl = { (const uint8_t *)data, len, true, false, 0, false };
+    ftplens_tcp_payload pl = { .payload = (const uint8_t *)data, .len = len, .text = true };
     ftplens_tcp_segment_note(&f->t, &s, &pl, &f->arena, &n);
     return n;
 }

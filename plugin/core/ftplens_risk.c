@@ -1,0 +1,662 @@
+/* ftplens_risk.c - when each security check fires.  The rows (ids,
+ * severities, messages, advice) are in ftplens_risk_rules.c.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ftplens_risk.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MASK "********"
+
+struct ftplens_risk_session {
+    const char *user;
+    uint32_t user_frame;
+    const char *pass;           /* raw */
+    uint32_t pass_frame;
+    bool pass_sent;
+    bool logged_in;
+    bool anonymous;
+    unsigned failures;
+    bool bruteforce_reported;
+    bool auth_refused;
+    const char *auth_mech;
+    unsigned auth_code;
+    uint32_t auth_frame;
+    uint32_t feat_tls_frame;
+    bool prot_p;
+    bool prot_reported;
+    bool greeting_done, syst_done;
+    bool nonstandard_reported;
+    bool start_seen;            /* greeting or USER seen: the login state is known */
+    GHashTable *preauth;        /* command notes sent before login */
+    unsigned counts[FTPLENS_RISK_COUNT];
+};
+
+typedef struct {
+    int64_t time_ns;
+    const char *user;           /* interned in the arena */
+} failure;
+
+typedef struct {
+    GArray *times;              /* of failure, inside the window */
+    int64_t reported_until;
+} client_failures;
+
+typedef struct {
+    char *user331, *user530;
+    bool reported;
+} server_users;
+
+struct ftplens_risk_global {
+    ftplens_risk_config cfg;
+    ftplens_arena *arena;
+    GHashTable *clients;        /* address text -> client_failures */
+    GHashTable *servers;        /* "addr port" -> server_users */
+    GHashTable *backdoor;       /* server address text -> frame of the ':)' USER */
+};
+
+static void client_failures_free(gpointer p)
+{
+    client_failures *c = p;
+    g_array_free(c->times, TRUE);
+    g_free(c);
+}
+
+static void server_users_free(gpointer p)
+{
+    server_users *s = p;
+    g_free(s->user331);
+    g_free(s->user530);
+    g_free(s);
+}
+
+ftplens_risk_global *ftplens_risk_global_new(const ftplens_risk_config *cfg, ftplens_arena *arena)
+{
+    ftplens_risk_global *g = g_new0(ftplens_risk_global, 1);
+    g->cfg = *cfg;
+    g->arena = arena;
+    g->clients = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, client_failures_free);
+    g->servers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, server_users_free);
+    g->backdoor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    return g;
+}
+
+void ftplens_risk_global_free(ftplens_risk_global *g)
+{
+    if (!g)
+        return;
+    g_hash_table_destroy(g->clients);
+    g_hash_table_destroy(g->servers);
+    g_hash_table_destroy(g->backdoor);
+    g_free(g);
+}
+
+ftplens_risk_session *ftplens_risk_session_new(void)
+{
+    ftplens_risk_session *s = g_new0(ftplens_risk_session, 1);
+    s->preauth = g_hash_table_new(g_direct_hash, g_direct_equal);
+    return s;
+}
+
+void ftplens_risk_session_free(ftplens_risk_session *s)
+{
+    if (!s)
+        return;
+    g_hash_table_destroy(s->preauth);
+    g_free(s);
+}
+
+/* ---------------------------------------------------------------- emitting */
+
+#define MAX_PER_SESSION 20   /* findings of one kind per session: memory stays bounded */
+
+static void emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                 ftplens_risk_id id, ...)
+{
+    va_list ap;
+    char buf[600];
+
+    if (s && ++s->counts[id] > MAX_PER_SESSION)
+        return;
+    va_start(ap, id);
+    vsnprintf(buf, sizeof buf, ftplens_risk_rules[id].message, ap);
+    va_end(ap);
+    if (s && s->counts[id] == MAX_PER_SESSION)
+        g_strlcat(buf, " (the last one reported for this session)", sizeof buf);
+    ftplens_finding *f = ftplens_arena_alloc0(g->arena, sizeof *f);
+    f->id = id;
+    f->message = ftplens_arena_text(g->arena, buf, strlen(buf));
+    ftplens_finding **tail = ctx->out;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = f;
+}
+
+/* ---------------------------------------------------------------- tables */
+
+/* Default anonymous passwords and what they give away. */
+static const struct {
+    const char *prefix;
+    const char *what;
+} known_passwords[] = {
+    { "IEUser@", "the default of Internet Explorer's FTP client, also used by Nmap's ftp-anon script" },
+    { "mozilla@", "the default of Mozilla/Netscape browsers, also used by Metasploit modules" },
+    { "chrome@example.com", "the default of Google Chrome's FTP client" },
+    { "nessus@", "the Nessus scanner's probe" },
+    { "-iss@iss", "the ISS scanner's probe" },
+    { "-satan", "the SATAN scanner's probe" },
+    { "-saint", "the SAINT scanner's probe" },
+    { "-cklaus", "the probe of an old ISS scanner" },
+    { "ddd@", "a scanner probe (GPL rule 2100353)" },
+    { "wh00t", "a scanner probe (GPL rule 2100355)" },
+    { "Java1.", "the default of Java's FTP URL handler" },
+    { "NcFTP@", "the default of the NcFTP client" },
+    { "anonymous@", "the default of Python's ftplib" },
+    { "lftp@", "the default of lftp" },
+    { "ftp@example.com", "the default of curl" },
+    { "guest", "a common guess" },
+};
+
+const char *ftplens_risk_known_password(const char *pass)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(known_passwords); i++) {
+        if (g_ascii_strncasecmp(pass, known_passwords[i].prefix, strlen(known_passwords[i].prefix)) == 0)
+            return known_passwords[i].what;
+    }
+    return NULL;
+}
+
+/* Argument limits of Snort 3's default ftp_server (cmd_validity / def_max_param_len). */
+static unsigned arg_limit(const ftplens_risk_global *g, const char *verb)
+{
+    static const struct {
+        const char *verbs;
+        unsigned limit;
+    } limits[] = {
+        { " APPE CMD HELP NLST RETR RNFR STOR STOU XMKD ALLO ", 200 },
+        { " CWD RNTO ", 256 },
+        { " SIZE ", 512 },
+        { " PORT EPRT LPRT ", 400 },
+        { " ADAT MIC CONF ENC ", 65536 },   /* base64 security data (RFC 2228) */
+    };
+    char key[16];
+    g_snprintf(key, sizeof key, " %s ", verb);
+    for (size_t i = 0; i < G_N_ELEMENTS(limits); i++) {
+        if (strstr(limits[i].verbs, key))
+            return limits[i].limit;
+    }
+    return g->cfg.arg_max_default;
+}
+
+static bool verb_in(const char *verb, const char *list)
+{
+    char key[16];
+    g_snprintf(key, sizeof key, " %s ", verb);
+    return strstr(list, key) != NULL;
+}
+
+#define FILE_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD MLST CWD XCWD CDUP XCUP DELE MKD XMKD RMD XRMD RNFR RNTO SIZE MDTM SITE "
+#define PATH_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD MLST CWD XCWD DELE MKD XMKD RMD XRMD RNFR RNTO SIZE MDTM "
+#define WRITE_COMMANDS " STOR STOU APPE MKD XMKD RMD XRMD DELE RNTO "
+#define XFER_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD "
+
+static bool is_anonymous(const char *user)
+{
+    return user && (g_ascii_strcasecmp(user, "anonymous") == 0 || g_ascii_strcasecmp(user, "ftp") == 0);
+}
+
+static bool is_privileged(const char *user)
+{
+    static const char *const names[] = { "root", "toor", "admin", "administrator", "sa" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        if (g_ascii_strcasecmp(user, names[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static const char *sensitive_name(const char *arg)
+{
+    static const char *const names[] = { "passwd", "shadow", ".ssh", "authorized_keys", ".htpasswd", ".htaccess",
+        ".rhosts", ".forward", ".netrc", "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", ".bash_history", "web.config",
+        "wp-config.php", ".git/config", "sam" };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        const char *p = arg;
+        size_t n = strlen(names[i]);
+        while ((p = strstr(p, names[i])) != NULL) {
+            bool starts = p == arg || p[-1] == '/' || p[-1] == '\\' || names[i][0] == '.';
+            bool ends = p[n] == '\0' || p[n] == '/' || p[n] == '\\' || p[n] == ' ';
+            if (starts && ends)
+                return names[i];
+            p += n;
+        }
+    }
+    return NULL;
+}
+
+/* One '..' is ordinary navigation; two or more in a row, '...', '~user' or a
+ * system path try to climb out of the FTP area. */
+static bool traverses(const char *arg)
+{
+    unsigned ups = 0;
+    for (const char *p = arg; (p = strstr(p, "..")) != NULL; p += 2)
+        ups += (p[2] == '/' || p[2] == '\\' || p[2] == '\0');
+    return ups >= 2 || strstr(arg, "...") || arg[0] == '~' || g_str_has_prefix(arg, "/etc/") ||
+           g_str_has_prefix(arg, "/root") || g_ascii_strncasecmp(arg, "C:\\", 3) == 0;
+}
+
+static bool is_private_v4(const char *addr)
+{
+    struct in_addr a;
+    if (inet_pton(AF_INET, addr, &a) != 1)
+        return false;
+    uint32_t v = ntohl(a.s_addr);
+    return (v >> 24) == 10 || (v >> 20) == (172 << 4 | 1) || (v >> 16) == (192 << 8 | 168) ||
+           (v >> 24) == 127 || (v >> 16) == (169 << 8 | 254);
+}
+
+static bool same_address(const char *a, const char *b)
+{
+    uint8_t x[16], y[16];
+    int fa = strchr(a, ':') ? AF_INET6 : AF_INET, fb = strchr(b, ':') ? AF_INET6 : AF_INET;
+    if (fa != fb || inet_pton(fa, a, x) != 1 || inet_pton(fb, b, y) != 1)
+        return g_ascii_strcasecmp(a, b) == 0;
+    return memcmp(x, y, fa == AF_INET ? 4 : 16) == 0;
+}
+
+/* Product and version in a banner: a known product name followed by a version. */
+static bool banner_product(const char *text, char *out, size_t outlen)
+{
+    static const char *const products[] = { "vsFTPd", "ProFTPD", "Pure-FTPd", "FileZilla Server", "Microsoft FTP Service",
+        "wu-", "NetBSD-ftpd", "pyftpdlib", "Serv-U", "WS_FTP", "NcFTPd", "glFTPd", "PCMan", "Gene6", "BulletProof",
+        "WarFTPd", "War-FTPD", "Titan FTP", "CrushFTP", "Xlight", "proftpd", "FreeBSD", "OpenBSD", "GNU inetutils",
+        "Version" };
+    for (size_t i = 0; i < G_N_ELEMENTS(products); i++) {
+        const char *p = strstr(text, products[i]);
+        if (!p)
+            continue;
+        /* Keep "name version" up to the next ')' or end, if a digit follows soon. */
+        const char *end = p;
+        while (*end && *end != ')' && *end != ']' && (end - p) < 48)
+            end++;
+        bool digit = false;
+        for (const char *q = p; q < end; q++)
+            digit |= g_ascii_isdigit(*q);
+        if (!digit && i != 4)
+            continue;
+        g_snprintf(out, outlen, "%.*s", (int)(end - p), p);
+        return true;
+    }
+    return false;
+}
+
+static const struct {
+    const char *needle;
+    const char *why;
+} vulnerable[] = {
+    { "vsFTPd 2.3.4", "the vsftpd 2.3.4 source was backdoored (CVE-2011-2523)" },
+    { "ProFTPD 1.3.3c", "the ProFTPD 1.3.3c source was backdoored" },
+    { "ProFTPD 1.3.5 ", "mod_copy lets anyone copy files (CVE-2015-3306)" },
+    { "ProFTPD 1.3.5)", "mod_copy lets anyone copy files (CVE-2015-3306)" },
+    { "wu-2.6.0", "SITE EXEC format string (CVE-2000-0573)" },
+    { "wu-2.6.1", "glob heap overflow (CVE-2001-0550)" },
+    { "PCMan", "PCMan FTP Server 2.0.7 has remote buffer overflows (CVE-2013-4730)" },
+    { "Serv-U FTP Server v6", "Serv-U 6 has known remote overflows" },
+    { "FileZilla Server version 0.9.", "FileZilla Server 0.9 is unmaintained and has known flaws" },
+};
+
+/* ---------------------------------------------------------------- events */
+
+static const char *shown_password(const ftplens_risk_global *g, const char *pass)
+{
+    return g->cfg.mask_passwords && pass && *pass ? MASK : (pass ? pass : "");
+}
+
+static unsigned client_failure(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *user, bool *report)
+{
+    client_failures *c = g_hash_table_lookup(g->clients, ctx->client);
+    int64_t window = (int64_t)g->cfg.bruteforce_window_s * 1000000000;
+
+    if (!c) {
+        c = g_new0(client_failures, 1);
+        c->times = g_array_new(FALSE, FALSE, sizeof(failure));
+        g_hash_table_insert(g->clients, g_strdup(ctx->client), c);
+    }
+    failure f = { ctx->time_ns, ftplens_arena_intern(g->arena, user) };
+    g_array_append_val(c->times, f);
+    /* Keep only the failures inside the window (memory stays bounded). */
+    guint drop = 0;
+    while (drop < c->times->len && g_array_index(c->times, failure, drop).time_ns < ctx->time_ns - window)
+        drop++;
+    if (drop)
+        g_array_remove_range(c->times, 0, drop);
+    *report = c->times->len >= g->cfg.bruteforce_client && ctx->time_ns > c->reported_until;
+    if (*report)
+        c->reported_until = ctx->time_ns + window;
+    return c->times->len;
+}
+
+/* Failures for this user name from this client inside the window (other sessions included). */
+static unsigned client_recent_failures(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *user)
+{
+    client_failures *c = g_hash_table_lookup(g->clients, ctx->client);
+    int64_t window = (int64_t)g->cfg.bruteforce_window_s * 1000000000;
+    unsigned n = 0;
+    if (!c)
+        return 0;
+    for (guint i = 0; i < c->times->len; i++) {
+        const failure *f = &g_array_index(c->times, failure, i);
+        n += f->time_ns >= ctx->time_ns - window && strcmp(f->user, user) == 0;
+    }
+    return n;
+}
+
+void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                          const ftplens_note *cmd)
+{
+    const char *verb = cmd->verb, *arg = cmd->arg ? cmd->arg : "";
+    uint64_t arg_len = cmd->arg_len;
+
+    if (cmd->telnet_iac && strcmp(verb, "ABOR") != 0 && strcmp(verb, "STAT") != 0)
+        emit(g, s, ctx, FTPLENS_RISK_TELNET_IAC, verb);
+    if (arg_len > arg_limit(g, verb))
+        emit(g, s, ctx, FTPLENS_RISK_ARG_TOO_LONG, verb, (unsigned long long)arg_len, arg_limit(g, verb));
+    if (strcmp(verb, "PASS") != 0) {
+        const char *pct = strchr(arg, '%');
+        if (pct && strchr(pct + 1, '%'))
+            emit(g, s, ctx, FTPLENS_RISK_FORMAT_STRING, verb, arg);
+    }
+    if (verb_in(verb, PATH_COMMANDS) || (strcmp(verb, "SITE") == 0)) {
+        const char *path = arg;
+        if (strcmp(verb, "SITE") == 0 && (path = strrchr(arg, ' ')) != NULL)
+            path++;
+        else if (strcmp(verb, "SITE") == 0)
+            path = "";
+        if (*path && traverses(path))
+            emit(g, s, ctx, FTPLENS_RISK_PATH_TRAVERSAL, verb, arg);
+        const char *sens = *path ? sensitive_name(path) : NULL;
+        if (sens)
+            emit(g, s, ctx, FTPLENS_RISK_SENSITIVE_FILE, verb, arg);
+    }
+    if (strcmp(verb, "USER") == 0)
+        s->start_seen = true;
+    if (s->start_seen && !s->logged_in && verb_in(verb, FILE_COMMANDS)) {
+        emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND, verb);
+        g_hash_table_add(s->preauth, (gpointer)cmd);
+    }
+
+    if (strcmp(verb, "USER") == 0) {
+        s->user = arg;
+        s->user_frame = ctx->frame;
+        s->pass_sent = false;
+        if (g_str_has_suffix(arg, ":)")) {
+            char msg[300];
+            g_snprintf(msg, sizeof msg, "USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
+                       "connection to port 6200 of %s would be its shell", arg, ctx->server);
+            emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
+            g_hash_table_replace(g->backdoor, g_strdup(ctx->server), GUINT_TO_POINTER(ctx->frame));
+        }
+        if (is_privileged(arg))
+            emit(g, s, ctx, FTPLENS_RISK_PRIVILEGED_ACCOUNT, arg);
+    } else if (strcmp(verb, "PASS") == 0) {
+        s->pass = cmd->secret ? cmd->secret : arg;
+        s->pass_frame = ctx->frame;
+        s->pass_sent = true;
+        if (!*s->pass)
+            emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, s->user ? s->user : "");
+    } else if (strcmp(verb, "SITE") == 0 && g_ascii_strncasecmp(arg, "EXEC", 4) == 0) {
+        emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC, arg);
+    } else if (strcmp(verb, "HELP") == 0 && g_ascii_strcasecmp(arg, "ACIDBITCHEZ") == 0) {
+        emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_PROFTPD, "");
+    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && cmd->hostport) {
+        const ftplens_hostport *hp = cmd->hostport;
+        if (hp->has_addr && !same_address(hp->addr, ctx->client))
+            emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE, verb, hp->addr, ctx->client);
+        if (hp->port < 1024)
+            emit(g, s, ctx, FTPLENS_RISK_PORT_PRIVILEGED, verb, hp->port);
+    } else if (verb_in(verb, XFER_COMMANDS) && ctx->encrypted && !s->prot_p && !s->prot_reported) {
+        s->prot_reported = true;
+        emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, "no PROT P before this transfer");
+    }
+}
+
+static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                          const ftplens_note *reply, bool success)
+{
+    unsigned code = reply->reply.code;
+    const char *user = s->user ? s->user : "";
+    char outcome[120];
+
+    if (success)
+        g_snprintf(outcome, sizeof outcome, "login succeeded (%u)", code);
+    else
+        g_snprintf(outcome, sizeof outcome, "login failed (%u)", code);
+    if (!ctx->encrypted && s->pass_sent)
+        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, shown_password(g, s->pass), s->pass_frame, outcome);
+    else if (!ctx->encrypted && s->user)
+        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, "(none sent)", s->user_frame, outcome);
+
+    if (is_anonymous(user) && s->pass_sent) {
+        const char *known = ftplens_risk_known_password(s->pass);
+        const char *why = known ? known
+                        : !*s->pass ? "empty: the server accepts anything"
+                        : strchr(s->pass, '@') ? "an e-mail address, as RFC 1635 suggests, but nobody checks it"
+                        : NULL;
+        if (why)
+            emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
+    }
+
+    if (success) {
+        unsigned before = s->failures;
+        unsigned recent = client_recent_failures(g, ctx, user);
+        s->logged_in = true;
+        s->anonymous = is_anonymous(user);
+        if (s->anonymous)
+            emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
+        if (before || recent) {
+            unsigned n = before > recent ? before : recent;
+            emit(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : "s",
+                 before ? "in this session" : "for this user from this client, in earlier sessions");
+        }
+        if (s->auth_refused && !ctx->encrypted)
+            emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
+        if (s->feat_tls_frame && !ctx->encrypted)
+            emit(g, s, ctx, FTPLENS_RISK_TLS_OFFERED_NOT_USED, s->feat_tls_frame);
+        return;
+    }
+    s->failures++;
+    emit(g, s, ctx, FTPLENS_RISK_LOGIN_FAILED, user, code, reply->reply.meaning, s->failures);
+    bool client_report;
+    unsigned client_n = client_failure(g, ctx, user, &client_report);
+    if (s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
+        s->bruteforce_reported = true;
+        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, "in this session");
+    } else if (client_report) {
+        char where[120];
+        g_snprintf(where, sizeof where, "from %s within %u minutes (all sessions)", ctx->client,
+                   g->cfg.bruteforce_window_s / 60);
+        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, where);
+    }
+}
+
+static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *user, unsigned code)
+{
+    char key[80];
+    g_snprintf(key, sizeof key, "%s %u", ctx->server, ctx->server_port);
+    server_users *su = g_hash_table_lookup(g->servers, key);
+    if (!su) {
+        su = g_new0(server_users, 1);
+        g_hash_table_insert(g->servers, g_strdup(key), su);
+    }
+    if (code == 331 && !su->user331)
+        su->user331 = g_strdup(user);
+    if (code == 530 && !su->user530)
+        su->user530 = g_strdup(user);
+    if (su->user331 && su->user530 && !su->reported && g_strcmp0(su->user331, su->user530) != 0) {
+        su->reported = true;
+        emit(g, NULL, ctx, FTPLENS_RISK_USER_ENUMERATION, su->user530, 530u, su->user331, 331u);
+    }
+}
+
+void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                        const ftplens_note *reply)
+{
+    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_note *cmd = reply->to_note;
+    const char *verb = reply->to_command ? reply->to_command : "";
+    bool head = reply->part == FTPLENS_PART_SINGLE || reply->part == FTPLENS_PART_FIRST;
+    char product[64];
+
+    if (reply->answers == FTPLENS_ANSWERS_GREETING)
+        s->start_seen = true;
+    /* Lines of the greeting and of SYST/FEAT replies, whatever their part. */
+    if (reply->answers == FTPLENS_ANSWERS_GREETING && !s->greeting_done &&
+        banner_product(reply->text, product, sizeof product)) {
+        s->greeting_done = true;
+        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "220 greeting", product);
+        for (size_t i = 0; i < G_N_ELEMENTS(vulnerable); i++) {
+            if (strstr(reply->text, vulnerable[i].needle))
+                emit(g, s, ctx, FTPLENS_RISK_VULNERABLE_VERSION, product, vulnerable[i].why);
+        }
+    }
+    if (strcmp(verb, "SYST") == 0 && r->code == 215 && !s->syst_done &&
+        banner_product(reply->text, product, sizeof product)) {
+        s->syst_done = true;
+        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "215 reply to SYST", product);
+    }
+    if (strcmp(verb, "FEAT") == 0 && !s->feat_tls_frame &&
+        (strstr(reply->text, "AUTH TLS") || strstr(reply->text, "AUTH SSL") || strstr(reply->text, "AUTH TLS-")))
+        s->feat_tls_frame = ctx->frame;
+
+    if (!head)
+        return;
+    if (reply->answers == FTPLENS_ANSWERS_UNSOLICITED && r->code == 421 && s->failures) {
+        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : "s");
+        return;
+    }
+    if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd)
+        return;
+
+    unsigned cls = r->reply_class;
+    if (cmd && g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {
+        g_hash_table_remove(s->preauth, cmd);
+        emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED, verb, r->code);
+    }
+    if (cls == 1)
+        return;         /* preliminary: wait for the final reply */
+
+    if (r->code == 421 && s->failures && (strcmp(verb, "PASS") == 0 || strcmp(verb, "USER") == 0)) {
+        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : "s");
+        return;
+    }
+    if (strcmp(verb, "USER") == 0) {
+        if (r->code == 331 || r->code == 530)
+            user_reply(g, ctx, cmd->arg ? cmd->arg : "", r->code);
+        if (r->code == 230 || r->code == 232)
+            login_outcome(g, s, ctx, reply, true);
+        else if (cls == 4 || cls == 5)
+            login_outcome(g, s, ctx, reply, false);
+    } else if (strcmp(verb, "PASS") == 0 || strcmp(verb, "ACCT") == 0) {
+        if (r->code == 230 || r->code == 232 || r->code == 202)
+            login_outcome(g, s, ctx, reply, true);
+        else if (cls == 4 || cls == 5)
+            login_outcome(g, s, ctx, reply, false);
+    } else if (strcmp(verb, "AUTH") == 0) {
+        if (r->code == 234) {
+            emit(g, s, ctx, FTPLENS_RISK_TLS_ACCEPTED, cmd->arg);
+        } else if (cls == 4 || cls == 5) {
+            s->auth_refused = true;
+            s->auth_mech = cmd->arg;
+            s->auth_code = r->code;
+            s->auth_frame = ctx->frame;
+        }
+    } else if (strcmp(verb, "CCC") == 0 && cls == 2) {
+        emit(g, s, ctx, FTPLENS_RISK_CCC_DOWNGRADE, r->code);
+    } else if (strcmp(verb, "PROT") == 0 && cls == 2) {
+        s->prot_p = cmd->arg && g_ascii_strcasecmp(cmd->arg, "P") == 0;
+        if (!s->prot_p && ctx->encrypted && !s->prot_reported) {
+            s->prot_reported = true;
+            emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, "PROT C accepted");
+        }
+    } else if (strcmp(verb, "SITE") == 0 && cls == 2 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "EXEC", 4) == 0) {
+        emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC_SUCCESS, r->code, cmd->arg);
+    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && cls == 2 && cmd->hostport &&
+               cmd->hostport->has_addr && !same_address(cmd->hostport->addr, ctx->client)) {
+        char what[80];
+        g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
+        emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, cmd->hostport->addr);
+    } else if (r->code == 227 && reply->hostport && reply->hostport->has_addr &&
+               !same_address(reply->hostport->addr, ctx->server)) {
+        if (is_private_v4(reply->hostport->addr))
+            emit(g, s, ctx, FTPLENS_RISK_PASV_PRIVATE_ADDRESS, reply->hostport->addr, ctx->server);
+        else
+            emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, reply->hostport->addr, ctx->server);
+    }
+
+    if (r->code == 500 || r->code == 502) {
+        const char *why = r->code == 502 ? "it is a known command this server chose not to implement"
+                                         : "the server does not recognise it";
+        if (strcmp(verb, "OPTS") == 0 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "utf8", 4) == 0)
+            why = "the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
+                  "OPTS; harmless, names are then sent as the server's own encoding";
+        char shown[64];
+        g_snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
+                   cmd->arg ? cmd->arg : "");
+        emit(g, s, ctx, FTPLENS_RISK_UNKNOWN_COMMAND, shown, r->code, why);
+    }
+    if (cls == 2 && s->anonymous && verb_in(verb, WRITE_COMMANDS)) {
+        char what[80];
+        g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg ? cmd->arg : "");
+        emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_WRITE, what, r->code);
+    }
+    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && !(ctx->encrypted && s->prot_p)) {
+        char what[96], amount[96];
+        g_snprintf(what, sizeof what, "%s%s%.60s", verb, cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
+        if (ctx->data_seen)
+            g_snprintf(amount, sizeof amount, "%llu bytes of %s", (unsigned long long)ctx->data_bytes,
+                       verb_in(verb, " LIST NLST MLSD ") ? "directory listing" : "file content");
+        else
+            g_snprintf(amount, sizeof amount, "the %s (its data connection was not captured)",
+                       verb_in(verb, " LIST NLST MLSD ") ? "directory listing" : "file content");
+        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_TRANSFER, what, amount);
+    }
+}
+
+void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, bool active,
+                                  const char *from, uint16_t from_port, uint32_t setup_frame)
+{
+    (void)from_port;
+    const char *expected = active ? ctx->server : ctx->client;
+    if (!same_address(from, expected))
+        emit(g, NULL, ctx, FTPLENS_RISK_DATA_UNEXPECTED_HOST, setup_frame, from,
+             active ? "FTP server (active mode)" : "FTP client (passive mode)", expected);
+}
+
+void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
+                                 uint16_t dst_port)
+{
+    gpointer frame;
+    if (dst_port != 6200 || !g_hash_table_lookup_extended(g->backdoor, dst, NULL, &frame))
+        return;
+    char msg[300];
+    g_snprintf(msg, sizeof msg, "Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
+               "backdoor shell was opened", dst, GPOINTER_TO_UINT(frame));
+    emit(g, NULL, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
+}
+
+void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)
+{
+    if (s->nonstandard_reported || ctx->server_port == 21)
+        return;
+    s->nonstandard_reported = true;
+    emit(g, s, ctx, FTPLENS_RISK_NONSTANDARD_PORT, ctx->server_port);
+}
+
+void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line)
+{
+    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, line->problem_text ? line->problem_text : "");
+}

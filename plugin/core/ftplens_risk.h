@@ -1,0 +1,140 @@
+/* ftplens_risk.h - security-risk checks: one row per check (id, group,
+ * severity, trigger, message template, advice) and the session events that
+ * evaluate them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_RISK_H
+#define FTPLENS_RISK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ftplens_arena.h"
+#include "ftplens_result.h"
+
+typedef enum {
+    FTPLENS_GROUP_SECURITY,
+    FTPLENS_GROUP_PROTOCOL,
+    FTPLENS_GROUP_MALFORMED,
+} ftplens_group;
+
+typedef enum {
+    FTPLENS_SEV_CHAT,
+    FTPLENS_SEV_NOTE,
+    FTPLENS_SEV_WARN,
+    FTPLENS_SEV_ERROR,
+} ftplens_severity;
+
+typedef enum {
+    FTPLENS_RISK_CLEARTEXT_CREDENTIALS,
+    FTPLENS_RISK_LOGIN_FAILED,
+    FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES,
+    FTPLENS_RISK_BRUTEFORCE,
+    FTPLENS_RISK_LOCKOUT,
+    FTPLENS_RISK_USER_ENUMERATION,
+    FTPLENS_RISK_ANONYMOUS_LOGIN,
+    FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD,
+    FTPLENS_RISK_ANONYMOUS_WRITE,
+    FTPLENS_RISK_EMPTY_PASSWORD,
+    FTPLENS_RISK_PRIVILEGED_ACCOUNT,
+    FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK,
+    FTPLENS_RISK_TLS_OFFERED_NOT_USED,
+    FTPLENS_RISK_TLS_ACCEPTED,
+    FTPLENS_RISK_PROT_CLEAR,
+    FTPLENS_RISK_CCC_DOWNGRADE,
+    FTPLENS_RISK_CLEARTEXT_TRANSFER,
+    FTPLENS_RISK_SITE_EXEC,
+    FTPLENS_RISK_SITE_EXEC_SUCCESS,
+    FTPLENS_RISK_BACKDOOR_VSFTPD_234,
+    FTPLENS_RISK_BACKDOOR_PROFTPD,
+    FTPLENS_RISK_PORT_BOUNCE,
+    FTPLENS_RISK_PORT_BOUNCE_ACCEPTED,
+    FTPLENS_RISK_PORT_PRIVILEGED,
+    FTPLENS_RISK_PASV_PRIVATE_ADDRESS,
+    FTPLENS_RISK_PASV_THIRD_PARTY,
+    FTPLENS_RISK_DATA_UNEXPECTED_HOST,
+    FTPLENS_RISK_ARG_TOO_LONG,
+    FTPLENS_RISK_FORMAT_STRING,
+    FTPLENS_RISK_PATH_TRAVERSAL,
+    FTPLENS_RISK_SENSITIVE_FILE,
+    FTPLENS_RISK_PREAUTH_COMMAND,
+    FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED,
+    FTPLENS_RISK_TELNET_IAC,
+    FTPLENS_RISK_REPLY_MALFORMED,
+    FTPLENS_RISK_BANNER_DISCLOSURE,
+    FTPLENS_RISK_VULNERABLE_VERSION,
+    FTPLENS_RISK_UNKNOWN_COMMAND,
+    FTPLENS_RISK_NONSTANDARD_PORT,
+    FTPLENS_RISK_COUNT
+} ftplens_risk_id;
+
+/* One check.  'message' is a printf template filled with the evidence. */
+typedef struct {
+    const char *id;
+    ftplens_group group;
+    ftplens_severity severity;
+    const char *trigger;
+    const char *message;
+    const char *advice;
+} ftplens_risk_rule;
+
+extern const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT];
+
+const char *ftplens_severity_text(ftplens_severity s);
+
+typedef struct ftplens_finding {
+    struct ftplens_finding *next;
+    ftplens_risk_id id;
+    const char *message;
+} ftplens_finding;
+
+typedef struct {
+    bool mask_passwords;
+    unsigned bruteforce_session;    /* failures in one session */
+    unsigned bruteforce_client;     /* failures from one client address ... */
+    unsigned bruteforce_window_s;   /* ... within this many seconds */
+    unsigned arg_max_default;       /* argument length limit for commands without their own */
+} ftplens_risk_config;
+
+typedef struct ftplens_risk_global ftplens_risk_global;
+typedef struct ftplens_risk_session ftplens_risk_session;
+
+ftplens_risk_global *ftplens_risk_global_new(const ftplens_risk_config *cfg, ftplens_arena *arena);
+void ftplens_risk_global_free(ftplens_risk_global *g);
+ftplens_risk_session *ftplens_risk_session_new(void);
+void ftplens_risk_session_free(ftplens_risk_session *s);
+
+/* What an event knows about where it happens. */
+typedef struct {
+    uint32_t frame;
+    int64_t time_ns;
+    const char *client;             /* control connection client address, text */
+    const char *server;             /* control connection server address, text */
+    uint16_t server_port;
+    bool encrypted;                 /* AUTH accepted before this line */
+    ftplens_finding **out;          /* findings of this frame, appended */
+    /* a final reply to a transfer command: what its data connection carried */
+    bool data_seen;
+    uint64_t data_bytes;
+} ftplens_risk_ctx;
+
+void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                          const ftplens_note *cmd);
+void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                        const ftplens_note *reply);
+/* A data connection opened from 'from' for an announcement by 'announced_by_client'. */
+void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, bool active,
+                                  const char *from, uint16_t from_port, uint32_t setup_frame);
+/* A new TCP connection to addr:port (the vsftpd 2.3.4 backdoor listens on 6200). */
+void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
+                                 uint16_t dst_port);
+/* A server line that is not a reply. */
+void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line);
+/* The session is on a port the stock FTP dissector does not own. */
+void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
+
+/* The anonymous-password table (default passwords of browsers and tools). */
+const char *ftplens_risk_known_password(const char *pass);
+
+#endif

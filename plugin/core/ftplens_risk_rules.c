@@ -1,0 +1,208 @@
+/* ftplens_risk_rules.c - the security-check table: one row per check.
+ * Adding a check is adding a row here (and its trigger in ftplens_risk.c).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ftplens_risk.h"
+
+#define SEC FTPLENS_GROUP_SECURITY
+#define PROTO FTPLENS_GROUP_PROTOCOL
+#define MALF FTPLENS_GROUP_MALFORMED
+#define CHAT FTPLENS_SEV_CHAT
+#define NOTE FTPLENS_SEV_NOTE
+#define WARN FTPLENS_SEV_WARN
+#define ERR FTPLENS_SEV_ERROR
+
+#define FTPS_ADVICE "use SFTP (SSH) or FTPS (AUTH TLS, then PBSZ 0 and PROT P)"
+#define LOCKOUT_ADVICE "lock out or rate-limit accounts after a few failures (RFC 2577: close with 421 after 3 to 5)"
+
+const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
+    [FTPLENS_RISK_CLEARTEXT_CREDENTIALS] = { "cleartext_credentials", SEC, WARN,
+        "USER and PASS sent before any TLS; reported on the reply, with the login outcome",
+        "Credentials sent in clear text: user '%s', password '%s' (frame %u); %s",
+        "Anyone on the path can read them: " FTPS_ADVICE ", and change this password." },
+    [FTPLENS_RISK_LOGIN_FAILED] = { "login_failed", SEC, NOTE,
+        "a 4xx/5xx reply (other than 421) to PASS or USER",
+        "Login failed for user '%s' (%u %s); failure %u in this session",
+        "Review the server logs for repeated failures; " LOCKOUT_ADVICE "." },
+    [FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES] = { "login_success_after_failures", SEC, WARN,
+        "a successful login (230/232) after failed ones in the session or from the same client",
+        "Login succeeded for user '%s' after %u failed attempt%s %s",
+        "The password may have been guessed: review the server logs, reset the password, " LOCKOUT_ADVICE
+        ", and allow logins only from trusted address ranges." },
+    [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", SEC, WARN,
+        "N failed logins in one session (preference, default 5) or M from one client address within a time window "
+        "(default 20 in 15 minutes)",
+        "Possible brute force: %u failed logins %s",
+        "Block the source at the firewall, " LOCKOUT_ADVICE ", allow FTP only from trusted address ranges and watch "
+        "with an IDS." },
+    [FTPLENS_RISK_LOCKOUT] = { "lockout", SEC, NOTE,
+        "421 closes the session after failed logins",
+        "The server closed the session (421) after %u failed login%s: a lockout",
+        "A lockout is the right reaction (RFC 2577 section 5); review the server logs for the source and block "
+        "repeat offenders." },
+    [FTPLENS_RISK_USER_ENUMERATION] = { "user_enumeration", SEC, WARN,
+        "one server answers USER with 331 for some names and 530 for others",
+        "The server answers USER '%s' with %u but USER '%s' with %u: valid user names can be told apart",
+        "Make the server answer every USER with 331 and reject the pair after PASS (RFC 2577 section 7)." },
+    [FTPLENS_RISK_ANONYMOUS_LOGIN] = { "anonymous_login", SEC, NOTE,
+        "USER anonymous or ftp accepted (230)",
+        "Anonymous login accepted (user '%s', password '%s')",
+        "Disable anonymous access unless it is needed; if it is, make it read-only, chroot it and keep only public "
+        "files in it." },
+    [FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD] = { "anonymous_default_password", SEC, NOTE,
+        "an anonymous password that is a browser or tool default, empty, or an e-mail address",
+        "Anonymous password '%s': %s",
+        "An anonymous password proves nothing: do not rely on it for logging or access control. Tool defaults "
+        "point at scanners: review the logs for that source." },
+    [FTPLENS_RISK_ANONYMOUS_WRITE] = { "anonymous_write", SEC, ERR,
+        "STOR, APPE, STOU, MKD, RMD, DELE or RNTO accepted for an anonymous user",
+        "Anonymous user wrote to the server: %s accepted (%u)",
+        "Make anonymous access read-only (vsftpd: anon_upload_enable=NO, anon_mkdir_write_enable=NO); an open "
+        "upload area becomes a drop for malware and pirated files." },
+    [FTPLENS_RISK_EMPTY_PASSWORD] = { "empty_password", SEC, NOTE,
+        "PASS with an empty argument",
+        "Empty password for user '%s'",
+        "Require a password for every non-anonymous account and disable accounts that have none." },
+    [FTPLENS_RISK_PRIVILEGED_ACCOUNT] = { "privileged_account", SEC, WARN,
+        "USER root, toor, admin, administrator or sa",
+        "Login attempt with the privileged account '%s'",
+        "Never allow administrator logins over FTP (vsftpd: list them in /etc/ftpusers); use an unprivileged "
+        "account and allow only trusted address ranges." },
+    [FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK] = { "auth_tls_refused_fallback", SEC, WARN,
+        "AUTH TLS/SSL refused, then a cleartext login",
+        "AUTH %s was refused (%u, frame %u) and the client then logged in in clear text",
+        "Enable FTPS on the server (vsftpd: ssl_enable=YES, force_local_logins_ssl=YES) and make clients require "
+        "it (curl --ssl-reqd, lftp: set ftp:ssl-force true) instead of falling back." },
+    [FTPLENS_RISK_TLS_OFFERED_NOT_USED] = { "tls_offered_not_used", SEC, NOTE,
+        "FEAT lists AUTH TLS but the client logs in without it",
+        "The server offered AUTH TLS (FEAT reply, frame %u) but the client logged in in clear text",
+        "The server supports FTPS: configure the client to use it (AUTH TLS + PROT P) and the server to require "
+        "it." },
+    [FTPLENS_RISK_TLS_ACCEPTED] = { "tls_accepted", SEC, CHAT,
+        "AUTH answered 234",
+        "AUTH %s accepted (234): from here on the control channel is encrypted",
+        "Good. Also send PBSZ 0 and PROT P so that the data connections are encrypted too." },
+    [FTPLENS_RISK_PROT_CLEAR] = { "prot_clear", SEC, WARN,
+        "after AUTH, PROT C accepted or a transfer without PROT P",
+        "The control channel is encrypted but the data channel is not (%s): file contents cross the network in "
+        "clear text",
+        "Send PBSZ 0 and PROT P after AUTH TLS (servers can require it: vsftpd force_local_data_ssl=YES)." },
+    [FTPLENS_RISK_CCC_DOWNGRADE] = { "ccc_downgrade", SEC, WARN,
+        "CCC accepted: the control channel goes back to clear text",
+        "CCC accepted (%u): the control channel is back to clear text after TLS",
+        "Refuse CCC unless a NAT device really needs it; everything after it, later logins included, is "
+        "readable." },
+    [FTPLENS_RISK_CLEARTEXT_TRANSFER] = { "cleartext_transfer", SEC, WARN,
+        "a transfer (RETR, STOR, STOU, APPE, LIST, NLST, MLSD) completed without TLS on the data connection",
+        "%s: %s crossed the network in clear text",
+        "Files and listings can be read and changed on the way: " FTPS_ADVICE " for anything that is not public." },
+    [FTPLENS_RISK_SITE_EXEC] = { "site_exec", SEC, WARN,
+        "SITE EXEC sent",
+        "SITE EXEC attempt: '%s'",
+        "Disable SITE EXEC on the server: it runs programs there, and old servers (wu-ftpd) could be exploited "
+        "through it. Block the source." },
+    [FTPLENS_RISK_SITE_EXEC_SUCCESS] = { "site_exec_success", SEC, ERR,
+        "SITE EXEC accepted (2xx)",
+        "SITE EXEC accepted (%u): the client ran '%s' on the server",
+        "Treat the server as compromised: isolate it, find out what was run, and disable SITE EXEC." },
+    [FTPLENS_RISK_BACKDOOR_VSFTPD_234] = { "backdoor_vsftpd_234", SEC, ERR,
+        "USER ending in ':)' (the vsftpd 2.3.4 backdoor trigger), and a connection to port 6200 of that server "
+        "afterwards",
+        "%s",
+        "vsftpd 2.3.4 backdoor (CVE-2011-2523): reinstall vsftpd from a trusted source, check the server for "
+        "compromise, and firewall port 6200." },
+    [FTPLENS_RISK_BACKDOOR_PROFTPD] = { "backdoor_proftpd", SEC, ERR,
+        "HELP ACIDBITCHEZ (the ProFTPD 1.3.3c backdoor trigger)",
+        "ProFTPD 1.3.3c backdoor trigger 'HELP ACIDBITCHEZ'%s",
+        "The ProFTPD 1.3.3c source was trojaned: reinstall from a trusted source and check the server for "
+        "compromise." },
+    [FTPLENS_RISK_PORT_BOUNCE] = { "port_bounce", SEC, WARN,
+        "PORT/EPRT names an address other than the client's own",
+        "%s asks the server to connect to %s, not to the client %s: FTP bounce attempt",
+        "Refuse PORT/EPRT to third-party addresses (vsftpd: port_promiscuous=NO) or disable active mode; watch "
+        "with an IDS." },
+    [FTPLENS_RISK_PORT_BOUNCE_ACCEPTED] = { "port_bounce_accepted", SEC, ERR,
+        "the server accepts a PORT/EPRT to a third-party address",
+        "The server accepted %s (%u): it will open a connection to the third host %s",
+        "Refuse PORT/EPRT to third-party addresses (vsftpd: port_promiscuous=NO) or disable active mode; firewall "
+        "outgoing connections from the FTP server." },
+    [FTPLENS_RISK_PORT_PRIVILEGED] = { "port_privileged", SEC, WARN,
+        "PORT/EPRT data port below 1024",
+        "%s names data port %u (below 1024): a bounce against a privileged service",
+        "Servers should refuse PORT to ports below 1024 (RFC 2577 section 3: reply 504)." },
+    [FTPLENS_RISK_PASV_PRIVATE_ADDRESS] = { "pasv_private_address", SEC, NOTE,
+        "a 227 reply announces a private address different from the server's",
+        "227 announces the private address %s, not the server's %s: the server leaks an internal address",
+        "Set the server's external passive address (vsftpd: pasv_address), prefer EPSV, and firewall the passive "
+        "port range." },
+    [FTPLENS_RISK_PASV_THIRD_PARTY] = { "pasv_third_party", SEC, WARN,
+        "a 227 reply announces a public address other than the server's",
+        "227 announces %s, which is not the server %s: the data connection goes to a third host",
+        "Check the server's passive-mode configuration; a 227 that points elsewhere is a misconfiguration or an "
+        "attack on the client." },
+    [FTPLENS_RISK_DATA_UNEXPECTED_HOST] = { "data_unexpected_host", SEC, WARN,
+        "a data connection opened from an address other than the control connection's peer",
+        "Data connection (announced in frame %u) opened from %s, but the %s is %s",
+        "Only the control connection's peer should open the data connection (RFC 2577 sections 4 and 8, port "
+        "stealing): use random passive ports and a firewall." },
+    [FTPLENS_RISK_ARG_TOO_LONG] = { "arg_too_long", SEC, WARN,
+        "an argument longer than the command's limit (Snort ftp_server defaults: 100; 200 for RETR, STOR, NLST...; "
+        "256 for CWD, RNTO; 512 for SIZE; 400 for PORT, EPRT)",
+        "%s argument of %llu bytes is longer than %u: possible buffer-overflow attempt",
+        "Keep the server patched and block the source; an IDS (Snort ftp_server, Suricata) flags overlong "
+        "arguments." },
+    [FTPLENS_RISK_FORMAT_STRING] = { "format_string", SEC, WARN,
+        "two or more '%' in a command argument",
+        "%s argument '%s' contains format specifiers: format-string attack attempt",
+        "Keep the server patched and block the source; watch with an IDS." },
+    [FTPLENS_RISK_PATH_TRAVERSAL] = { "path_traversal", SEC, WARN,
+        "'..', '~' or an absolute system path in a file command",
+        "%s '%s' tries to leave the FTP area (path traversal)",
+        "Chroot FTP users (vsftpd: chroot_local_user=YES) and keep the server patched." },
+    [FTPLENS_RISK_SENSITIVE_FILE] = { "sensitive_file", SEC, WARN,
+        "a file command on passwd, shadow, .ssh, authorized_keys, .htpasswd, .rhosts, .netrc, id_rsa...",
+        "%s '%s' touches a sensitive file",
+        "Keep system and credential files out of FTP-reachable directories, chroot users, and review the logs." },
+    [FTPLENS_RISK_PREAUTH_COMMAND] = { "preauth_command", SEC, WARN,
+        "a file command before any successful login",
+        "%s sent before login",
+        "The server must refuse file commands before login (530); check that it does." },
+    [FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED] = { "preauth_command_accepted", SEC, ERR,
+        "a file command before login accepted by the server",
+        "%s accepted (%u) before any login",
+        "Fix the server configuration now: it serves files without authentication." },
+    [FTPLENS_RISK_TELNET_IAC] = { "telnet_iac", PROTO, NOTE,
+        "Telnet IAC bytes in a command other than ABOR or STAT",
+        "Telnet IAC bytes in the %s command: unusual on an FTP control connection (IDS evasion?)",
+        "Look at what the command does; IDSs normalise Telnet commands before matching." },
+    [FTPLENS_RISK_REPLY_MALFORMED] = { "reply_malformed", MALF, WARN,
+        "a server line that is not an FTP reply (e.g. '99 PASV invalid')",
+        "Malformed FTP reply '%.40s': %s",
+        "A server that sends malformed replies may not be an FTP server (or may attack the client): check what "
+        "listens on this port." },
+    [FTPLENS_RISK_BANNER_DISCLOSURE] = { "banner_disclosure", SEC, NOTE,
+        "the 220 greeting or the 215 SYST reply names the server software and version",
+        "The %s reveals the server software: %s",
+        "Hide product and version (vsftpd: ftpd_banner=...); attackers look versions up in vulnerability "
+        "databases." },
+    [FTPLENS_RISK_VULNERABLE_VERSION] = { "vulnerable_version", SEC, ERR,
+        "the banner names a version with a known vulnerability",
+        "%s is a known-vulnerable version: %s",
+        "Upgrade the FTP server now and check it for compromise." },
+    [FTPLENS_RISK_UNKNOWN_COMMAND] = { "unknown_command", PROTO, NOTE,
+        "500 or 502 to a command",
+        "The server does not implement '%s' (%u): %s",
+        "Usually harmless; many unknown commands from one source can be a scanner probing: review the logs." },
+    [FTPLENS_RISK_NONSTANDARD_PORT] = { "nonstandard_port", SEC, NOTE,
+        "an FTP control connection on a port other than 21",
+        "FTP on port %u instead of 21",
+        "A non-standard port hides nothing from scanners but slips past port-based firewall rules and IDS "
+        "bindings: firewall it and make the IDS inspect it as FTP." },
+};
+
+const char *ftplens_severity_text(ftplens_severity s)
+{
+    static const char *const names[] = { "Chat", "Note", "Warning", "Error" };
+    return (unsigned)s < 4 ? names[s] : "?";
+}
