@@ -67,6 +67,8 @@ struct ftplens_conn {
     ftplens_risk_session *risk;  /* control connections */
     char client_text[48];       /* control connections: addresses as text, for findings */
     char server_text[48];
+    bool data_tls;              /* data connections: the first payload was a TLS record */
+    bool data_payload_seen;
     bool seq_known;             /* data connections: bytes carried, retransmissions not counted */
     uint32_t next_seq;
     uint64_t data_bytes;
@@ -491,6 +493,7 @@ static void on_line(const ftplens_line *line, void *p)
             if (e && e->data) {
                 rctx.data_seen = true;
                 rctx.data_bytes = e->data->data_bytes;
+                rctx.data_tls = e->data->data_tls;
             }
             ftplens_risk_reply(x->cap->risk, conn->risk, &rctx, n);
         }
@@ -525,9 +528,30 @@ static void on_line(const ftplens_line *line, void *p)
     x->frame->note_count++;
 }
 
+static bool tls_record(const uint8_t *p, uint32_t len)
+{
+    return len >= 3 && p[0] >= 0x14 && p[0] <= 0x17 && p[1] == 0x03;
+}
+
+/* Readable FTP lines: printable text ending in LF. */
+static bool ftp_text(const uint8_t *p, uint32_t len)
+{
+    if (len < 3 || p[len - 1] != '\n')
+        return false;
+    for (uint32_t i = 0; i < len; i++) {
+        if (p[i] < 0x20 && p[i] != '\r' && p[i] != '\n' && p[i] != '\t')
+            return false;
+    }
+    return true;
+}
+
 /* Payload bytes of a data connection, each counted once. */
 static void count_data(ftplens_conn *conn, const ftplens_segment *seg)
 {
+    if (seg->payload_len && !conn->data_payload_seen) {
+        conn->data_payload_seen = true;
+        conn->data_tls = tls_record(seg->payload, seg->payload_len);
+    }
     uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
     if (!seg->tcp_len)
         return;
@@ -574,6 +598,15 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     if (conn->kind == CONN_DATA)
         count_data(conn, seg);
 
+    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len &&
+        !tls_record(seg->payload, seg->payload_len) && ftp_text(seg->payload, seg->payload_len)) {
+        /* TLS is over (CCC): read lines again from here on, in both directions. */
+        ftplens_session_tls_ended(conn->session);
+        ftplens_reasm_clear(&conn->to_listener);
+        ftplens_reasm_clear(&conn->to_initiator);
+        ftplens_risk_ctx rctx = risk_ctx(conn, seg, &f->findings);
+        ftplens_risk_tls_ended(c->risk, conn->risk, &rctx);
+    }
     if (conn->kind == CONN_CONTROL) {
         ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;
         line_ctx x = { c, conn, f, NULL, seg, listener_sent };

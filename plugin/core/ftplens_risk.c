@@ -29,6 +29,7 @@ struct ftplens_risk_session {
     uint32_t feat_tls_frame;
     bool prot_p;
     bool prot_reported;
+    bool tls_used;              /* AUTH was accepted at some point */
     bool greeting_done, syst_done;
     bool nonstandard_reported;
     bool start_seen;            /* greeting or USER seen: the login state is known */
@@ -418,9 +419,6 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
             emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE, verb, hp->addr, ctx->client);
         if (hp->port < 1024)
             emit(g, s, ctx, FTPLENS_RISK_PORT_PRIVILEGED, verb, hp->port);
-    } else if (verb_in(verb, XFER_COMMANDS) && ctx->encrypted && !s->prot_p && !s->prot_reported) {
-        s->prot_reported = true;
-        emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, "no PROT P before this transfer");
     }
 }
 
@@ -567,6 +565,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
             login_outcome(g, s, ctx, reply, false);
     } else if (strcmp(verb, "AUTH") == 0) {
         if (r->code == 234) {
+            s->tls_used = true;
             emit(g, s, ctx, FTPLENS_RISK_TLS_ACCEPTED, cmd->arg);
         } else if (cls == 4 || cls == 5) {
             s->auth_refused = true;
@@ -578,7 +577,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         emit(g, s, ctx, FTPLENS_RISK_CCC_DOWNGRADE, r->code);
     } else if (strcmp(verb, "PROT") == 0 && cls == 2) {
         s->prot_p = cmd->arg && g_ascii_strcasecmp(cmd->arg, "P") == 0;
-        if (!s->prot_p && ctx->encrypted && !s->prot_reported) {
+        if (!s->prot_p && s->tls_used && !s->prot_reported) {
             s->prot_reported = true;
             emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, "PROT C accepted");
         }
@@ -613,7 +612,18 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg ? cmd->arg : "");
         emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_WRITE, what, r->code);
     }
-    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && !(ctx->encrypted && s->prot_p)) {
+    /* Whether the data connection was encrypted is read off the data connection itself
+     * (PROT may have been sent inside TLS); unknown when it was not captured. */
+    bool data_clear = ctx->data_seen ? !ctx->data_tls : !s->tls_used;
+    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && s->tls_used && ctx->data_seen && !ctx->data_tls &&
+        !s->prot_reported) {
+        char what[96];
+        s->prot_reported = true;
+        g_snprintf(what, sizeof what, "the data connection of %s%s%.60s carried clear text", verb,
+                   cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
+        emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, what);
+    }
+    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && data_clear) {
         char what[96], amount[96];
         g_snprintf(what, sizeof what, "%s%s%.60s", verb, cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
         if (ctx->data_seen)
@@ -659,4 +669,9 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line)
 {
     emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, line->problem_text ? line->problem_text : "");
+}
+
+void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)
+{
+    emit(g, s, ctx, FTPLENS_RISK_CCC_DOWNGRADE);
 }

@@ -117,6 +117,7 @@ typedef struct {
     /* a final reply to a transfer command: what its data connection carried */
     bool data_seen;
     uint64_t data_bytes;
+    bool data_tls;                  /* its first payload was a TLS record */
 } ftplens_risk_ctx;
 
 void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
@@ -129,6 +130,8 @@ void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx
 /* A new TCP connection to addr:port (the vsftpd 2.3.4 backdoor listens on 6200). */
 void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
                                  uint16_t dst_port);
+/* After AUTH, the control channel carries readable FTP lines again. */
+void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
 /* A server line that is not a reply. */
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line);
 /* The session is on a port the stock FTP dissector does not own. */

@@ -84,13 +84,14 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "AUTH %s accepted (234): from here on the control channel is encrypted",
         "Good. Also send PBSZ 0 and PROT P so that the data connections are encrypted too." },
     [FTPLENS_RISK_PROT_CLEAR] = { "prot_clear", SEC, WARN,
-        "after AUTH, PROT C accepted or a transfer without PROT P",
+        "after AUTH TLS, PROT C accepted, or a data connection that carries clear text",
         "The control channel is encrypted but the data channel is not (%s): file contents cross the network in "
         "clear text",
         "Send PBSZ 0 and PROT P after AUTH TLS (servers can require it: vsftpd force_local_data_ssl=YES)." },
     [FTPLENS_RISK_CCC_DOWNGRADE] = { "ccc_downgrade", SEC, WARN,
-        "CCC accepted: the control channel goes back to clear text",
-        "CCC accepted (%u): the control channel is back to clear text after TLS",
+        "after AUTH TLS, readable FTP lines on the control channel again (CCC was accepted inside TLS)",
+        "The control channel is back to clear text after TLS (CCC accepted inside TLS): everything from here is "
+        "readable",
         "Refuse CCC unless a NAT device really needs it; everything after it, later logins included, is "
         "readable." },
     [FTPLENS_RISK_CLEARTEXT_TRANSFER] = { "cleartext_transfer", SEC, WARN,

@@ -48,6 +48,12 @@ void ftplens_session_free(ftplens_session *s)
     g_free(s);
 }
 
+void ftplens_session_tls_ended(ftplens_session *s)
+{
+    s->encrypted = false;
+    s->in_multiline = false;
+}
+
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask) { s->mask_passwords = mask; }
 uint32_t ftplens_session_id(const ftplens_session *s) { return s->id; }
 const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
@@ -84,25 +90,57 @@ static void keep_address(ftplens_session *s, ftplens_note *n, const ftplens_host
     n->hostport = copy;
 }
 
+/* Telnet commands (IAC ...) may appear anywhere on the control connection
+ * (RFC 959): drop them before parsing; IAC IAC is a literal 0xff. */
+static size_t strip_telnet(const char *in, size_t len, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c != 0xff) {
+            out[o++] = in[i];
+            continue;
+        }
+        if (i + 1 < len && (unsigned char)in[i + 1] == 0xff) {
+            out[o++] = in[i];
+            i++;
+        } else if (i + 1 < len && (unsigned char)in[i + 1] >= 251 && (unsigned char)in[i + 1] <= 254) {
+            i += 2;             /* WILL/WONT/DO/DONT option */
+        } else {
+            i += 1;
+        }
+    }
+    return o;
+}
+
 ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
                                           const ftplens_line *line)
 {
     ftplens_command_line cl;
     ftplens_note *n = new_note(s, line, false);
+    const char *text = line->text;
+    size_t text_len = line->text_len;
+    char *clean = NULL;
 
     s->client_lines++;
-    ftplens_parse_command(line->text, line->text_len, &cl);
+    if (memchr(text, 0xff, text_len)) {
+        clean = g_malloc(text_len + 1);
+        text_len = strip_telnet(text, text_len, clean);
+        text = clean;
+        n->telnet_iac = true;
+    }
+    ftplens_parse_command(text, text_len, &cl);
     if (!cl.ok) {
         n->kind = FTPLENS_NOTE_BAD_REQUEST;
         n->problems |= FTPLENS_PROB_BAD_COMMAND;
         n->problem_text = cl.problem;
+        g_free(clean);
         return n;
     }
     n->kind = FTPLENS_NOTE_REQUEST;
     n->verb = ftplens_arena_intern(s->arena, cl.verb);
     n->arg = ftplens_arena_text(s->arena, cl.arg, cl.arg_len);
-    n->arg_len = line->full_len - (uint64_t)(cl.arg - line->text);
-    n->telnet_iac = memchr(line->text, 0xff, line->text_len) != NULL;
+    n->arg_len = cl.arg_len + (line->full_len - line->text_len);
     n->command = ftplens_command_lookup(cl.verb);
     if (strcmp(n->verb, "PASS") == 0) {
         n->secret = n->arg;
@@ -129,6 +167,7 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
         g_free(g_queue_pop_head(&s->pending));
         n->problems |= FTPLENS_PROB_PENDING_OVERFLOW;
     }
+    g_free(clean);
     pending_cmd *p = g_new(pending_cmd, 1);
     p->frame = frame;
     p->time_ns = time_ns;

@@ -33,6 +33,8 @@ uint32_t ftplens_session_id(const ftplens_session *s);
 const char *ftplens_session_user(const ftplens_session *s);
 /* After AUTH was accepted (234) the control channel carries TLS, not lines. */
 bool ftplens_session_encrypted(const ftplens_session *s);
+/* The control channel carries clear text again (CCC). */
+void ftplens_session_tls_ended(ftplens_session *s);
 unsigned ftplens_session_pending(const ftplens_session *s);
 unsigned ftplens_session_client_lines(const ftplens_session *s);
 unsigned ftplens_session_server_lines(const ftplens_session *s);
