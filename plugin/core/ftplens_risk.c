@@ -280,15 +280,23 @@ static bool banner_product(const char *text, char *out, size_t outlen)
         const char *p = strstr(text, products[i]);
         if (!p)
             continue;
-        /* Keep "name version" up to the next ')' or end, if a digit follows soon. */
-        const char *end = p;
-        while (*end && *end != ')' && *end != ']' && (end - p) < 48)
-            end++;
+        /* "name version": words up to the first one with a digit in it. */
+        const char *end = p + strlen(products[i]);
         bool digit = false;
-        for (const char *q = p; q < end; q++)
-            digit |= g_ascii_isdigit(*q);
+        while (*end && !digit && (end - p) < 48) {
+            while (*end == ' ')
+                end++;
+            while (*end && *end != ' ' && *end != ')' && *end != ']' && *end != ',') {
+                digit |= g_ascii_isdigit(*end);
+                end++;
+            }
+            if (*end != ' ')
+                break;
+        }
         if (!digit && i != 4)
             continue;
+        while (end > p && (end[-1] == '.' || end[-1] == ';' || end[-1] == ':'))
+            end--;
         g_snprintf(out, outlen, "%.*s", (int)(end - p), p);
         return true;
     }
