@@ -34,12 +34,21 @@ unsigned long ftplens_probe(void);
 unsigned long ftplens_probe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
 " FTPLENS_HAVE_PLUGIN_DESCRIBE)
 
+# stat_tap_ui init callbacks return void (4.0, 4.4) or bool (4.6).
+check_c_source_compiles("
+#include <wireshark.h>
+#include <epan/stat_tap_ui.h>
+static bool cb(const char *a, void *b) { (void)a; (void)b; return true; }
+stat_tap_init_cb ftplens_probe = cb;
+" FTPLENS_HAVE_STAT_TAP_INIT_BOOL)
+
 unset(CMAKE_REQUIRED_INCLUDES)
 unset(CMAKE_REQUIRED_FLAGS)
 unset(CMAKE_TRY_COMPILE_TARGET_TYPE)
 
 set(FTPLENS_COMPAT_DEFINITIONS "")
-foreach(_check FTPLENS_HAVE_FI_VALUE_POINTER FTPLENS_HAVE_PREF_BOOL FTPLENS_HAVE_PLUGIN_DESCRIBE)
+foreach(_check FTPLENS_HAVE_FI_VALUE_POINTER FTPLENS_HAVE_PREF_BOOL FTPLENS_HAVE_PLUGIN_DESCRIBE
+		FTPLENS_HAVE_STAT_TAP_INIT_BOOL)
 	if(${_check})
 		list(APPEND FTPLENS_COMPAT_DEFINITIONS ${_check})
 	endif()

@@ -18,72 +18,7 @@
 #include "ftplens_risk.h"
 #include "ftplens_session.h"
 #include "ftplens_tcp.h"
-
-#define MAX_OPEN_EXPECTS 16   /* announced data addresses remembered per session */
-
-typedef enum {
-    CONN_UNDECIDED,     /* heuristic: waiting for the first payload */
-    CONN_CONTROL,
-    CONN_DATA,
-    CONN_NOT_FTP,
-} conn_kind;
-
-typedef struct {
-    unsigned len;       /* 4 or 16; 0 when unknown */
-    uint8_t addr[16];
-    uint16_t port;
-} endpoint;
-
-/* A data connection announced on a control connection. */
-typedef struct ftplens_expect {
-    struct ftplens_conn *control;
-    bool active;                /* PORT/EPRT: the server connects to the client */
-    endpoint listener;          /* where the data connection is opened to */
-    endpoint fallback;          /* 227 behind NAT: the control server's own address */
-    uint32_t setup_frame;
-    const char *command;        /* RETR, STOR, LIST...: set when the transfer command is seen */
-    const char *command_line;
-    const ftplens_note *command_note;
-    struct ftplens_conn *data;
-} ftplens_expect;
-
-struct ftplens_conn {
-    conn_kind kind;
-    bool by_heuristic;
-    bool confirmed;
-    bool rejected;
-    bool client_spoke;
-    uint32_t stream;
-    endpoint listener;          /* the side that accepted the TCP connection */
-    bool listener_known;
-    ftplens_reasm to_listener;
-    ftplens_reasm to_initiator;
-    ftplens_session *session;   /* control connections */
-    ftplens_tcp_tracker tcp;
-    GQueue expects;             /* control: announced, not yet matched (ftplens_expect*) */
-    ftplens_expect *expect;     /* data: what announced it */
-    uint16_t initiator_port;
-    const char *role;
-    ftplens_risk_session *risk;  /* control connections */
-    char client_text[48];       /* control connections: addresses as text, for findings */
-    char server_text[48];
-    bool data_tls;              /* data connections: the first payload was a TLS record */
-    bool data_payload_seen;
-    bool seq_known;             /* data connections: bytes carried, retransmissions not counted */
-    uint32_t next_seq;
-    uint64_t data_bytes;
-};
-
-struct ftplens_capture {
-    ftplens_config config;
-    ftplens_arena arena;
-    GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
-    GPtrArray *open_expects;    /* every unmatched ftplens_expect of every session */
-    unsigned sessions;
-    ftplens_risk_global *risk;
-    GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */
-    ftplens_finding *pending;   /* findings made before the frame's result exists */
-};
+#include "ftplens_core_private.h"
 
 void ftplens_config_defaults(ftplens_config *cfg)
 {
@@ -104,6 +39,10 @@ static void conn_free(gpointer p)
     ftplens_session_free(c->session);
     ftplens_risk_session_free(c->risk);
     g_queue_clear(&c->expects);
+    if (c->frames)
+        g_ptr_array_free(c->frames, TRUE);
+    if (c->data_conns)
+        g_ptr_array_free(c->data_conns, TRUE);
     g_free(c);
 }
 
@@ -118,6 +57,7 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
                                config->bruteforce_window_s, config->arg_max_default };
     c->risk = ftplens_risk_global_new(&rc, &c->arena);
     c->backdoor_watch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    c->controls = g_ptr_array_new();
     return c;
 }
 
@@ -128,6 +68,7 @@ void ftplens_capture_free(ftplens_capture *c)
     g_hash_table_destroy(c->conns);
     g_ptr_array_free(c->open_expects, TRUE);
     g_hash_table_destroy(c->backdoor_watch);
+    g_ptr_array_free(c->controls, TRUE);
     ftplens_risk_global_free(c->risk);
     ftplens_arena_clear(&c->arena);
     g_free(c);
@@ -329,6 +270,9 @@ static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_
     conn->session = ftplens_session_new(conn->stream, &c->arena);
     ftplens_session_mask_passwords(conn->session, c->config.mask_passwords);
     conn->risk = ftplens_risk_session_new();
+    conn->client_port = client.port;
+    conn->data_conns = g_ptr_array_new();
+    g_ptr_array_add(c->controls, conn);
     conn->role = "FTP control";
     c->sessions++;
 }
@@ -413,6 +357,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         conn->initiator_port = i.port;
         e->data = conn;
         g_ptr_array_remove(c->open_expects, e);
+        g_ptr_array_add(e->control->data_conns, conn);
         if (e->active) {
             conn->tcp.names[0] = "server";
             conn->tcp.names[1] = "client";
@@ -585,6 +530,8 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     const ftplens_conn *ctl = control_of(conn);
     f->conn = conn;
     f->session_id = ctl->stream;
+    f->frame = seg->frame;
+    f->time_ns = seg->time_ns;
     f->payload_offset = seg->payload_offset;
     f->payload_offset_known = seg->payload_offset_known;
 
@@ -623,8 +570,30 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
         f->user = ftplens_session_user(conn->session);
     }
 
+    if (!conn->frames) {
+        conn->frames = g_ptr_array_new();
+        conn->first_ns = seg->time_ns;
+    }
+    g_ptr_array_add(conn->frames, f);
+    conn->last_ns = seg->time_ns;
+    f->from_listener = listener_sent;
+
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
     f->has_tcp = true;
     return f;
+}
+
+bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)
+{
+    const ftplens_conn *conn = f->conn;
+    *from_server = f->from_listener;
+    return conn->kind == CONN_CONTROL && !conn->link_seen[f->from_listener ? 1 : 0];
+}
+
+void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link)
+{
+    ftplens_conn *conn = (ftplens_conn *)f->conn;
+    conn->link_seen[from_server ? 1 : 0] = true;
+    conn->link[from_server ? 1 : 0] = *link;
 }

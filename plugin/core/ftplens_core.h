@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <glib.h>
+
 #include "ftplens_result.h"
 
 #define FTPLENS_TCP_FIN 0x001
@@ -71,9 +73,27 @@ const char *ftplens_frame_role(const ftplens_frame *f);
 uint32_t ftplens_frame_setup_frame(const ftplens_frame *f);
 const char *ftplens_frame_data_command(const ftplens_frame *f);
 
+/* Link-layer and IP facts of a frame, for the report's session header. */
+typedef struct {
+    char eth_src[18], eth_dst[18];   /* empty when not Ethernet */
+    char outer_src[48], outer_dst[48];  /* the outer IPv4 header of a tunnel (6to4), else empty */
+    char src[48], dst[48];           /* innermost IP addresses */
+    unsigned ttl;                    /* IPv4 TTL or IPv6 hop limit of the innermost header */
+    bool ipv6;
+} ftplens_link;
+
+/* True for the first frame of each direction of a control connection: the
+ * glue then reads the link facts and hands them over. */
+bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server);
+void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link);
+
 /* Cheap test for the hot path: true when the stream is known not to be FTP. */
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 
 unsigned ftplens_capture_sessions(const ftplens_capture *c);
+
+/* The walkthrough of every session (or of those in 'only', a set of session
+ * ids, when not NULL), in text or Markdown.  Caller frees with g_free. */
+char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only);
 
 #endif

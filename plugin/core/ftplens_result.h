@@ -89,6 +89,9 @@ typedef struct ftplens_frame {
     const char *user;           /* last USER argument as of this frame */
     ftplens_note *notes;        /* in line order */
     unsigned note_count;
+    uint32_t frame;             /* its frame number */
+    int64_t time_ns;
+    bool from_listener;         /* sent by the side that accepted the connection */
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
     bool payload_offset_known;
     bool has_tcp;

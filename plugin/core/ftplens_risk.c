@@ -270,7 +270,7 @@ static bool same_address(const char *a, const char *b)
 }
 
 /* Product and version in a banner: a known product name followed by a version. */
-static bool banner_product(const char *text, char *out, size_t outlen)
+bool ftplens_banner_product(const char *text, char *out, size_t outlen)
 {
     static const char *const products[] = { "vsFTPd", "ProFTPD", "Pure-FTPd", "FileZilla Server", "Microsoft FTP Service",
         "wu-", "NetBSD-ftpd", "pyftpdlib", "Serv-U", "WS_FTP", "NcFTPd", "glFTPd", "PCMan", "Gene6", "BulletProof",
@@ -521,7 +521,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         s->start_seen = true;
     /* Lines of the greeting and of SYST/FEAT replies, whatever their part. */
     if (reply->answers == FTPLENS_ANSWERS_GREETING && !s->greeting_done &&
-        banner_product(reply->text, product, sizeof product)) {
+        ftplens_banner_product(reply->text, product, sizeof product)) {
         s->greeting_done = true;
         emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "220 greeting", product);
         for (size_t i = 0; i < G_N_ELEMENTS(vulnerable); i++) {
@@ -530,7 +530,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         }
     }
     if (strcmp(verb, "SYST") == 0 && r->code == 215 && !s->syst_done &&
-        banner_product(reply->text, product, sizeof product)) {
+        ftplens_banner_product(reply->text, product, sizeof product)) {
         s->syst_done = true;
         emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "215 reply to SYST", product);
     }

@@ -137,6 +137,9 @@ void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx
 /* The session is on a port the stock FTP dissector does not own. */
 void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
 
+/* Product and version named in a banner ("vsFTPd 3.0.3"); false if none. */
+bool ftplens_banner_product(const char *text, char *out, size_t outlen);
+
 /* The anonymous-password table (default passwords of browsers and tools). */
 const char *ftplens_risk_known_password(const char *pass);
 

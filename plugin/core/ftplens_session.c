@@ -59,6 +59,7 @@ uint32_t ftplens_session_id(const ftplens_session *s) { return s->id; }
 const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
 bool ftplens_session_encrypted(const ftplens_session *s) { return s->encrypted; }
 unsigned ftplens_session_pending(const ftplens_session *s) { return s->pending.length; }
+unsigned ftplens_session_open_reply(const ftplens_session *s) { return s->in_multiline ? s->ml_code : 0; }
 unsigned ftplens_session_client_lines(const ftplens_session *s) { return s->client_lines; }
 unsigned ftplens_session_server_lines(const ftplens_session *s) { return s->server_lines; }
 

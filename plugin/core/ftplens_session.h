@@ -36,6 +36,8 @@ bool ftplens_session_encrypted(const ftplens_session *s);
 /* The control channel carries clear text again (CCC). */
 void ftplens_session_tls_ended(ftplens_session *s);
 unsigned ftplens_session_pending(const ftplens_session *s);
+/* The code of a multi-line reply whose last line has not been seen yet, or 0. */
+unsigned ftplens_session_open_reply(const ftplens_session *s);
 unsigned ftplens_session_client_lines(const ftplens_session *s);
 unsigned ftplens_session_server_lines(const ftplens_session *s);
 

@@ -111,6 +111,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     t->any_segment = true;
     out->seq_raw = seg->seq;
     out->ack_raw = seg->ack;
+    out->flags = seg->flags;
     out->has_ack = ack;
     out->len = seg->tcp_len;
 
@@ -284,8 +285,8 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         step_text = first_segment ? "no handshake captured" : "ack only";
         if (!first_segment)
             g_string_append_printf(g, "ACK only: no data (Len 0), so the sequence number stays at relative %u; "
-                                   "acknowledgment relative %u (raw 0x%08x) says 'I have every byte before "
-                                   "this one'.", out->seq_rel, out->ack_rel, seg->ack);
+                                   "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
+                                   "before this one; it is the next I expect'.", out->seq_rel, out->ack_rel, seg->ack);
     }
 
     if (first_segment && !syn)

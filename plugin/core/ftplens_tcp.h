@@ -33,6 +33,7 @@ typedef struct {
     ftplens_step step;
     const char *step_text;          /* "handshake 1/3: SYN (client asks to open)" */
     uint32_t seq_raw, ack_raw;
+    uint16_t flags;
     bool has_ack;
     bool has_isn;                   /* this sender's ISN is known (or a base was taken) */
     uint32_t isn;

@@ -14,6 +14,17 @@
 #define FTPLENS_FI_VALUE(fi) ((fi)->value)
 #else
 #define FTPLENS_FI_VALUE(fi) (&(fi)->value)
+/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
+#ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
+#define FTPLENS_STAT_INIT_RET bool
+#define FTPLENS_STAT_INIT_OK return true
+#define FTPLENS_STAT_INIT_FAIL return false
+#else
+#define FTPLENS_STAT_INIT_RET void
+#define FTPLENS_STAT_INIT_OK return
+#define FTPLENS_STAT_INIT_FAIL return
+#endif
+
 #endif
 
 /* Boolean preferences: gboolean* in 4.0, bool* from 4.2 on. */
@@ -21,6 +32,28 @@
 typedef bool ftplens_pref_bool;
 #else
 typedef gboolean ftplens_pref_bool;
+/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
+#ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
+#define FTPLENS_STAT_INIT_RET bool
+#define FTPLENS_STAT_INIT_OK return true
+#define FTPLENS_STAT_INIT_FAIL return false
+#else
+#define FTPLENS_STAT_INIT_RET void
+#define FTPLENS_STAT_INIT_OK return
+#define FTPLENS_STAT_INIT_FAIL return
+#endif
+
+#endif
+
+/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
+#ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
+#define FTPLENS_STAT_INIT_RET bool
+#define FTPLENS_STAT_INIT_OK return true
+#define FTPLENS_STAT_INIT_FAIL return false
+#else
+#define FTPLENS_STAT_INIT_RET void
+#define FTPLENS_STAT_INIT_OK return
+#define FTPLENS_STAT_INIT_FAIL return
 #endif
 
 #endif

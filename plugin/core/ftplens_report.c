@@ -1,0 +1,445 @@
+/* ftplens_report.c - the classroom walkthrough of every FTP session
+ * (tshark -z ftplens,report): header, handshake, transcript, findings,
+ * summary, in plain text or Markdown.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include "ftplens_core_private.h"
+
+/* A table rendered as aligned text or as a Markdown table. */
+typedef struct {
+    GPtrArray *rows;            /* of GStrv; row 0 is the header */
+    unsigned cols;
+} table;
+
+static table *table_new(unsigned cols, ...)
+{
+    table *t = g_new0(table, 1);
+    va_list ap;
+    t->rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    t->cols = cols;
+    gchar **h = g_new0(gchar *, cols + 1);
+    va_start(ap, cols);
+    for (unsigned i = 0; i < cols; i++)
+        h[i] = g_strdup(va_arg(ap, const char *));
+    va_end(ap);
+    g_ptr_array_add(t->rows, h);
+    return t;
+}
+
+static void table_row(table *t, ...)
+{
+    gchar **r = g_new0(gchar *, t->cols + 1);
+    va_list ap;
+    va_start(ap, t);
+    for (unsigned i = 0; i < t->cols; i++) {
+        const char *v = va_arg(ap, const char *);
+        r[i] = g_strdup(v ? v : "");
+    }
+    va_end(ap);
+    g_ptr_array_add(t->rows, r);
+}
+
+static void table_end(table *t, GString *out, bool md, const char *indent)
+{
+    if (md) {
+        for (guint r = 0; r < t->rows->len; r++) {
+            gchar **row = g_ptr_array_index(t->rows, r);
+            g_string_append(out, "|");
+            for (unsigned c = 0; c < t->cols; c++) {
+                gchar **parts = g_strsplit(row[c], "|", -1);
+                gchar *cell = g_strjoinv("\\|", parts);
+                g_strfreev(parts);
+                g_string_append_printf(out, " %s |", cell);
+                g_free(cell);
+            }
+            g_string_append_c(out, '\n');
+            if (r == 0) {
+                g_string_append(out, "|");
+                for (unsigned c = 0; c < t->cols; c++)
+                    g_string_append(out, "---|");
+                g_string_append_c(out, '\n');
+            }
+        }
+        g_string_append_c(out, '\n');
+    } else {
+        size_t *w = g_new0(size_t, t->cols);
+        for (guint r = 0; r < t->rows->len; r++) {
+            gchar **row = g_ptr_array_index(t->rows, r);
+            for (unsigned c = 0; c < t->cols; c++)
+                w[c] = MAX(w[c], (size_t)g_utf8_strlen(row[c], -1));
+        }
+        for (guint r = 0; r < t->rows->len; r++) {
+            gchar **row = g_ptr_array_index(t->rows, r);
+            g_string_append(out, indent);
+            for (unsigned c = 0; c < t->cols; c++) {
+                g_string_append(out, row[c]);
+                if (c + 1 < t->cols)
+                    for (size_t k = (size_t)g_utf8_strlen(row[c], -1); k < w[c] + 2; k++)
+                        g_string_append_c(out, ' ');
+            }
+            while (out->len && out->str[out->len - 1] == ' ')
+                g_string_truncate(out, out->len - 1);
+            g_string_append_c(out, '\n');
+        }
+        g_free(w);
+    }
+    g_ptr_array_free(t->rows, TRUE);
+    g_free(t);
+}
+
+static void heading(GString *out, bool md, int level, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void heading(GString *out, bool md, int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (md) {
+        g_string_append_printf(out, "%s %s\n\n", level == 1 ? "##" : "###", text);
+    } else {
+        g_string_append_printf(out, "%s%s\n", level == 1 ? "" : "\n", text);
+        size_t n = (size_t)g_utf8_strlen(text, -1);
+        for (size_t i = 0; i < n; i++)
+            g_string_append_c(out, level == 1 ? '=' : '-');
+        g_string_append_c(out, '\n');
+    }
+    g_free(text);
+}
+
+static void item(GString *out, bool md, const char *label, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void item(GString *out, bool md, const char *label, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (md)
+        g_string_append_printf(out, "- **%s:** %s\n", label, text);
+    else
+        g_string_append_printf(out, "  %-16s %s\n", label, text);
+    g_free(text);
+}
+
+static char *format_time(int64_t ns)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(ns / 1000000000);
+    if (!dt)
+        return g_strdup("?");
+    char *d = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+    char *out = g_strdup_printf("%s.%06d UTC", d, (int)((ns % 1000000000) / 1000));
+    g_free(d);
+    g_date_time_unref(dt);
+    return out;
+}
+
+static const char *flags_text(uint16_t f, char *buf)
+{
+    size_t n = 0;
+    if (f & 0x002) buf[n++] = 'S';
+    if (f & 0x010) buf[n++] = 'A';
+    if (f & 0x008) buf[n++] = 'P';
+    if (f & 0x001) buf[n++] = 'F';
+    if (f & 0x004) buf[n++] = 'R';
+    buf[n] = '\0';
+    return buf;
+}
+
+static char *raw_text(uint32_t v)
+{
+    char hex[12];
+    ftplens_tcp_hex_bytes(v, hex);
+    return g_strdup_printf("%u (%s)", v, hex);
+}
+
+static void report_header(GString *out, bool md, const ftplens_conn *ctl)
+{
+    const ftplens_link *cl = ctl->link_seen[0] ? &ctl->link[0] : NULL;
+    const ftplens_link *sl = ctl->link_seen[1] ? &ctl->link[1] : NULL;
+    char product[64] = "";
+    uint32_t banner_frame = 0;
+
+    for (guint i = 0; i < ctl->frames->len && !banner_frame; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (n->kind == FTPLENS_NOTE_REPLY && n->answers == FTPLENS_ANSWERS_GREETING &&
+                ftplens_banner_product(n->text, product, sizeof product)) {
+                banner_frame = f->frame;
+                break;
+            }
+        }
+    }
+    if (cl && cl->outer_src[0])
+        item(out, md, "Client", "%s port %u, inside IPv4 %s -> %s (%s)", ctl->client_text, ctl->client_port,
+             cl->outer_src, cl->outer_dst,
+             g_str_has_prefix(ctl->client_text, "2002:") ? "6to4 tunnel via the 6to4 relay" : "IP-in-IP tunnel");
+    else
+        item(out, md, "Client", "%s port %u", ctl->client_text, ctl->client_port);
+    if (sl && sl->outer_src[0])
+        item(out, md, "Server", "%s port %u, replies inside IPv4 %s -> %s", ctl->server_text, ctl->listener.port,
+             sl->outer_src, sl->outer_dst);
+    else
+        item(out, md, "Server", "%s port %u", ctl->server_text, ctl->listener.port);
+    if ((cl && cl->eth_src[0]) || (sl && sl->eth_src[0]))
+        item(out, md, "MAC addresses", "client side %s -> %s; server side %s -> %s",
+             cl && cl->eth_src[0] ? cl->eth_src : "?", cl && cl->eth_dst[0] ? cl->eth_dst : "?",
+             sl && sl->eth_src[0] ? sl->eth_src : "?", sl && sl->eth_dst[0] ? sl->eth_dst : "?");
+    bool v6 = (cl && cl->ipv6) || (sl && sl->ipv6);
+    bool tunnel = (cl && cl->outer_src[0]) || (sl && sl->outer_src[0]);
+    item(out, md, "IP", "%s%s", v6 ? "IPv6" : "IPv4", tunnel ? " carried in IPv4 (protocol 41)" : "");
+    if (cl || sl) {
+        char ct[12] = "?", st[12] = "?";
+        if (cl)
+            g_snprintf(ct, sizeof ct, "%u", cl->ttl);
+        if (sl)
+            g_snprintf(st, sizeof st, "%u", sl->ttl);
+        item(out, md, v6 ? "Hop limit" : "TTL", "client's packets %s, server's packets %s", ct, st);
+    }
+    if (banner_frame)
+        item(out, md, "Server software", "%s (from the 220 greeting, frame %u)", product, banner_frame);
+    char *start = format_time(ctl->first_ns);
+    item(out, md, "Start", "%s; duration %.3f s; %u frames on the control connection", start,
+         (double)(ctl->last_ns - ctl->first_ns) / 1e9, ctl->frames->len);
+    g_free(start);
+}
+
+static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
+{
+    table *t = table_new(8, "frame", "step", "flags", "seq (raw, hex bytes)", "ack (raw, hex bytes)", "rel seq",
+                         "rel ack", "Len");
+    GPtrArray *explain = g_ptr_array_new();
+    unsigned shown = 0, data_rows = 0;
+
+    for (guint i = 0; i < ctl->frames->len && shown < 8; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        const ftplens_tcp_note *n = &f->tcp;
+        bool hs = n->step == FTPLENS_STEP_SYN || n->step == FTPLENS_STEP_SYNACK || n->step == FTPLENS_STEP_ESTABLISHED ||
+                  n->step == FTPLENS_STEP_SYN_RETRANS || n->step == FTPLENS_STEP_SYNACK_RETRANS ||
+                  n->step == FTPLENS_STEP_NO_HANDSHAKE;
+        bool first_data = (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) && data_rows < 3;
+        if (!f->has_tcp || (!hs && !first_data))
+            continue;
+        if (!hs)
+            data_rows++;
+        char fl[8], fr[16], sr[16], ar[16], ln[16];
+        char *seq = raw_text(n->seq_raw), *ack = n->has_ack ? raw_text(n->ack_raw) : g_strdup("-");
+        g_snprintf(fr, sizeof fr, "%u", f->frame);
+        g_snprintf(sr, sizeof sr, "%u", n->seq_rel);
+        g_snprintf(ar, sizeof ar, n->has_ack ? "%u" : "-", n->ack_rel);
+        g_snprintf(ln, sizeof ln, "%u", n->len);
+        table_row(t, fr, n->step_text, flags_text(n->flags, fl), seq, ack, sr, ar, ln);
+        g_free(seq);
+        g_free(ack);
+        if (n->explain && *n->explain)
+            g_ptr_array_add(explain, (gpointer)f);
+        shown++;
+    }
+    table_end(t, out, md, "  ");
+    for (guint i = 0; i < explain->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(explain, i);
+        g_string_append_printf(out, md ? "- frame %u: %s\n" : "  frame %u: %s\n", f->frame, f->tcp.explain);
+    }
+    g_ptr_array_free(explain, TRUE);
+
+    if (ctl->data_conns->len) {
+        g_string_append(out, md ? "\nData connections:\n\n" : "\n  Data connections:\n");
+        for (guint i = 0; i < ctl->data_conns->len; i++) {
+            const ftplens_conn *d = g_ptr_array_index(ctl->data_conns, i);
+            GString *steps = g_string_new(NULL);
+            for (guint k = 0; d->frames && k < d->frames->len && k < 3; k++) {
+                const ftplens_frame *f = g_ptr_array_index(d->frames, k);
+                if (f->tcp.step >= FTPLENS_STEP_SYN && f->tcp.step <= FTPLENS_STEP_ESTABLISHED)
+                    g_string_append_printf(steps, "%s%u", steps->len ? "/" : "", f->frame);
+            }
+            g_string_append_printf(out, md ? "- tcp.stream %u: %s; announced in frame %u; handshake frames %s; "
+                                             "%" G_GUINT64_FORMAT " payload bytes\n"
+                                           : "  - tcp.stream %u: %s; announced in frame %u; handshake frames %s; "
+                                             "%" G_GUINT64_FORMAT " payload bytes\n",
+                                   d->stream, d->role, d->expect->setup_frame, steps->len ? steps->str : "not captured",
+                                   d->data_bytes);
+            g_string_free(steps, TRUE);
+        }
+    }
+}
+
+static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, unsigned *by_class)
+{
+    table *t = table_new(4, "frame", "from", "line", "explanation");
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            char fr[16], *expl;
+            g_snprintf(fr, sizeof fr, "%u", f->frame);
+            if (n->kind == FTPLENS_NOTE_REQUEST) {
+                expl = g_strdup_printf("%s: %s (%s)", n->verb,
+                                       n->command ? n->command->meaning : "not a command of any RFC or registry",
+                                       n->command ? n->command->rfc : "unknown");
+            } else if (n->kind == FTPLENS_NOTE_REPLY) {
+                const ftplens_reply_info *r = &n->reply;
+                GString *g = g_string_new(NULL);
+                g_string_append_printf(g, "%u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
+                if (n->part != FTPLENS_PART_SINGLE)
+                    g_string_append_printf(g, " [%s line]", n->part == FTPLENS_PART_FIRST ? "first"
+                                                         : n->part == FTPLENS_PART_LAST ? "last" : "continuation");
+                if (n->answers == FTPLENS_ANSWERS_COMMAND)
+                    g_string_append_printf(g, "; answers %s (frame %u) after %.3f s", n->to_command, n->to_frame,
+                                           (double)n->reply_time_ns / 1e9);
+                else if (n->answers == FTPLENS_ANSWERS_GREETING)
+                    g_string_append(g, "; greeting, answers no command");
+                else
+                    g_string_append(g, "; unsolicited");
+                if (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST) {
+                    if (r->reply_class < 10)
+                        by_class[r->reply_class]++;
+                }
+                expl = g_string_free(g, FALSE);
+            } else {
+                expl = g_strdup_printf("not a valid FTP %s: %s", n->from_server ? "reply" : "command",
+                                       n->problem_text ? n->problem_text : "");
+            }
+            char *line = g_strdup_printf("%.70s%s", n->text, strlen(n->text) > 70 ? "..." : "");
+            table_row(t, fr, n->from_server ? "server" : "client", line, expl);
+            g_free(line);
+            g_free(expl);
+        }
+    }
+    table_end(t, out, md, "  ");
+}
+
+static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
+{
+    unsigned n = 0;
+    GPtrArray *all = g_ptr_array_new();
+    g_ptr_array_add(all, (gpointer)ctl);
+    for (guint i = 0; i < ctl->data_conns->len; i++)
+        g_ptr_array_add(all, g_ptr_array_index(ctl->data_conns, i));
+    for (guint c = 0; c < all->len; c++) {
+        const ftplens_conn *conn = g_ptr_array_index(all, c);
+        for (guint i = 0; conn->frames && i < conn->frames->len; i++) {
+            const ftplens_frame *f = g_ptr_array_index(conn->frames, i);
+            for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
+                const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
+                if (md)
+                    g_string_append_printf(out, "- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n",
+                                           ftplens_severity_text(r->severity), r->id, f->frame, fd->message, r->advice);
+                else
+                    g_string_append_printf(out, "  [%s] %s (frame %u): %s\n      Countermeasure: %s\n",
+                                           ftplens_severity_text(r->severity), r->id, f->frame, fd->message, r->advice);
+                n++;
+            }
+        }
+    }
+    g_ptr_array_free(all, TRUE);
+    if (!n)
+        g_string_append(out, md ? "No findings.\n" : "  No findings.\n");
+}
+
+static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const unsigned *by_class)
+{
+    const char *user = NULL, *outcome = "no login seen";
+    uint32_t login_frame = 0;
+    unsigned failures = 0;
+    GString *files = g_string_new(NULL);
+
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
+                user = n->arg;
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND ||
+                (n->part != FTPLENS_PART_SINGLE && n->part != FTPLENS_PART_FIRST))
+                continue;
+            bool login_cmd = strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0;
+            if (login_cmd && (n->reply.code == 230 || n->reply.code == 232)) {
+                outcome = "succeeded";
+                login_frame = f->frame;
+            } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
+                failures++;
+                if (!login_frame)
+                    outcome = "failed";
+            }
+            const ftplens_note *cmd = n->to_note;
+            if (cmd && cmd->command && cmd->command->xfer != FTPLENS_XFER_NONE && n->reply.reply_class == 2) {
+                uint64_t bytes = 0;
+                bool seen = false;
+                for (guint k = 0; k < ctl->data_conns->len; k++) {
+                    const ftplens_conn *d = g_ptr_array_index(ctl->data_conns, k);
+                    if (d->expect->command_note == cmd) {
+                        bytes = d->data_bytes;
+                        seen = true;
+                    }
+                }
+                char amount[48];
+                if (seen)
+                    g_snprintf(amount, sizeof amount, "%" G_GUINT64_FORMAT " bytes", bytes);
+                else
+                    g_strlcpy(amount, "data connection not captured", sizeof amount);
+                g_string_append_printf(files, "%s%s%s%s (%s%s)", files->len ? "; " : "", cmd->verb,
+                                       *cmd->arg ? " " : "", cmd->arg, amount,
+                                       cmd->command->xfer == FTPLENS_XFER_UPLOAD ? ", upload" : "");
+            }
+        }
+    }
+    char after[48] = "";
+    if (failures)
+        g_snprintf(after, sizeof after, " after %u failed attempt%s", failures, failures == 1 ? "" : "s");
+    if (login_frame)
+        item(out, md, "Login", "user '%s' %s (frame %u)%s", user ? user : "?", outcome, login_frame, after);
+    else
+        item(out, md, "Login", "%s%s%s%s", user ? "user '" : "", user ? user : "", user ? "' " : "", outcome);
+    item(out, md, "Transfers", "%s", files->len ? files->str : "none");
+    g_string_free(files, TRUE);
+    GString *cls = g_string_new(NULL);
+    for (unsigned k = 1; k <= 6; k++) {
+        if (by_class[k])
+            g_string_append_printf(cls, "%s%uxx %s: %u", cls->len ? ", " : "", k, ftplens_class_text(k), by_class[k]);
+    }
+    item(out, md, "Replies by class", "%s", cls->len ? cls->str : "none");
+    g_string_free(cls, TRUE);
+    unsigned open = ftplens_session_open_reply(ctl->session);
+    unsigned pending = ftplens_session_pending(ctl->session);
+    if (open)
+        item(out, md, "End of capture", "the capture ends inside the %u- reply: its last line (%u ...) was not captured",
+             open, open);
+    if (pending)
+        item(out, md, "Unanswered", "%u command%s got no final reply in the capture", pending, pending == 1 ? "" : "s");
+}
+
+char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only)
+{
+    GString *out = g_string_new(NULL);
+    bool md = markdown;
+    unsigned n = 0;
+
+    if (md)
+        g_string_append(out, "# FTP Lens report\n\n");
+    else
+        g_string_append(out, "FTP Lens report\n\n");
+    for (guint i = 0; i < c->controls->len; i++) {
+        const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
+        if (!ctl->confirmed || ctl->rejected || !ctl->frames)
+            continue;
+        if (only && !g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream)))
+            continue;
+        unsigned by_class[10] = { 0 };
+        n++;
+        heading(out, md, 1, "Session %u: FTP control connection tcp.stream %u", n, ctl->stream);
+        if (!md)
+            g_string_append_c(out, '\n');
+        report_header(out, md, ctl);
+        heading(out, md, 2, "1. TCP handshake");
+        report_handshake(out, md, ctl);
+        heading(out, md, 2, "2. Transcript");
+        report_transcript(out, md, ctl, by_class);
+        heading(out, md, 2, "3. Security findings");
+        report_findings(out, md, ctl);
+        heading(out, md, 2, "4. Summary");
+        report_summary(out, md, ctl, by_class);
+        g_string_append_c(out, '\n');
+    }
+    if (!n)
+        g_string_append(out, md ? "No FTP session in this capture.\n" : "No FTP session in this capture.\n");
+    return g_string_free(out, FALSE);
+}

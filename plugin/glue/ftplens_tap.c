@@ -1,0 +1,166 @@
+/* ftplens_tap.c - the "ftplens" tap and its two consumers: the lab report
+ * (tshark -q -z ftplens,report[,md][,FILTER]) and the statistics tree
+ * (Statistics > FTP Lens, tshark -z ftplens,tree).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "ftplens"
+
+#include "ftplens_tap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <epan/stat_tap_ui.h>
+#include <epan/stats_tree.h>
+#include <epan/tap.h>
+#include <epan/to_str.h>
+
+#include "ftplens_compat.h"
+#include "ftplens_risk.h"
+
+static int ftplens_tap = -1;
+static ftplens_capture **the_capture;
+
+void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
+{
+    if (ftplens_tap >= 0 && have_tap_listener(ftplens_tap))
+        tap_queue_packet(ftplens_tap, pinfo, f);
+}
+
+/* ---- the report ---- */
+
+typedef struct {
+    bool markdown;
+    bool filtered;
+    GHashTable *sessions;       /* session ids with a frame that passed the filter */
+} report_tap;
+
+static void report_reset(void *p)
+{
+    report_tap *r = p;
+    g_hash_table_remove_all(r->sessions);
+}
+
+static tap_packet_status report_packet(void *p, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+                                       tap_flags_t flags _U_)
+{
+    report_tap *r = p;
+    const ftplens_frame *f = data;
+    g_hash_table_add(r->sessions, GUINT_TO_POINTER(f->session_id));
+    return TAP_PACKET_DONT_REDRAW;
+}
+
+/* The report is made from the whole capture, after the last frame. */
+static void report_draw(void *p)
+{
+    report_tap *r = p;
+    if (!*the_capture)
+        return;
+    char *text = ftplens_capture_report(*the_capture, r->markdown, r->filtered ? r->sessions : NULL);
+    fputs(text, stdout);
+    g_free(text);
+}
+
+static void report_finish(void *p)
+{
+    report_tap *r = p;
+    g_hash_table_destroy(r->sessions);
+    g_free(r);
+}
+
+/* -z ftplens,report[,md][,FILTER] */
+static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
+{
+    report_tap *r = g_new0(report_tap, 1);
+    const char *rest = opt + strlen("ftplens,report");
+    if (g_str_has_prefix(rest, ",md") && (rest[3] == '\0' || rest[3] == ',')) {
+        r->markdown = true;
+        rest += 3;
+    } else if (g_str_has_prefix(rest, ",text") && (rest[5] == '\0' || rest[5] == ',')) {
+        rest += 5;
+    }
+    const char *filter = *rest == ',' ? rest + 1 : NULL;
+    r->filtered = filter && *filter;
+    r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GString *err = register_tap_listener("ftplens", r, r->filtered ? filter : NULL, TL_REQUIRES_NOTHING, report_reset,
+                                         report_packet, report_draw, report_finish);
+    if (err) {
+        fprintf(stderr, "tshark: ftplens,report: %s\n", err->str);
+        g_string_free(err, TRUE);
+        g_hash_table_destroy(r->sessions);
+        g_free(r);
+        FTPLENS_STAT_INIT_FAIL;
+    }
+    FTPLENS_STAT_INIT_OK;
+}
+
+static stat_tap_ui report_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    "FTP Lens report",
+    "ftplens,report",
+    report_init,
+    0,
+    NULL
+};
+
+/* ---- the statistics tree ---- */
+
+static int st_classes = -1, st_commands = -1, st_risks = -1, st_sessions = -1;
+static const char *const n_classes = "Reply classes by server";
+static const char *const n_commands = "Commands";
+static const char *const n_risks = "Security findings by severity";
+static const char *const n_sessions = "Sessions by login outcome";
+
+static void tree_init(stats_tree *st)
+{
+    st_classes = stats_tree_create_node(st, n_classes, 0, STAT_DT_INT, TRUE);
+    st_commands = stats_tree_create_node(st, n_commands, 0, STAT_DT_INT, TRUE);
+    st_risks = stats_tree_create_node(st, n_risks, 0, STAT_DT_INT, TRUE);
+    st_sessions = stats_tree_create_node(st, n_sessions, 0, STAT_DT_INT, TRUE);
+}
+
+static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
+                                     tap_flags_t flags _U_)
+{
+    const ftplens_frame *f = data;
+    for (const ftplens_note *n = f->notes; n; n = n->next) {
+        if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
+            char server[80], cls[64], cat[96];
+            g_snprintf(server, sizeof server, "%s port %u", address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+            g_snprintf(cls, sizeof cls, "%ux %s", n->reply.reply_class, n->reply.class_text);
+            g_snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
+            tick_stat_node(st, n_classes, 0, TRUE);
+            int s = tick_stat_node(st, server, st_classes, TRUE);
+            int c = tick_stat_node(st, cls, s, TRUE);
+            tick_stat_node(st, cat, c, FALSE);
+            if (n->answers == FTPLENS_ANSWERS_COMMAND &&
+                (strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0)) {
+                const char *outcome = (n->reply.code == 230 || n->reply.code == 232) ? "login succeeded"
+                                    : (n->reply.reply_class >= 4 && n->reply.reply_class <= 5) ? "login failed" : NULL;
+                if (outcome) {
+                    tick_stat_node(st, n_sessions, 0, TRUE);
+                    tick_stat_node(st, outcome, st_sessions, FALSE);
+                }
+            }
+        } else if (n->kind == FTPLENS_NOTE_REQUEST) {
+            tick_stat_node(st, n_commands, 0, TRUE);
+            tick_stat_node(st, n->verb, st_commands, FALSE);
+        }
+    }
+    for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
+        const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
+        tick_stat_node(st, n_risks, 0, TRUE);
+        int sev = tick_stat_node(st, ftplens_severity_text(r->severity), st_risks, TRUE);
+        tick_stat_node(st, r->id, sev, FALSE);
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+void ftplens_tap_register(ftplens_capture **capture)
+{
+    the_capture = capture;
+    ftplens_tap = register_tap("ftplens");
+    register_stat_tap_ui(&report_ui, NULL);
+    stats_tree_register_plugin("ftplens", "ftplens,tree", "FTP Lens", 0, tree_packet, tree_init, NULL);
+}

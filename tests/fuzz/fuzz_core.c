@@ -1,0 +1,280 @@
+/* fuzz_core.c - the whole core (connections, heuristic, line reassembly,
+ * pairing, data-connection matching, TCP teaching, security checks) fed a
+ * sequence of TCP segments decoded from the fuzz input, the way the glue
+ * feeds it on Wireshark's first pass.  Every input runs twice: with
+ * mask_passwords off, then on.  Afterwards every stored frame is read back as
+ * the glue does when it draws (second pass), before the capture is freed.
+ *
+ * Input format (all integers big-endian):
+ *
+ *   byte 0       config: bit0 heuristic, bit1 small brute-force thresholds
+ *   4 x 6 bytes  connection slots 0..3:
+ *                  server port (2), client port (2),
+ *                  flags: bit0 IPv6, bit1 server port owned by the stock FTP
+ *                         dissector, bit2 no address (addr_len 0),
+ *                         bits3-5 client address variant,
+ *                  initial sequence number seed (1): ISN = seed << 24 | slot
+ *   segments, each a 8-byte header then its payload:
+ *     [0] bits0-1 slot, bit2 sent by the server, bit3 absolute numbers follow
+ *         (8 bytes: seq, ack) right after the header, bit4 new tcp.stream for
+ *         the slot (port reuse), bit5 payload_offset unknown
+ *     [1] TCP flags (FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 ...)
+ *     [2] bits0-2 seq: 0-3 next, 4 retransmit the previous segment, 5 forward
+ *         param*256, 6 back param, 7 next + param (a gap);
+ *         bits3-4 ack: 0 peer's next, 1 peer's next + param, 2 0, 3 ~param;
+ *         bit5 frame cut: tcp_len = payload + param
+ *     [3] param
+ *     [4..5] payload length (capped by what is left)
+ *     [6] time: 0-249 ms, 250 +1 h, 251 +0, 252 -1 s (clock going back),
+ *         253 +2^40 ns, 254 TIME_MAX - param ns, 255 param s (near the epoch).
+ *         Times stay in [0, TIME_MAX = 2^62 ns]: the glue computes
+ *         secs * 10^9 + nsecs from the frame's timestamp, which is >= 0 and,
+ *         for classic pcap, < 2^32 s (4.3 * 10^18 ns).
+ *     [7] frame number step minus 1 (frame numbers always increase)
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "ftplens_core.h"
+#include "ftplens_risk.h"
+#include "fuzz_util.h"
+
+#define SLOTS 4
+#define MAX_FRAMES 4096
+#define TIME_MAX ((int64_t)1 << 62)
+
+typedef struct {
+    uint16_t sport, cport;
+    uint8_t flags;
+    uint32_t stream;
+    uint32_t next[2];       /* [0] client, [1] server */
+    uint32_t last[2];       /* seq of the previous segment per direction */
+} slot;
+
+static uint32_t rd32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static void check_text(const char *what, const char *s)
+{
+    if (!s)
+        return;
+    size_t n = strlen(s);
+    FUZZ_CHECK(g_utf8_validate(s, (gssize)n, NULL), "%s is not valid UTF-8", what);
+}
+
+static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
+{
+    unsigned count = 0;
+    touch_str(f->user);
+    check_text("user", f->user);
+    for (const ftplens_note *n = f->notes; n; n = n->next) {
+        count++;
+        check_text("note text", n->text);
+        check_text("note problem_text", n->problem_text);
+        check_text("note verb", n->verb);
+        check_text("note arg", n->arg);
+        touch_str(n->secret);
+        check_text("note to_command", n->to_command);
+        check_text("note arg_explained", n->arg_explained);
+        check_text("reply class_text", n->reply.class_text);
+        check_text("reply category_text", n->reply.category_text);
+        check_text("reply meaning", n->reply.meaning);
+        check_text("reply rfc", n->reply.rfc);
+        if (n->command) {
+            touch_str(n->command->verb);
+            touch_str(n->command->meaning);
+        }
+        if (n->hostport) {
+            touch_str(n->hostport->addr);
+            touch_str(n->hostport->explain);
+        }
+        if (n->to_note)
+            touch_str(n->to_note->verb);
+        if (seg) {
+            /* The glue highlights [offset, offset + length) of the payload. */
+            FUZZ_CHECK((uint64_t)n->offset + n->length <= seg->tcp_len,
+                       "note bytes %u+%u beyond tcp_len %u", n->offset, n->length, seg->tcp_len);
+        }
+    }
+    FUZZ_CHECK(count == f->note_count, "note_count %u but %u notes", f->note_count, count);
+    if (f->has_tcp) {
+        check_text("tcp step_text", f->tcp.step_text);
+        check_text("tcp ack_expected", f->tcp.ack_expected);
+        check_text("tcp explain", f->tcp.explain);
+    }
+    for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
+        FUZZ_CHECK((unsigned)fd->id < FTPLENS_RISK_COUNT, "finding id %d", (int)fd->id);
+        check_text("finding message", fd->message);
+    }
+}
+
+static void run(const uint8_t *data, size_t size, bool mask)
+{
+    if (size < 1 + SLOTS * 6)
+        return;
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.heuristic = data[0] & 1;
+    cfg.mask_passwords = mask;
+    if (data[0] & 2) {
+        cfg.bruteforce_session = 1 + (data[0] >> 2 & 3);
+        cfg.bruteforce_client = 1 + (data[0] >> 4 & 3);
+        cfg.bruteforce_window_s = (data[0] >> 6) * 30;
+        cfg.arg_max_default = (data[0] >> 6) * 8;
+    }
+    data++;
+    size--;
+
+    slot sl[SLOTS];
+    uint32_t next_stream = SLOTS;
+    for (unsigned i = 0; i < SLOTS; i++, data += 6, size -= 6) {
+        sl[i].sport = rd16(data);
+        sl[i].cport = rd16(data + 2);
+        sl[i].flags = data[4];
+        sl[i].stream = i;
+        sl[i].next[0] = (uint32_t)data[5] << 24 | i;
+        sl[i].next[1] = ~sl[i].next[0];
+        sl[i].last[0] = sl[i].next[0];
+        sl[i].last[1] = sl[i].next[1];
+    }
+
+    ftplens_capture *cap = ftplens_capture_new(&cfg);
+    const ftplens_frame **frames = calloc(MAX_FRAMES, sizeof *frames);
+    unsigned nframes = 0;
+    uint32_t frame = 0;
+    int64_t now = 1700000000LL * 1000000000LL;
+
+    while (size >= 8 && nframes < MAX_FRAMES) {
+        const uint8_t *h = data;
+        data += 8;
+        size -= 8;
+        slot *s = &sl[h[0] & 3];
+        bool from_server = h[0] & 4;
+        uint8_t param = h[3];
+        uint32_t seq, ack;
+        bool have_abs = false;
+        if ((h[0] & 8) && size >= 8) {
+            seq = rd32(data);
+            ack = rd32(data + 4);
+            data += 8;
+            size -= 8;
+            have_abs = true;
+        }
+        if (h[0] & 16)
+            s->stream = next_stream++;
+        uint32_t len = rd16(h + 4);
+        if (len > size)
+            len = (uint32_t)size;
+
+        int d = from_server ? 1 : 0;
+        if (!have_abs) {
+            switch (h[2] & 7) {
+            case 4: seq = s->last[d]; break;
+            case 5: seq = s->next[d] + (uint32_t)param * 256; break;
+            case 6: seq = s->next[d] - param; break;
+            case 7: seq = s->next[d] + param; break;
+            default: seq = s->next[d]; break;
+            }
+            switch (h[2] >> 3 & 3) {
+            case 1: ack = s->next[!d] + param; break;
+            case 2: ack = 0; break;
+            case 3: ack = ~(uint32_t)param; break;
+            default: ack = s->next[!d]; break;
+            }
+        }
+
+        switch (h[6]) {
+        case 250: now += 3600LL * 1000000000LL; break;
+        case 251: break;
+        case 252: now -= 1000000000LL; break;
+        case 253: now += (int64_t)1 << 40; break;
+        case 254: now = TIME_MAX - (int64_t)param; break;
+        case 255: now = (int64_t)param * 1000000000LL; break;
+        default: now += (int64_t)h[6] * 1000000LL; break;
+        }
+        if (now < 0)
+            now = 0;
+        if (now > TIME_MAX)
+            now = TIME_MAX;
+        frame += 1u + h[7];
+
+        ftplens_segment seg;
+        memset(&seg, 0, sizeof seg);
+        seg.frame = frame;
+        seg.time_ns = now;
+        seg.stream = s->stream;
+        uint8_t *cli = from_server ? seg.dst_addr : seg.src_addr;
+        uint8_t *srv = from_server ? seg.src_addr : seg.dst_addr;
+        if (s->flags & 4) {
+            seg.addr_len = 0;
+        } else if (s->flags & 1) {
+            seg.addr_len = 16;
+            cli[0] = 0x20; cli[1] = 0x01; cli[2] = 0x0d; cli[3] = 0xb8; cli[15] = (uint8_t)(7 + (s->flags >> 3 & 7));
+            srv[0] = 0x20; srv[1] = 0x01; srv[2] = 0x0d; srv[3] = 0xb8; srv[15] = 1;
+        } else {
+            seg.addr_len = 4;
+            cli[0] = 192; cli[1] = 0; cli[2] = 2; cli[3] = (uint8_t)(7 + (s->flags >> 3 & 7));
+            srv[0] = 198; srv[1] = 51; srv[2] = 100; srv[3] = 1;
+        }
+        seg.src_port = from_server ? s->sport : s->cport;
+        seg.dst_port = from_server ? s->cport : s->sport;
+        bool reg = s->flags & 2;
+        seg.src_port_is_ftp = from_server && reg;
+        seg.dst_port_is_ftp = !from_server && reg;
+        seg.seq = seq;
+        seg.ack = ack;
+        seg.flags = h[1];
+        seg.payload_len = len;
+        seg.tcp_len = len + ((h[2] & 32) ? param : 0);
+        /* The payload in a buffer of exactly its size (NULL when empty, as the glue does). */
+        uint8_t *payload = NULL;
+        if (len) {
+            payload = malloc(len);
+            memcpy(payload, data, len);
+        }
+        seg.payload = payload;
+        seg.payload_offset = 54;
+        seg.payload_offset_known = !(h[0] & 32);
+        data += len;
+        size -= len;
+
+        s->last[d] = seq;
+        s->next[d] = seq + seg.tcp_len + ((h[1] & 0x03) ? 1 : 0);
+
+        /* As the glue: a stream known not to be FTP is not passed on. */
+        if (!ftplens_capture_stream_ignored(cap, seg.stream)) {
+            const ftplens_frame *f = ftplens_capture_segment(cap, &seg);
+            if (f) {
+                check_frame(f, &seg);
+                frames[nframes++] = f;
+            }
+        }
+        free(payload);   /* the core must have copied what it keeps */
+    }
+
+    /* Second pass: the glue draws every stored frame again, reading the
+     * connection's role, setup frame and data command. */
+    for (unsigned i = 0; i < nframes; i++) {
+        const ftplens_frame *f = frames[i];
+        (void)ftplens_frame_shown(f);
+        check_text("role", ftplens_frame_role(f));
+        (void)ftplens_frame_setup_frame(f);
+        check_text("data command", ftplens_frame_data_command(f));
+        check_frame(f, NULL);
+    }
+    (void)ftplens_capture_sessions(cap);
+    free(frames);
+    ftplens_capture_free(cap);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    run(data, size, false);
+    run(data, size, true);
+    return 0;
+}
