@@ -8,11 +8,15 @@
  * Input format (all integers big-endian):
  *
  *   byte 0       config: bit0 heuristic, bit1 small brute-force thresholds
+ *   40 bytes     addresses: client IPv4, server IPv4, client IPv6, server IPv6
+ *                (the real ones in the seed corpus, so PORT/EPRT/227/229
+ *                announcements match the data connections)
  *   4 x 6 bytes  connection slots 0..3:
  *                  server port (2), client port (2),
  *                  flags: bit0 IPv6, bit1 server port owned by the stock FTP
  *                         dissector, bit2 no address (addr_len 0),
- *                         bits3-5 client address variant,
+ *                         bits3-5 client address variant (added to its
+ *                         last byte; 0: the address as given),
  *                  initial sequence number seed (1): ISN = seed << 24 | slot
  *   segments, each a 8-byte header then its payload:
  *     [0] bits0-1 slot, bit2 sent by the server, bit3 absolute numbers follow
@@ -115,7 +119,7 @@ static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
 
 static void run(const uint8_t *data, size_t size, bool mask)
 {
-    if (size < 1 + SLOTS * 6)
+    if (size < 1 + 40 + SLOTS * 6)
         return;
     ftplens_config cfg;
     ftplens_config_defaults(&cfg);
@@ -129,6 +133,9 @@ static void run(const uint8_t *data, size_t size, bool mask)
     }
     data++;
     size--;
+    const uint8_t *addr = data;   /* 40 bytes, see above */
+    data += 40;
+    size -= 40;
 
     slot sl[SLOTS];
     uint32_t next_stream = SLOTS;
@@ -214,12 +221,14 @@ static void run(const uint8_t *data, size_t size, bool mask)
             seg.addr_len = 0;
         } else if (s->flags & 1) {
             seg.addr_len = 16;
-            cli[0] = 0x20; cli[1] = 0x01; cli[2] = 0x0d; cli[3] = 0xb8; cli[15] = (uint8_t)(7 + (s->flags >> 3 & 7));
-            srv[0] = 0x20; srv[1] = 0x01; srv[2] = 0x0d; srv[3] = 0xb8; srv[15] = 1;
+            memcpy(cli, addr + 8, 16);
+            memcpy(srv, addr + 24, 16);
+            cli[15] = (uint8_t)(cli[15] + (s->flags >> 3 & 7));
         } else {
             seg.addr_len = 4;
-            cli[0] = 192; cli[1] = 0; cli[2] = 2; cli[3] = (uint8_t)(7 + (s->flags >> 3 & 7));
-            srv[0] = 198; srv[1] = 51; srv[2] = 100; srv[3] = 1;
+            memcpy(cli, addr, 4);
+            memcpy(srv, addr + 4, 4);
+            cli[3] = (uint8_t)(cli[3] + (s->flags >> 3 & 7));
         }
         seg.src_port = from_server ? s->sport : s->cport;
         seg.dst_port = from_server ? s->cport : s->sport;

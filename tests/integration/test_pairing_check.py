@@ -81,6 +81,8 @@ def expected_for_stream(frames):
         syn = first(r, "tcp.flags.syn") in ("1", "True")
         for line in dirs[from_server].feed(int(first(r, "tcp.seq_raw")), syn, data):
             if not from_server:
+                # Telnet commands (IAC x, IAC WILL/WONT/DO/DONT y) may appear anywhere (RFC 959)
+                line = re.sub(rb"\xff[\xfb-\xfe].|\xff[^\xff]", b"", line).replace(b"\xff\xff", b"\xff")
                 verb = line.split(b" ", 1)[0].upper()
                 if verb.isalnum():
                     pending.append((f, verb))
