@@ -115,8 +115,8 @@ else
     LAB=$ROOT/../shared/pcaps/public/net-creds__ftp.pcap
     if [ -r "$LAB" ]; then
         LAB=$(cd -P "$(dirname "$LAB")" && pwd)/$(basename "$LAB")
-        shot "$LAB" 384 lab-502-reply "FTP Lens" "Reply class text" "Permanent Negative" "Command not implemented"
-        shot "$LAB" 154 lab-handshake "FTP Lens" "Raw acknowledgment number bytes" "SYN-ACK" "62 6b f2 f8"
+        shot "$LAB" 384 lab-502-reply "FTP Lens (explained FTP)" "Reply class text" "Permanent Negative" "Command not implemented"
+        shot "$LAB" 154 lab-handshake "FTP Lens (explained FTP)" "Raw acknowledgment number bytes" "handshake 2/3: SYN-ACK" "SYN-ACK" "62 6b f2 f8"
     else
         say "################################################################################"
         say "## ../shared/pcaps/public/net-creds__ftp.pcap is ABSENT: falling back to the   ##"
@@ -124,8 +124,8 @@ else
         say "## screenshots lab-502-reply.png / lab-handshake.png are NOT remade.           ##"
         say "################################################################################"
         OWN=$ROOT/pcaps/lab-anonymous.pcapng
-        shot "$OWN" 16 lab-anonymous-501-reply "FTP Lens" "Reply class text" "Permanent Negative" "Syntax error in parameters"
-        shot "$OWN" 2 lab-anonymous-handshake "FTP Lens" "Raw acknowledgment number bytes" "SYN-ACK" "27 da 50 ab"
+        shot "$OWN" 16 lab-anonymous-501-reply "FTP Lens (explained FTP)" "Reply class text" "Permanent Negative" "Syntax error in parameters"
+        shot "$OWN" 2 lab-anonymous-handshake "FTP Lens (explained FTP)" "Raw acknowledgment number bytes" "handshake 2/3: SYN-ACK" "SYN-ACK" "27 da 50 ab"
     fi
 fi
 

@@ -213,7 +213,10 @@ static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *
     own.port = e->listener.port;
     if (!e->listener.len)
         e->listener = own;
-    e->fallback = own;
+    /* A 227 behind NAT names a private address: also accept the server's own.
+     * PORT/EPRT name the exact address (a third party in a bounce). */
+    if (!e->active)
+        e->fallback = own;
 
     if (ctl->expects.length >= MAX_OPEN_EXPECTS)
         evict_oldest(c, ctl);

@@ -604,7 +604,9 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
             emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, reply->hostport->addr, ctx->server);
     }
 
-    if (r->code == 500 || r->code == 502) {
+    /* 502: a known command the server chose not to implement; 500: a verb no registry knows
+     * (500 to a known verb is a syntax or policy refusal, not an unknown command). */
+    if (r->code == 502 || (r->code == 500 && !cmd->command)) {
         const char *why = r->code == 502 ? "it is a known command this server chose not to implement"
                                          : "the server does not recognise it";
         if (strcmp(verb, "OPTS") == 0 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "utf8", 4) == 0)

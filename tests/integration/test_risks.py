@@ -132,7 +132,61 @@ def test_every_rule_is_an_expert_item(env):
         assert "ftplens.risk." + rid in names, rid
 
 
+# Attack captures made by tests/captures/make-attack-captures.sh: (frame, id, evidence) that must be found,
+# and ids that must not appear at all.
+ATTACKS = {
+    "attack-bruteforce.pcapng": (
+        [(44, "bruteforce", "5 failed logins in this session"),
+         (220, "bruteforce", "20 failed logins from 127.0.0.1 within 15 minutes"),
+         (287, "login_success_after_failures", "user 'alice' after 24 failed attempts"),
+         (52, "login_failed", "failure 6 in this session")],
+        ["anonymous_login"]),
+    "attack-anonymous-upload.pcapng": (
+        [(25, "anonymous_write", "STOR evil.exe accepted (226)"), (28, "anonymous_write", "MKD incoming"),
+         (30, "anonymous_write", "DELE evil.exe"), (25, "cleartext_transfer", "399 bytes of file content"),
+         (10, "anonymous_default_password", "mozilla@example.com"), (4, "nonstandard_port", "2121")],
+        []),
+    "attack-site-exec-backdoor.pcapng": (
+        [(13, "site_exec", "EXEC /bin/sh -c id"), (16, "backdoor_proftpd", "ACIDBITCHEZ"),
+         (40, "backdoor_vsftpd_234", "'backdoor:)'"), (48, "backdoor_vsftpd_234", "port 6200 of 127.0.0.1")],
+        ["site_exec_success"]),
+    "attack-bounce-traversal.pcapng": (
+        [(13, "port_bounce", "192.0.2.10"), (13, "port_privileged", "port 25"), (16, "port_bounce", "EPRT"),
+         (77, "port_bounce_accepted", "127.0.0.9"), (22, "path_traversal", "../../../../etc"),
+         (28, "sensitive_file", "passwd"), (103, "sensitive_file", "/etc/shadow"), (109, "format_string", "%s%s%s%n"),
+         (118, "arg_too_long", "STOR argument of 300 bytes"), (144, "arg_too_long", "USER argument of 150 bytes"),
+         (31, "telnet_iac", "NOOP"), (51, "preauth_command", "RETR"), (159, "preauth_command", "RETR")],
+        ["preauth_command_accepted", "unknown_command"]),
+    "attack-user-enumeration.pcapng": (
+        [(31, "user_enumeration", "USER 'admin' with 530 but USER 'student' with 331"),
+         (29, "privileged_account", "admin"), (33, "privileged_account", "root")],
+        []),
+    "attack-auth-tls-refused.pcapng": (
+        [(34, "auth_tls_refused_fallback", "AUTH TLS was refused (530, frame 27)"),
+         (60, "auth_tls_refused_fallback", "refused")],
+        ["tls_accepted"]),
+    "attack-ftps.pcapng": (
+        [(22, "tls_accepted", "AUTH TLS accepted"), (116, "tls_accepted", "AUTH TLS accepted"),
+         (100, "tls_offered_not_used", "FEAT reply, frame 80"), (100, "cleartext_credentials", "student")],
+        []),
+}
+
+
+def test_attack_captures(env):
+    for name, (must, never) in sorted(ATTACKS.items()):
+        fs = findings(env, env.own(name))
+        for frame, rid, evidence in must:
+            hits = [x for x in fs if x[0] == frame and x[1] == rid and evidence in x[3]]
+            assert hits, "%s: no %s with %r on frame %d; found %r" % (name, rid, evidence, frame,
+                                                                     [(x[0], x[1]) for x in fs])
+        for rid in never:
+            eq(only(fs, rid), [], "%s: %s" % (name, rid))
+    # credentials inside TLS are never reported
+    creds = only(findings(env, env.own("attack-ftps.pcapng")), "cleartext_credentials")
+    eq([x[0] for x in creds], [100], "only session B logged in in clear text")
+
+
 if __name__ == "__main__":
     sys.exit(run([test_lab_capture, test_auth_tls, test_anonymous_upload_public, test_expert_info,
                   test_one_pass_equals_two_pass, test_masked_passwords_appear_nowhere,
-                  test_retransmitted_pass_counts_once, test_every_rule_is_an_expert_item]))
+                  test_retransmitted_pass_counts_once, test_every_rule_is_an_expert_item, test_attack_captures]))
