@@ -58,7 +58,17 @@ fi
 
 # --- 2. build and stage the plugin ---------------------------------------------------------
 TMP=$(mktemp -d /tmp/ftplens-guishot.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+CHILD=
+# on any exit: stop a GUI run still going (its own trap ends Wireshark and Xvfb)
+cleanup() {
+    if [ -n "$CHILD" ] && kill -0 "$CHILD" 2>/dev/null; then
+        kill -TERM "$CHILD" 2>/dev/null || true
+        wait "$CHILD" 2>/dev/null || true
+    fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 chmod 0755 "$TMP"
 BUILD=$ROOT/build-gui
 say "building the plugin in $BUILD"
@@ -80,13 +90,17 @@ PASSED=0 FAILED=0
 # shot CAPTURE FRAME NAME TEXT...
 shot() {
     local cap=$1 frame=$2 name=$3; shift 3
-    local png=$TMP/$name.png try settle out
+    local png=$TMP/$name.png try settle out rc
     for try in 1 2; do
         settle=$((try == 1 ? 3 : 7))
         say "--- $name: $(basename "$cap") frame $frame (try $try)"
-        if ! FTPLENS_GUI_SETTLE=$settle timeout -k 5 90 \
-                "$ROOT/tests/gui/wireshark-shot.sh" "$TMP/plugins" "$cap" "$frame" "$png"; then
-            say "GUI run failed"
+        FTPLENS_GUI_SETTLE=$settle timeout -k 5 90 \
+            "$ROOT/tests/gui/wireshark-shot.sh" "$TMP/plugins" "$cap" "$frame" "$png" &
+        CHILD=$!
+        rc=0; wait "$CHILD" || rc=$?
+        CHILD=
+        if [ "$rc" -ne 0 ]; then
+            say "GUI run failed (exit $rc)"
             continue
         fi
         if out=$(FTPLENS_OCR_TEXT=$TMP/$name.ocr.txt "$ROOT/tests/gui/ocr-check.sh" "$png" "$@"); then

@@ -5,6 +5,8 @@
  */
 #include "ftplens_codes.h"
 
+#include "ftplens_text.h"
+
 #include <string.h>
 
 static const char *const class_texts[] = {
@@ -142,12 +144,12 @@ void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_inf
     out->code = code;
     out->reply_class = (code / 100) % 10;
     out->category = (code / 10) % 10;
-    out->class_text = ftplens_class_text(out->reply_class);
-    out->category_text = ftplens_category_text(out->category);
+    out->class_text = T(ftplens_class_text(out->reply_class));
+    out->category_text = T(ftplens_category_text(out->category));
     if (!out->class_text)
-        out->class_text = "Not a reply class defined by any RFC";
+        out->class_text = T("Not a reply class defined by any RFC");
     if (!out->category_text)
-        out->category_text = "Not a category defined by any RFC";
+        out->category_text = T("Not a category defined by any RFC");
 
     for (unsigned i = 0; i < ftplens_reply_row_count; i++) {
         const ftplens_reply_row *r = &ftplens_reply_rows[i];
@@ -162,11 +164,11 @@ void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_inf
     }
     const ftplens_reply_row *use = specific ? specific : general;
     if (use) {
-        out->meaning = use->meaning;
+        out->meaning = T(use->meaning);
         out->rfc = use->rfc ? use->rfc : "none";
         out->standard = use->rfc != NULL;
     } else {
-        out->meaning = "not defined by any RFC";
+        out->meaning = T("not defined by any RFC");
         out->rfc = "none";
         out->standard = false;
     }

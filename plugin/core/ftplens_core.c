@@ -19,6 +19,7 @@
 #include "ftplens_session.h"
 #include "ftplens_tcp.h"
 #include "ftplens_core_private.h"
+#include "ftplens_text.h"
 
 void ftplens_config_defaults(ftplens_config *cfg)
 {
@@ -174,12 +175,12 @@ static void update_data_role(ftplens_capture *c, ftplens_conn *data)
     uint16_t from_port = data->initiator_port;
 
     if (e->active)
-        data->role = what ? arena_printf(&c->arena, "FTP data (active, server connects from port %u, for %s)",
+        data->role = what ? arena_printf(&c->arena, T("FTP data (active, server connects from port %u, for %s)"),
                                          from_port, what)
-                          : arena_printf(&c->arena, "FTP data (active, server connects from port %u)", from_port);
+                          : arena_printf(&c->arena, T("FTP data (active, server connects from port %u)"), from_port);
     else
-        data->role = what ? arena_printf(&c->arena, "FTP data (passive, for %s)", what)
-                          : "FTP data (passive)";
+        data->role = what ? arena_printf(&c->arena, T("FTP data (passive, for %s)"), what)
+                          : T("FTP data (passive)");
 }
 
 /* ctl->expects keeps the session's recent announcements (matched or not), for
@@ -276,7 +277,7 @@ static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_
     conn->client_port = client.port;
     conn->data_conns = g_ptr_array_new();
     g_ptr_array_add(c->controls, conn);
-    conn->role = "FTP control";
+    conn->role = T("FTP control");
     c->sessions++;
 }
 
@@ -327,7 +328,7 @@ static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftple
     conn->kind = CONN_DATA;
     conn->expect = e;
     conn->initiator_port = src.port;
-    conn->role = "vsftpd 2.3.4 backdoor shell (port 6200)";
+    conn->role = T("vsftpd 2.3.4 backdoor shell (port 6200)");
     ftplens_risk_ctx ctx = risk_ctx(ctl, seg, &c->pending);
     ftplens_risk_new_connection(c->risk, &ctx, text, seg->dst_port);
     return true;

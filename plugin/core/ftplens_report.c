@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ftplens_core_private.h"
+#include "ftplens_text.h"
 
 /* A table rendered as aligned text or as a Markdown table. */
 typedef struct {
@@ -129,7 +130,7 @@ static char *format_time(int64_t ns)
     if (!dt)
         return g_strdup("?");
     char *d = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
-    char *out = g_strdup_printf("%s.%06d UTC", d, (int)((ns % 1000000000) / 1000));
+    char *out = g_strdup_printf(T("%s.%06d UTC"), d, (int)((ns % 1000000000) / 1000));
     g_free(d);
     g_date_time_unref(dt);
     return out;
@@ -172,43 +173,43 @@ static void report_header(GString *out, bool md, const ftplens_conn *ctl)
         }
     }
     if (cl && cl->outer_src[0])
-        item(out, md, "Client", "%s port %u, inside IPv4 %s -> %s (%s)", ctl->client_text, ctl->client_port,
+        item(out, md, T("Client"), T("%s port %u, inside IPv4 %s -> %s (%s)"), ctl->client_text, ctl->client_port,
              cl->outer_src, cl->outer_dst,
-             g_str_has_prefix(ctl->client_text, "2002:") ? "6to4 tunnel via the 6to4 relay" : "IP-in-IP tunnel");
+             g_str_has_prefix(ctl->client_text, "2002:") ? T("6to4 tunnel via the 6to4 relay") : T("IP-in-IP tunnel"));
     else
-        item(out, md, "Client", "%s port %u", ctl->client_text, ctl->client_port);
+        item(out, md, T("Client"), T("%s port %u"), ctl->client_text, ctl->client_port);
     if (sl && sl->outer_src[0])
-        item(out, md, "Server", "%s port %u, replies inside IPv4 %s -> %s", ctl->server_text, ctl->listener.port,
+        item(out, md, T("Server"), T("%s port %u, replies inside IPv4 %s -> %s"), ctl->server_text, ctl->listener.port,
              sl->outer_src, sl->outer_dst);
     else
-        item(out, md, "Server", "%s port %u", ctl->server_text, ctl->listener.port);
+        item(out, md, T("Server"), T("%s port %u"), ctl->server_text, ctl->listener.port);
     if ((cl && cl->eth_src[0]) || (sl && sl->eth_src[0]))
-        item(out, md, "MAC addresses", "client side %s -> %s; server side %s -> %s",
+        item(out, md, T("MAC addresses"), T("client side %s -> %s; server side %s -> %s"),
              cl && cl->eth_src[0] ? cl->eth_src : "?", cl && cl->eth_dst[0] ? cl->eth_dst : "?",
              sl && sl->eth_src[0] ? sl->eth_src : "?", sl && sl->eth_dst[0] ? sl->eth_dst : "?");
     bool v6 = (cl && cl->ipv6) || (sl && sl->ipv6);
     bool tunnel = (cl && cl->outer_src[0]) || (sl && sl->outer_src[0]);
-    item(out, md, "IP", "%s%s", v6 ? "IPv6" : "IPv4", tunnel ? " carried in IPv4 (protocol 41)" : "");
+    item(out, md, T("IP"), "%s%s", v6 ? T("IPv6") : T("IPv4"), tunnel ? T(" carried in IPv4 (protocol 41)") : "");
     if (cl || sl) {
         char ct[12] = "?", st[12] = "?";
         if (cl)
             g_snprintf(ct, sizeof ct, "%u", cl->ttl);
         if (sl)
             g_snprintf(st, sizeof st, "%u", sl->ttl);
-        item(out, md, v6 ? "Hop limit" : "TTL", "client's packets %s, server's packets %s", ct, st);
+        item(out, md, v6 ? T("Hop limit") : T("TTL"), T("client's packets %s, server's packets %s"), ct, st);
     }
     if (banner_frame)
-        item(out, md, "Server software", "%s (from the 220 greeting, frame %u)", product, banner_frame);
+        item(out, md, T("Server software"), T("%s (from the 220 greeting, frame %u)"), product, banner_frame);
     char *start = format_time(ctl->first_ns);
-    item(out, md, "Start", "%s; duration %.3f s; %u frames on the control connection", start,
+    item(out, md, T("Start"), T("%s; duration %.3f s; %u frames on the control connection"), start,
          (double)(ctl->last_ns - ctl->first_ns) / 1e9, ctl->frames->len);
     g_free(start);
 }
 
 static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
 {
-    table *t = table_new(8, "frame", "step", "flags", "seq (raw, hex bytes)", "ack (raw, hex bytes)", "rel seq",
-                         "rel ack", "Len");
+    table *t = table_new(8, T("frame"), T("step"), T("flags"), T("seq (raw, hex bytes)"), T("ack (raw, hex bytes)"), T("rel seq"),
+                         T("rel ack"), T("Len"));
     GPtrArray *explain = g_ptr_array_new();
     unsigned shown = 0, data_rows = 0;
 
@@ -239,12 +240,12 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
     table_end(t, out, md, "  ");
     for (guint i = 0; i < explain->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(explain, i);
-        g_string_append_printf(out, md ? "- frame %u: %s\n" : "  frame %u: %s\n", f->frame, f->tcp.explain);
+        g_string_append_printf(out, md ? T("- frame %u: %s\n") : T("  frame %u: %s\n"), f->frame, f->tcp.explain);
     }
     g_ptr_array_free(explain, TRUE);
 
     if (ctl->data_conns->len) {
-        g_string_append(out, md ? "\nData connections:\n\n" : "\n  Data connections:\n");
+        g_string_append(out, md ? T("\nData connections:\n\n") : T("\n  Data connections:\n"));
         for (guint i = 0; i < ctl->data_conns->len; i++) {
             const ftplens_conn *d = g_ptr_array_index(ctl->data_conns, i);
             GString *steps = g_string_new(NULL);
@@ -253,12 +254,12 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
                 if (f->tcp.step >= FTPLENS_STEP_SYN && f->tcp.step <= FTPLENS_STEP_ESTABLISHED)
                     g_string_append_printf(steps, "%s%u", steps->len ? "/" : "", f->frame);
             }
-            g_string_append_printf(out, md ? "- tcp.stream %u: %s; announced in frame %u; handshake frames %s; "
-                                             "%" G_GUINT64_FORMAT " payload bytes\n"
-                                           : "  - tcp.stream %u: %s; announced in frame %u; handshake frames %s; "
-                                             "%" G_GUINT64_FORMAT " payload bytes\n",
-                                   d->stream, d->role, d->expect->setup_frame, steps->len ? steps->str : "not captured",
-                                   d->data_bytes);
+            char bytes[32];
+            g_snprintf(bytes, sizeof bytes, "%" G_GUINT64_FORMAT, d->data_bytes);
+            g_string_append(out, md ? "- " : "  - ");
+            g_string_append_printf(out, T("tcp.stream %u: %s; announced in frame %u; handshake frames %s; %s payload bytes\n"),
+                                   d->stream, d->role, d->expect->setup_frame, steps->len ? steps->str : T("not captured"),
+                                   bytes);
             g_string_free(steps, TRUE);
         }
     }
@@ -266,7 +267,7 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
 
 static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, unsigned *by_class)
 {
-    table *t = table_new(4, "frame", "from", "line", "explanation");
+    table *t = table_new(4, T("frame"), T("from"), T("line"), T("explanation"));
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
         for (const ftplens_note *n = f->notes; n; n = n->next) {
@@ -274,33 +275,33 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
             g_snprintf(fr, sizeof fr, "%u", f->frame);
             if (n->kind == FTPLENS_NOTE_REQUEST) {
                 expl = g_strdup_printf("%s: %s (%s)", n->verb,
-                                       n->command ? n->command->meaning : "not a command of any RFC or registry",
-                                       n->command ? n->command->rfc : "unknown");
+                                       n->command ? T(n->command->meaning) : T("not a command of any RFC or registry"),
+                                       n->command ? n->command->rfc : T("unknown"));
             } else if (n->kind == FTPLENS_NOTE_REPLY) {
                 const ftplens_reply_info *r = &n->reply;
                 GString *g = g_string_new(NULL);
                 g_string_append_printf(g, "%u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
                 if (n->part != FTPLENS_PART_SINGLE)
-                    g_string_append_printf(g, " [%s line]", n->part == FTPLENS_PART_FIRST ? "first"
-                                                         : n->part == FTPLENS_PART_LAST ? "last" : "continuation");
+                    g_string_append_printf(g, T(" [%s line]"), n->part == FTPLENS_PART_FIRST ? T("first")
+                                                         : n->part == FTPLENS_PART_LAST ? T("last") : T("continuation"));
                 if (n->answers == FTPLENS_ANSWERS_COMMAND)
-                    g_string_append_printf(g, "; answers %s (frame %u) after %.3f s", n->to_command, n->to_frame,
+                    g_string_append_printf(g, T("; answers %s (frame %u) after %.3f s"), n->to_command, n->to_frame,
                                            (double)n->reply_time_ns / 1e9);
                 else if (n->answers == FTPLENS_ANSWERS_GREETING)
-                    g_string_append(g, "; greeting, answers no command");
+                    g_string_append(g, T("; greeting, answers no command"));
                 else
-                    g_string_append(g, "; unsolicited");
+                    g_string_append(g, T("; unsolicited"));
                 if (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST) {
                     if (r->reply_class < 10)
                         by_class[r->reply_class]++;
                 }
                 expl = g_string_free(g, FALSE);
             } else {
-                expl = g_strdup_printf("not a valid FTP %s: %s", n->from_server ? "reply" : "command",
-                                       n->problem_text ? n->problem_text : "");
+                expl = g_strdup_printf(T("not a valid FTP %s: %s"), n->from_server ? T("reply") : T("command"),
+                                       n->problem_text ? T(n->problem_text) : "");
             }
             char *line = g_strdup_printf("%.70s%s", n->text, strlen(n->text) > 70 ? "..." : "");
-            table_row(t, fr, n->from_server ? "server" : "client", line, expl);
+            table_row(t, fr, n->from_server ? T("server") : T("client"), line, expl);
             g_free(line);
             g_free(expl);
         }
@@ -321,24 +322,25 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
             const ftplens_frame *f = g_ptr_array_index(conn->frames, i);
             for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
                 const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
+                const char *sev = T(ftplens_severity_text(r->severity)), *advice = T(r->advice);
                 if (md)
-                    g_string_append_printf(out, "- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n",
-                                           ftplens_severity_text(r->severity), r->id, f->frame, fd->message, r->advice);
+                    g_string_append_printf(out, T("- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n"),
+                                           sev, r->id, f->frame, fd->message, advice);
                 else
-                    g_string_append_printf(out, "  [%s] %s (frame %u): %s\n      Countermeasure: %s\n",
-                                           ftplens_severity_text(r->severity), r->id, f->frame, fd->message, r->advice);
+                    g_string_append_printf(out, T("  [%s] %s (frame %u): %s\n      Countermeasure: %s\n"),
+                                           sev, r->id, f->frame, fd->message, advice);
                 n++;
             }
         }
     }
     g_ptr_array_free(all, TRUE);
     if (!n)
-        g_string_append(out, md ? "No findings.\n" : "  No findings.\n");
+        g_string_append(out, md ? T("No findings.\n") : T("  No findings.\n"));
 }
 
 static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const unsigned *by_class)
 {
-    const char *user = NULL, *outcome = "no login seen";
+    const char *user = NULL, *outcome = T("no login seen");
     uint32_t login_frame = 0;
     unsigned failures = 0;
     GString *files = g_string_new(NULL);
@@ -353,12 +355,12 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
                 continue;
             bool login_cmd = strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0;
             if (login_cmd && (n->reply.code == 230 || n->reply.code == 232)) {
-                outcome = "succeeded";
+                outcome = T("succeeded");
                 login_frame = f->frame;
             } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
                 failures++;
                 if (!login_frame)
-                    outcome = "failed";
+                    outcome = T("failed");
             }
             const ftplens_note *cmd = n->to_note;
             if (cmd && cmd->command && cmd->command->xfer != FTPLENS_XFER_NONE && n->reply.reply_class == 2) {
@@ -373,38 +375,38 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
                 }
                 char amount[48];
                 if (seen)
-                    g_snprintf(amount, sizeof amount, "%" G_GUINT64_FORMAT " bytes", bytes);
+                    g_snprintf(amount, sizeof amount, T("%llu bytes"), (unsigned long long)bytes);
                 else
-                    g_strlcpy(amount, "data connection not captured", sizeof amount);
+                    g_strlcpy(amount, T("data connection not captured"), sizeof amount);
                 g_string_append_printf(files, "%s%s%s%s (%s%s)", files->len ? "; " : "", cmd->verb,
                                        *cmd->arg ? " " : "", cmd->arg, amount,
-                                       cmd->command->xfer == FTPLENS_XFER_UPLOAD ? ", upload" : "");
+                                       cmd->command->xfer == FTPLENS_XFER_UPLOAD ? T(", upload") : "");
             }
         }
     }
     char after[48] = "";
     if (failures)
-        g_snprintf(after, sizeof after, " after %u failed attempt%s", failures, failures == 1 ? "" : "s");
+        g_snprintf(after, sizeof after, T(" after %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
     if (login_frame)
-        item(out, md, "Login", "user '%s' %s (frame %u)%s", user ? user : "?", outcome, login_frame, after);
+        item(out, md, T("Login"), T("user '%s' %s (frame %u)%s"), user ? user : "?", outcome, login_frame, after);
     else
-        item(out, md, "Login", "%s%s%s%s", user ? "user '" : "", user ? user : "", user ? "' " : "", outcome);
-    item(out, md, "Transfers", "%s", files->len ? files->str : "none");
+        item(out, md, T("Login"), "%s%s%s%s", user ? T("user '") : "", user ? user : "", user ? "' " : "", outcome);
+    item(out, md, T("Transfers"), "%s", files->len ? files->str : T("none"));
     g_string_free(files, TRUE);
     GString *cls = g_string_new(NULL);
     for (unsigned k = 1; k <= 6; k++) {
         if (by_class[k])
-            g_string_append_printf(cls, "%s%uxx %s: %u", cls->len ? ", " : "", k, ftplens_class_text(k), by_class[k]);
+            g_string_append_printf(cls, T("%s%uxx %s: %u"), cls->len ? ", " : "", k, T(ftplens_class_text(k)), by_class[k]);
     }
-    item(out, md, "Replies by class", "%s", cls->len ? cls->str : "none");
+    item(out, md, T("Replies by class"), "%s", cls->len ? cls->str : T("none"));
     g_string_free(cls, TRUE);
     unsigned open = ftplens_session_open_reply(ctl->session);
     unsigned pending = ftplens_session_pending(ctl->session);
     if (open)
-        item(out, md, "End of capture", "the capture ends inside the %u- reply: its last line (%u ...) was not captured",
+        item(out, md, T("End of capture"), T("the capture ends inside the %u- reply: its last line (%u ...) was not captured"),
              open, open);
     if (pending)
-        item(out, md, "Unanswered", "%u command%s got no final reply in the capture", pending, pending == 1 ? "" : "s");
+        item(out, md, T("Unanswered"), T("%u command%s got no final reply in the capture"), pending, pending == 1 ? "" : T("s"));
 }
 
 char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only)
@@ -414,9 +416,9 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable
     unsigned n = 0;
 
     if (md)
-        g_string_append(out, "# FTP Lens report\n\n");
+        g_string_append_printf(out, "# %s\n\n", T("FTP Lens report"));
     else
-        g_string_append(out, "FTP Lens report\n\n");
+        g_string_append_printf(out, "%s\n\n", T("FTP Lens report"));
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
         if (!ctl->confirmed || ctl->rejected || !ctl->frames)
@@ -425,21 +427,21 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable
             continue;
         unsigned by_class[10] = { 0 };
         n++;
-        heading(out, md, 1, "Session %u: FTP control connection tcp.stream %u", n, ctl->stream);
+        heading(out, md, 1, T("Session %u: FTP control connection tcp.stream %u"), n, ctl->stream);
         if (!md)
             g_string_append_c(out, '\n');
         report_header(out, md, ctl);
-        heading(out, md, 2, "1. TCP handshake");
+        heading(out, md, 2, "%s", T("1. TCP handshake"));
         report_handshake(out, md, ctl);
-        heading(out, md, 2, "2. Transcript");
+        heading(out, md, 2, "%s", T("2. Transcript"));
         report_transcript(out, md, ctl, by_class);
-        heading(out, md, 2, "3. Security findings");
+        heading(out, md, 2, "%s", T("3. Security findings"));
         report_findings(out, md, ctl);
-        heading(out, md, 2, "4. Summary");
+        heading(out, md, 2, "%s", T("4. Summary"));
         report_summary(out, md, ctl, by_class);
         g_string_append_c(out, '\n');
     }
     if (!n)
-        g_string_append(out, md ? "No FTP session in this capture.\n" : "No FTP session in this capture.\n");
+        g_string_append(out, md ? T("No FTP session in this capture.\n") : T("No FTP session in this capture.\n"));
     return g_string_free(out, FALSE);
 }

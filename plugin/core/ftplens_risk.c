@@ -5,6 +5,8 @@
  */
 #include "ftplens_risk.h"
 
+#include "ftplens_text.h"
+
 #include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -124,10 +126,10 @@ static void emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_
     if (s && ++s->counts[id] > MAX_PER_SESSION)
         return;
     va_start(ap, id);
-    vsnprintf(buf, sizeof buf, ftplens_risk_rules[id].message, ap);
+    vsnprintf(buf, sizeof buf, T(ftplens_risk_rules[id].message), ap);
     va_end(ap);
     if (s && s->counts[id] == MAX_PER_SESSION)
-        g_strlcat(buf, " (the last one reported for this session)", sizeof buf);
+        g_strlcat(buf, T(" (the last one reported for this session)"), sizeof buf);
     ftplens_finding *f = ftplens_arena_alloc0(g->arena, sizeof *f);
     f->id = id;
     f->message = ftplens_arena_text(g->arena, buf, strlen(buf));
@@ -166,7 +168,7 @@ const char *ftplens_risk_known_password(const char *pass)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(known_passwords); i++) {
         if (g_ascii_strncasecmp(pass, known_passwords[i].prefix, strlen(known_passwords[i].prefix)) == 0)
-            return known_passwords[i].what;
+            return T(known_passwords[i].what);
     }
     return NULL;
 }
@@ -404,8 +406,8 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         s->pass_sent = false;
         if (g_str_has_suffix(arg, ":)")) {
             char msg[300];
-            g_snprintf(msg, sizeof msg, "USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
-                       "connection to port 6200 of %s would be its shell", arg, ctx->server);
+            g_snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
+                                          "connection to port 6200 of %s would be its shell"), arg, ctx->server);
             emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
             g_hash_table_replace(g->backdoor, g_strdup(ctx->server), GUINT_TO_POINTER(ctx->frame));
         }
@@ -438,19 +440,19 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
     char outcome[120];
 
     if (success)
-        g_snprintf(outcome, sizeof outcome, "login succeeded (%u)", code);
+        g_snprintf(outcome, sizeof outcome, T("login succeeded (%u)"), code);
     else
-        g_snprintf(outcome, sizeof outcome, "login failed (%u)", code);
+        g_snprintf(outcome, sizeof outcome, T("login failed (%u)"), code);
     if (!ctx->encrypted && s->pass_sent)
         emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, shown_password(g, s->pass), s->pass_frame, outcome);
     else if (!ctx->encrypted && s->user)
-        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, "(none sent)", s->user_frame, outcome);
+        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, T("(none sent)"), s->user_frame, outcome);
 
     if (is_anonymous(user) && s->pass_sent) {
         const char *known = ftplens_risk_known_password(s->pass);
         const char *why = known ? known
-                        : !*s->pass ? "empty: the server accepts anything"
-                        : strchr(s->pass, '@') ? "an e-mail address, as RFC 1635 suggests, but nobody checks it"
+                        : !*s->pass ? T("empty: the server accepts anything")
+                        : strchr(s->pass, '@') ? T("an e-mail address, as RFC 1635 suggests, but nobody checks it")
                         : NULL;
         if (why)
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
@@ -465,8 +467,8 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
-            emit(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : "s",
-                 before ? "in this session" : "for this user from this client, in earlier sessions");
+            emit(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"),
+                 before ? T("in this session") : T("for this user from this client, in earlier sessions"));
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
@@ -480,10 +482,10 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
     unsigned client_n = client_failure(g, ctx, user, &client_report);
     if (s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
         s->bruteforce_reported = true;
-        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, "in this session");
+        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, T("in this session"));
     } else if (client_report) {
         char where[120];
-        g_snprintf(where, sizeof where, "from %s within %u minutes (all sessions)", ctx->client,
+        g_snprintf(where, sizeof where, T("from %s within %u minutes (all sessions)"), ctx->client,
                    g->cfg.bruteforce_window_s / 60);
         emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, where);
     }
@@ -523,16 +525,16 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     if (reply->answers == FTPLENS_ANSWERS_GREETING && !s->greeting_done &&
         ftplens_banner_product(reply->text, product, sizeof product)) {
         s->greeting_done = true;
-        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "220 greeting", product);
+        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, T("220 greeting"), product);
         for (size_t i = 0; i < G_N_ELEMENTS(vulnerable); i++) {
             if (strstr(reply->text, vulnerable[i].needle))
-                emit(g, s, ctx, FTPLENS_RISK_VULNERABLE_VERSION, product, vulnerable[i].why);
+                emit(g, s, ctx, FTPLENS_RISK_VULNERABLE_VERSION, product, T(vulnerable[i].why));
         }
     }
     if (strcmp(verb, "SYST") == 0 && r->code == 215 && !s->syst_done &&
         ftplens_banner_product(reply->text, product, sizeof product)) {
         s->syst_done = true;
-        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, "215 reply to SYST", product);
+        emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, T("215 reply to SYST"), product);
     }
     if (strcmp(verb, "FEAT") == 0 && !s->feat_tls_frame &&
         (strstr(reply->text, "AUTH TLS") || strstr(reply->text, "AUTH SSL") || strstr(reply->text, "AUTH TLS-")))
@@ -541,7 +543,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     if (!head)
         return;
     if (reply->answers == FTPLENS_ANSWERS_UNSOLICITED && r->code == 421 && s->failures) {
-        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : "s");
+        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
         return;
     }
     if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd)
@@ -556,7 +558,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         return;         /* preliminary: wait for the final reply */
 
     if (r->code == 421 && s->failures && (strcmp(verb, "PASS") == 0 || strcmp(verb, "USER") == 0)) {
-        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : "s");
+        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
         return;
     }
     if (strcmp(verb, "USER") == 0) {
@@ -587,7 +589,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         s->prot_p = cmd->arg && g_ascii_strcasecmp(cmd->arg, "P") == 0;
         if (!s->prot_p && s->tls_used && !s->prot_reported) {
             s->prot_reported = true;
-            emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, "PROT C accepted");
+            emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, T("PROT C accepted"));
         }
     } else if (strcmp(verb, "SITE") == 0 && cls == 2 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "EXEC", 4) == 0) {
         emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC_SUCCESS, r->code, cmd->arg);
@@ -607,11 +609,11 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     /* 502: a known command the server chose not to implement; 500: a verb no registry knows
      * (500 to a known verb is a syntax or policy refusal, not an unknown command). */
     if (r->code == 502 || (r->code == 500 && !cmd->command)) {
-        const char *why = r->code == 502 ? "it is a known command this server chose not to implement"
-                                         : "the server does not recognise it";
+        const char *why = r->code == 502 ? T("it is a known command this server chose not to implement")
+                                         : T("the server does not recognise it");
         if (strcmp(verb, "OPTS") == 0 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "utf8", 4) == 0)
-            why = "the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
-                  "OPTS; harmless, names are then sent as the server's own encoding";
+            why = T("the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
+                    "OPTS; harmless, names are then sent as the server's own encoding");
         char shown[64];
         g_snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
                    cmd->arg ? cmd->arg : "");
@@ -629,7 +631,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         !s->prot_reported) {
         char what[96];
         s->prot_reported = true;
-        g_snprintf(what, sizeof what, "the data connection of %s%s%.60s carried clear text", verb,
+        g_snprintf(what, sizeof what, T("the data connection of %s%s%.60s carried clear text"), verb,
                    cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
         emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, what);
     }
@@ -637,11 +639,11 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         char what[96], amount[96];
         g_snprintf(what, sizeof what, "%s%s%.60s", verb, cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
         if (ctx->data_seen)
-            g_snprintf(amount, sizeof amount, "%llu bytes of %s", (unsigned long long)ctx->data_bytes,
-                       verb_in(verb, " LIST NLST MLSD ") ? "directory listing" : "file content");
+            g_snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes,
+                       verb_in(verb, " LIST NLST MLSD ") ? T("directory listing") : T("file content"));
         else
-            g_snprintf(amount, sizeof amount, "the %s (its data connection was not captured)",
-                       verb_in(verb, " LIST NLST MLSD ") ? "directory listing" : "file content");
+            g_snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"),
+                       verb_in(verb, " LIST NLST MLSD ") ? T("directory listing") : T("file content"));
         emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_TRANSFER, what, amount);
     }
 }
@@ -653,7 +655,7 @@ void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx
     const char *expected = active ? ctx->server : ctx->client;
     if (!same_address(from, expected))
         emit(g, NULL, ctx, FTPLENS_RISK_DATA_UNEXPECTED_HOST, setup_frame, from,
-             active ? "FTP server (active mode)" : "FTP client (passive mode)", expected);
+             active ? T("FTP server (active mode)") : T("FTP client (passive mode)"), expected);
 }
 
 void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
@@ -663,8 +665,8 @@ void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx 
     if (dst_port != 6200 || !g_hash_table_lookup_extended(g->backdoor, dst, NULL, &frame))
         return;
     char msg[300];
-    g_snprintf(msg, sizeof msg, "Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
-               "backdoor shell was opened", dst, GPOINTER_TO_UINT(frame));
+    g_snprintf(msg, sizeof msg, T("Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
+                                  "backdoor shell was opened"), dst, GPOINTER_TO_UINT(frame));
     emit(g, NULL, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
 }
 
@@ -678,7 +680,7 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line)
 {
-    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, line->problem_text ? line->problem_text : "");
+    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, line->problem_text ? T(line->problem_text) : "");
 }
 
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)

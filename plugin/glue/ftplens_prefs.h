@@ -14,6 +14,7 @@ typedef struct {
     unsigned bruteforce_client;         /* ftplens.bruteforce_client */
     unsigned bruteforce_window;         /* ftplens.bruteforce_window, minutes */
     unsigned arg_max_default;           /* ftplens.arg_max_default */
+    int language;                       /* ftplens.language: 0 English, 1 Korean */
 } ftplens_preferences;
 
 extern ftplens_preferences ftplens_prefs;

@@ -23,6 +23,7 @@
 #include "ftplens_reasm.h"
 #include "ftplens_risk.h"
 #include "ftplens_tap.h"
+#include "ftplens_text.h"
 
 void proto_register_ftplens(void);
 void proto_reg_handoff_ftplens(void);
@@ -34,6 +35,13 @@ ftplens_preferences ftplens_prefs = {
     .bruteforce_client = 20,
     .bruteforce_window = 15,
     .arg_max_default = 100,
+    .language = 0,
+};
+
+static const enum_val_t language_vals[] = {
+    { "en", "English", 0 },
+    { "ko", "Korean (한국어)", 1 },
+    { NULL, NULL, -1 }
 };
 
 static int proto_ftplens = -1;
@@ -146,6 +154,7 @@ static void ftplens_init(void)
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ftplens)))
         return;
     ftplens_config cfg;
+    ftplens_set_language(ftplens_prefs.language == 1 ? "ko" : "en");
     ftplens_config_defaults(&cfg);
     cfg.heuristic = ftplens_prefs.heuristic;
     cfg.mask_passwords = ftplens_prefs.mask_passwords;
@@ -197,12 +206,12 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
     proto_item *pi;
 
     proto_item_append_text(li, ": %s %s", n->verb,
-                           n->command ? n->command->meaning : "(not an FTP command in any registry)");
+                           n->command ? T(n->command->meaning) : T("(not an FTP command in any registry)"));
     add_gen_string(lt, hf_ftplens_request_command, n->verb);
     if (n->arg && *n->arg)
         add_gen_string(lt, hf_ftplens_request_arg, n->arg);
     add_gen_string(lt, hf_ftplens_request_meaning,
-                   n->command ? n->command->meaning : "not defined by any RFC or registry");
+                   n->command ? T(n->command->meaning) : T("not defined by any RFC or registry"));
     add_gen_string(lt, hf_ftplens_request_rfc, n->command ? n->command->rfc : "none");
     pi = proto_tree_add_boolean(lt, hf_ftplens_request_known, NULL, 0, 0, n->command != NULL);
     proto_item_set_generated(pi);
@@ -216,8 +225,8 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
             expert_add_info_format(pinfo, pi, &ei_ftplens_address_malformed, "%s", n->arg_explained);
     }
     if (n->problems & FTPLENS_PROB_PENDING_OVERFLOW)
-        expert_add_info_format(pinfo, li, &ei_ftplens_pending_overflow,
-                               "More than 64 commands are waiting for a reply; the oldest is no longer tracked");
+        expert_add_info_format(pinfo, li, &ei_ftplens_pending_overflow, "%s",
+                               T("More than 64 commands are waiting for a reply; the oldest is no longer tracked"));
 }
 
 /* reply.to, reply.to_command and reply.time of a reply line answering a command. */
@@ -242,11 +251,11 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
 
     proto_item_append_text(li, ": %u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
     if (n->answers == FTPLENS_ANSWERS_COMMAND)
-        proto_item_append_text(li, " (answers %s in frame %u)", n->to_command, n->to_frame);
+        proto_item_append_text(li, T(" (answers %s in frame %u)"), n->to_command, n->to_frame);
     else if (n->answers == FTPLENS_ANSWERS_GREETING)
-        proto_item_append_text(li, " (greeting, answers no command)");
+        proto_item_append_text(li, "%s", T(" (greeting, answers no command)"));
     else
-        proto_item_append_text(li, " (unsolicited, answers no command)");
+        proto_item_append_text(li, "%s", T(" (unsolicited, answers no command)"));
 
     add_gen_uint(lt, hf_ftplens_reply_code, r->code);
     pi = add_gen_uint(lt, hf_ftplens_reply_class, r->reply_class);
@@ -265,7 +274,7 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
     if ((n->problems & FTPLENS_PROB_UNKNOWN_CLASS) && n->part != FTPLENS_PART_CONTINUATION &&
         n->part != FTPLENS_PART_LAST)
         expert_add_info_format(pinfo, pi, &ei_ftplens_reply_unknown_class,
-                               "Reply code %03u: first digit %u / second digit %u is not a class/category defined by any RFC",
+                               T("Reply code %03u: first digit %u / second digit %u is not a class/category defined by any RFC"),
                                r->code, r->reply_class, r->category);
 }
 
@@ -345,8 +354,8 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
         pi = proto_tree_add_boolean(tt, hf_ftplens_tcp_ack_ok, NULL, 0, 0, n->ack_ok);
         proto_item_set_generated(pi);
         if (!n->ack_ok)
-            expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, "%s: expected %s",
-                                   n->step_text, n->ack_expected ? n->ack_expected : "other numbers");
+            expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
+                                   n->step_text, n->ack_expected ? n->ack_expected : T("other numbers"));
     }
     if (n->explain && *n->explain) {
         pi = add_gen_string(tt, hf_ftplens_tcp_explain, n->explain);
@@ -360,12 +369,12 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
         proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id,
                                                             "%s (%s): %s", rule->id,
-                                                            ftplens_severity_text(rule->severity), fd->message);
+                                                            T(ftplens_severity_text(rule->severity)), fd->message);
         proto_item_set_generated(ri);
         proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);
         add_gen_string(rt, hf_ftplens_risk_severity, ftplens_severity_text(rule->severity));
         add_gen_string(rt, hf_ftplens_risk_message, fd->message);
-        add_gen_string(rt, hf_ftplens_risk_advice, rule->advice);
+        add_gen_string(rt, hf_ftplens_risk_advice, T(rule->advice));
         expert_add_info_format(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", fd->message);
     }
 }
@@ -390,8 +399,8 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
         add_gen_string(lt, hf_ftplens_sender, n->from_server ? "server" : "client");
-        proto_item_set_text(li, "%s line %u of this segment%s", n->from_server ? "Reply" : "Command",
-                            i + 1, n->began_earlier ? " (began in an earlier segment)" : "");
+        proto_item_set_text(li, T("%s line %u of this segment%s"), n->from_server ? T("Reply") : T("Command"),
+                            i + 1, n->began_earlier ? T(" (began in an earlier segment)") : "");
         switch (n->kind) {
         case FTPLENS_NOTE_REQUEST:
             draw_request(lt, li, pinfo, n);
@@ -401,19 +410,19 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             break;
         case FTPLENS_NOTE_BAD_REPLY:
             /* The expert item comes with the reply_malformed finding below. */
-            proto_item_append_text(li, ": not a valid FTP reply (%s)", n->problem_text);
+            proto_item_append_text(li, T(": not a valid FTP reply (%s)"), T(n->problem_text));
             draw_pairing(lt, n);
             break;
         case FTPLENS_NOTE_BAD_REQUEST:
-            proto_item_append_text(li, ": not an FTP command");
+            proto_item_append_text(li, "%s", T(": not an FTP command"));
             expert_add_info_format(pinfo, li, &ei_ftplens_command_malformed,
-                                   "Not an FTP command '%.40s': %s", n->text, n->problem_text);
+                                   T("Not an FTP command '%.40s': %s"), n->text, T(n->problem_text));
             break;
         }
         if (n->problems & FTPLENS_PROB_LINE_TRUNCATED)
             expert_add_info_format(pinfo, li, &ei_ftplens_line_truncated,
-                                   "Line of %" PRIu64 " bytes: only the first %u bytes are analysed",
-                                   n->full_len, (unsigned)FTPLENS_MAX_LINE);
+                                   T("Line of %llu bytes: only the first %u bytes are analysed"),
+                                   (unsigned long long)n->full_len, (unsigned)FTPLENS_MAX_LINE);
         if (n->problems & FTPLENS_PROB_AFTER_GAP)
             expert_add_info(pinfo, li, &ei_ftplens_bytes_missing);
     }
@@ -638,6 +647,9 @@ void proto_register_ftplens(void)
         "Treat a TCP connection whose server greets with a 220 reply followed by FTP commands as FTP, "
         "whatever the port (e.g. pyftpdlib on 2121)", &ftplens_prefs.heuristic);
 
+    prefs_register_enum_preference(module, "language", "Language of explanations",
+        "Language of meanings, explanations, findings, advice and the report (English or Korean)",
+        &ftplens_prefs.language, language_vals, FALSE);
     prefs_register_bool_preference(module, "mask_passwords", "Mask passwords",
         "Show PASS arguments as ******** in the tree, the fields, the findings and the report (off by default: "
         "the lesson is that they are visible)", &ftplens_prefs.mask_passwords);

@@ -1,0 +1,30 @@
+/* ftplens_text.h - the language of every sentence ftplens shows: English
+ * (the keys) or Korean (ftplens_text_ko.c), English as fallback.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef FTPLENS_TEXT_H
+#define FTPLENS_TEXT_H
+
+#include <stdbool.h>
+
+typedef struct {
+    const char *en;
+    const char *ko;
+} ftplens_translation;
+
+/* The Korean table: one row per English string, ended by { NULL, NULL }. */
+extern const ftplens_translation ftplens_text_ko[];
+
+/* "en" (default) or "ko"; anything else is English. */
+void ftplens_set_language(const char *lang);
+const char *ftplens_language(void);
+
+/* The string in the current language (the English key when it has no entry). */
+const char *ftplens_tr(const char *en);
+/* The Korean entry or NULL: for the completeness test. */
+const char *ftplens_tr_ko(const char *en);
+
+#define T(s) ftplens_tr(s)
+
+#endif
