@@ -146,22 +146,22 @@ static const struct {
     const char *prefix;
     const char *what;
 } known_passwords[] = {
-    { "IEUser@", "the default of Internet Explorer's FTP client, also used by Nmap's ftp-anon script" },
-    { "mozilla@", "the default of Mozilla/Netscape browsers, also used by Metasploit modules" },
-    { "chrome@example.com", "the default of Google Chrome's FTP client" },
-    { "nessus@", "the Nessus scanner's probe" },
-    { "-iss@iss", "the ISS scanner's probe" },
-    { "-satan", "the SATAN scanner's probe" },
-    { "-saint", "the SAINT scanner's probe" },
-    { "-cklaus", "the probe of an old ISS scanner" },
-    { "ddd@", "a scanner probe (GPL rule 2100353)" },
-    { "wh00t", "a scanner probe (GPL rule 2100355)" },
-    { "Java1.", "the default of Java's FTP URL handler" },
-    { "NcFTP@", "the default of the NcFTP client" },
-    { "anonymous@", "the default of Python's ftplib" },
-    { "lftp@", "the default of lftp" },
-    { "ftp@example.com", "the default of curl" },
-    { "guest", "a common guess" },
+    { "IEUser@", N_("the default of Internet Explorer's FTP client, also used by Nmap's ftp-anon script") },
+    { "mozilla@", N_("the default of Mozilla/Netscape browsers, also used by Metasploit modules") },
+    { "chrome@example.com", N_("the default of Google Chrome's FTP client") },
+    { "nessus@", N_("the Nessus scanner's probe") },
+    { "-iss@iss", N_("the ISS scanner's probe") },
+    { "-satan", N_("the SATAN scanner's probe") },
+    { "-saint", N_("the SAINT scanner's probe") },
+    { "-cklaus", N_("the probe of an old ISS scanner") },
+    { "ddd@", N_("a scanner probe (GPL rule 2100353)") },
+    { "wh00t", N_("a scanner probe (GPL rule 2100355)") },
+    { "Java1.", N_("the default of Java's FTP URL handler") },
+    { "NcFTP@", N_("the default of the NcFTP client") },
+    { "anonymous@", N_("the default of Python's ftplib") },
+    { "lftp@", N_("the default of lftp") },
+    { "ftp@example.com", N_("the default of curl") },
+    { "guest", N_("a common guess") },
 };
 
 const char *ftplens_risk_known_password(const char *pass)
@@ -309,15 +309,15 @@ static const struct {
     const char *needle;
     const char *why;
 } vulnerable[] = {
-    { "vsFTPd 2.3.4", "the vsftpd 2.3.4 source was backdoored (CVE-2011-2523)" },
-    { "ProFTPD 1.3.3c", "the ProFTPD 1.3.3c source was backdoored" },
-    { "ProFTPD 1.3.5 ", "mod_copy lets anyone copy files (CVE-2015-3306)" },
-    { "ProFTPD 1.3.5)", "mod_copy lets anyone copy files (CVE-2015-3306)" },
-    { "wu-2.6.0", "SITE EXEC format string (CVE-2000-0573)" },
-    { "wu-2.6.1", "glob heap overflow (CVE-2001-0550)" },
-    { "PCMan", "PCMan FTP Server 2.0.7 has remote buffer overflows (CVE-2013-4730)" },
-    { "Serv-U FTP Server v6", "Serv-U 6 has known remote overflows" },
-    { "FileZilla Server version 0.9.", "FileZilla Server 0.9 is unmaintained and has known flaws" },
+    { "vsFTPd 2.3.4", N_("the vsftpd 2.3.4 source was backdoored (CVE-2011-2523)") },
+    { "ProFTPD 1.3.3c", N_("the ProFTPD 1.3.3c source was backdoored") },
+    { "ProFTPD 1.3.5 ", N_("mod_copy lets anyone copy files (CVE-2015-3306)") },
+    { "ProFTPD 1.3.5)", N_("mod_copy lets anyone copy files (CVE-2015-3306)") },
+    { "wu-2.6.0", N_("SITE EXEC format string (CVE-2000-0573)") },
+    { "wu-2.6.1", N_("glob heap overflow (CVE-2001-0550)") },
+    { "PCMan", N_("PCMan FTP Server 2.0.7 has remote buffer overflows (CVE-2013-4730)") },
+    { "Serv-U FTP Server v6", N_("Serv-U 6 has known remote overflows") },
+    { "FileZilla Server version 0.9.", N_("FileZilla Server 0.9 is unmaintained and has known flaws") },
 };
 
 /* ---------------------------------------------------------------- events */

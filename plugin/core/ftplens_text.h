@@ -26,5 +26,7 @@ const char *ftplens_tr(const char *en);
 const char *ftplens_tr_ko(const char *en);
 
 #define T(s) ftplens_tr(s)
+/* Marks a table string as translatable where it is defined; T() it where it is used. */
+#define N_(s) (s)
 
 #endif
