@@ -128,7 +128,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
         if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
             char server[80], cls[64], cat[96];
             g_snprintf(server, sizeof server, "%s port %u", address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
-            g_snprintf(cls, sizeof cls, "%ux %s", n->reply.reply_class, n->reply.class_text);
+            g_snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
             g_snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
             tick_stat_node(st, n_classes, 0, TRUE);
             int s = tick_stat_node(st, server, st_classes, TRUE);
@@ -162,5 +162,5 @@ void ftplens_tap_register(ftplens_capture **capture)
     the_capture = capture;
     ftplens_tap = register_tap("ftplens");
     register_stat_tap_ui(&report_ui, NULL);
-    stats_tree_register_plugin("ftplens", "ftplens,tree", "FTP Lens", 0, tree_packet, tree_init, NULL);
+    stats_tree_register_plugin("ftplens", "ftplens", "FTP Lens", 0, tree_packet, tree_init, NULL);
 }
