@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define FTPLENS_MAX_LINE 4096  /* bytes of one line kept for analysis and display */
+#define FTPLENS_REASM_HELD 4   /* out-of-order segments kept per direction */
 
 typedef struct {
     const char *text;        /* the line without CR LF, at most FTPLENS_MAX_LINE bytes */
@@ -35,12 +36,18 @@ typedef struct {
     uint64_t line_len;       /* real bytes of the unfinished line */
     char last;               /* last byte of the unfinished line */
     bool gap;
+    unsigned n_held;         /* segments that arrived before the bytes preceding them */
+    struct {
+        uint32_t seq, len;
+        uint8_t *data;
+    } held[FTPLENS_REASM_HELD];
 } ftplens_reasm;
 
 typedef struct {
     uint32_t new_bytes;      /* payload bytes not seen before */
     uint32_t dup_bytes;      /* bytes already seen (retransmitted or duplicated) */
     bool gap;                /* bytes before this segment are missing */
+    bool held;               /* out of order: kept until the missing bytes arrive */
 } ftplens_reasm_result;
 
 void ftplens_reasm_init(ftplens_reasm *r);

@@ -156,15 +156,50 @@ static void gap_discards_partial_line(void **state)
 
     ftplens_reasm_init(&r);
     feed(&r, 10, "RE", s, &res);
-    feed(&r, 20, "QUIT\r\n", s, &res);   /* bytes 12..19 never seen */
-    assert_true(res.gap);
-    assert_int_equal(s->lines->len, 1);
+    feed(&r, 20, "QUIT\r\n", s, &res);      /* bytes 12..19 missing: held, maybe they come */
+    assert_true(res.held);
+    assert_int_equal(s->lines->len, 0);
+    feed(&r, 30, "A\r\n", s, &res);
+    feed(&r, 40, "B\r\n", s, &res);
+    feed(&r, 50, "C\r\n", s, &res);
+    assert_int_equal(s->lines->len, 0);
+    feed(&r, 60, "NOOP\r\n", s, &res);      /* more than 4 held: the bytes are lost */
+    assert_int_equal(s->lines->len, 5);
     assert_string_equal(LINE(s, 0), "QUIT");
     assert_true(s->after_gap[0]);
+    assert_string_equal(LINE(s, 4), "NOOP");
+    assert_true(s->after_gap[4]);
     ftplens_reasm_skip(&r, 100);         /* a frame cut short */
-    feed(&r, 100, "NOOP\r\n", s, &res);
+    feed(&r, 100, "PWD\r\n", s, &res);
     assert_false(res.gap);
-    assert_true(s->after_gap[1]);
+    assert_true(s->after_gap[5]);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void out_of_order_segments_are_put_back_in_order(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 0, "220-a\r\n", s, &res);
+    feed(&r, 14, "220 c\r\n", s, &res);     /* arrives before the segment at 7 */
+    assert_true(res.held);
+    assert_int_equal(s->lines->len, 1);
+    feed(&r, 7, "220-b\r\n", s, &res);
+    assert_false(res.gap);
+    assert_int_equal(s->lines->len, 3);
+    assert_string_equal(LINE(s, 1), "220-b");
+    assert_string_equal(LINE(s, 2), "220 c");
+    assert_int_equal(U32(s->offsets, 1), 0);
+    assert_int_equal(U32(s->lengths, 1), 7);
+    assert_int_equal(U32(s->lengths, 2), 0);  /* not in this frame's bytes */
+    assert_false(s->after_gap[2]);
+    feed(&r, 14, "220 c\r\n", s, &res);     /* and its retransmission is a duplicate */
+    assert_int_equal(res.dup_bytes, 7);
     ftplens_reasm_clear(&r);
     sink_free(s);
 }
@@ -200,6 +235,7 @@ int main(void)
         cmocka_unit_test(duplicates_and_overlaps),
         cmocka_unit_test(wraps_around_2_32),
         cmocka_unit_test(gap_discards_partial_line),
+        cmocka_unit_test(out_of_order_segments_are_put_back_in_order),
         cmocka_unit_test(long_line_is_capped),
     };
     return cmocka_run_group_tests_name("reasm", tests, NULL, NULL);
