@@ -19,12 +19,12 @@ void ftplens_parse_reply(const char *line, size_t len, ftplens_reply_line *out)
 {
     memset(out, 0, sizeof *out);
     if (len < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2])) {
-        out->problem = "a reply must start with a three-digit code";
+        out->problem = N_("a reply must start with a three-digit code");
         return;
     }
     if (len > 3 && line[3] != ' ' && line[3] != '-') {
-        out->problem = is_digit(line[3]) ? "a reply code has exactly three digits"
-                                         : "the reply code must be followed by a space or '-'";
+        out->problem = is_digit(line[3]) ? N_("a reply code has exactly three digits")
+                                         : N_("the reply code must be followed by a space or '-'");
         return;
     }
     out->ok = true;
@@ -59,11 +59,11 @@ void ftplens_parse_command(const char *line, size_t len, ftplens_command_line *o
     while (i < len && line[i] != ' ') {
         char c = line[i];
         if (!g_ascii_isalnum(c)) {
-            out->problem = "the command verb contains characters other than letters and digits";
+            out->problem = N_("the command verb contains characters other than letters and digits");
             return;
         }
         if (n + 1 >= sizeof out->verb) {
-            out->problem = "the command verb is longer than any FTP command";
+            out->problem = N_("the command verb is longer than any FTP command");
             return;
         }
         out->verb[n++] = g_ascii_toupper(c);
@@ -71,7 +71,7 @@ void ftplens_parse_command(const char *line, size_t len, ftplens_command_line *o
     }
     out->verb[n] = '\0';
     if (n == 0) {
-        out->problem = "empty command line";
+        out->problem = N_("empty command line");
         return;
     }
     out->ok = true;

@@ -15,6 +15,17 @@ typedef struct {
     unsigned cols;
 } table;
 
+/* Columns as a terminal shows them: East Asian wide characters take two. */
+static size_t display_width(const char *s)
+{
+    size_t w = 0;
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        w += g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
+    }
+    return w;
+}
+
 static table *table_new(unsigned cols, ...)
 {
     table *t = g_new0(table, 1);
@@ -70,7 +81,7 @@ static void table_end(table *t, GString *out, bool md, const char *indent)
         for (guint r = 0; r < t->rows->len; r++) {
             gchar **row = g_ptr_array_index(t->rows, r);
             for (unsigned c = 0; c < t->cols; c++)
-                w[c] = MAX(w[c], (size_t)g_utf8_strlen(row[c], -1));
+                w[c] = MAX(w[c], display_width(row[c]));
         }
         for (guint r = 0; r < t->rows->len; r++) {
             gchar **row = g_ptr_array_index(t->rows, r);
@@ -78,7 +89,7 @@ static void table_end(table *t, GString *out, bool md, const char *indent)
             for (unsigned c = 0; c < t->cols; c++) {
                 g_string_append(out, row[c]);
                 if (c + 1 < t->cols)
-                    for (size_t k = (size_t)g_utf8_strlen(row[c], -1); k < w[c] + 2; k++)
+                    for (size_t k = display_width(row[c]); k < w[c] + 2; k++)
                         g_string_append_c(out, ' ');
             }
             while (out->len && out->str[out->len - 1] == ' ')
@@ -102,7 +113,7 @@ static void heading(GString *out, bool md, int level, const char *fmt, ...)
         g_string_append_printf(out, "%s %s\n\n", level == 1 ? "##" : "###", text);
     } else {
         g_string_append_printf(out, "%s%s\n", level == 1 ? "" : "\n", text);
-        size_t n = (size_t)g_utf8_strlen(text, -1);
+        size_t n = display_width(text);
         for (size_t i = 0; i < n; i++)
             g_string_append_c(out, level == 1 ? '=' : '-');
         g_string_append_c(out, '\n');
@@ -117,10 +128,14 @@ static void item(GString *out, bool md, const char *label, const char *fmt, ...)
     va_start(ap, fmt);
     char *text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    if (md)
+    if (md) {
         g_string_append_printf(out, "- **%s:** %s\n", label, text);
-    else
-        g_string_append_printf(out, "  %-16s %s\n", label, text);
+    } else {
+        g_string_append_printf(out, "  %s", label);
+        for (size_t w = display_width(label); w < 17; w++)
+            g_string_append_c(out, ' ');
+        g_string_append_printf(out, "%s\n", text);
+    }
     g_free(text);
 }
 

@@ -34,7 +34,7 @@ static void append_raw(GString *g, uint32_t v)
 {
     char hex[12];
     ftplens_tcp_hex_bytes(v, hex);
-    g_string_append_printf(g,T("0x%08x (%u; bytes %s)"), v, v, hex);
+    g_string_append_printf(g, T("0x%08x (%u; bytes %s)"), v, v, hex);
 }
 
 #define who(side) T(t->names[(side)] ? t->names[(side)] : ((side) == INIT ? "client" : "server"))
@@ -44,7 +44,7 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
 {
     uint32_t i = 0, shown = 0, line_no = 0;
 
-    g_string_append_printf(g,T("Len %u = "), pl->len);
+    g_string_append_printf(g, T("Len %u = "), pl->len);
     while (i < pl->len) {
         uint32_t start = i, end;
         while (i < pl->len && pl->payload[i] != '\n')
@@ -60,7 +60,7 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
             uint32_t rest_lines = 1;
             for (uint32_t k = i; k < pl->len; k++)
                 rest_lines += pl->payload[k] == '\n';
-            g_string_append_printf(g,T(" + %u more line%s (%u bytes)"), rest_lines, rest_lines == 1 ? "" : "s",
+            g_string_append_printf(g, T(" + %u more line%s (%u bytes)"), rest_lines, rest_lines == 1 ? "" : T("s"),
                                    pl->len - start);
             break;
         }
@@ -78,11 +78,11 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
             if (text_len > 40)
                 g_string_append(g, "...");
         }
-        g_string_append_printf(g,T("' (%u byte%s"), text_len, text_len == 1 ? "" : "s");
+        g_string_append_printf(g, T("' (%u byte%s"), text_len, text_len == 1 ? "" : T("s"));
         if (start == 0 && pl->continues_line)
-            g_string_append(g,T(", the end of a line begun in an earlier segment"));
+            g_string_append(g, T(", the end of a line begun in an earlier segment"));
         if (!lf)
-            g_string_append(g,T(", the line goes on in a later segment"));
+            g_string_append(g, T(", the line goes on in a later segment"));
         g_string_append_c(g, ')');
         if (lf)
             g_string_append(g, cr ? T(" + CR LF (2 bytes)") : T(" + LF (1 byte)"));
@@ -155,24 +155,24 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         out->step = FTPLENS_STEP_RST;
         step_text =T("reset (RST)");
         if (!t->established && d == LISTEN)
-            g_string_append_printf(g,T("RST: the %s refuses the connection (nothing accepts connections on this port), "
+            g_string_append_printf(g, T("RST: the %s refuses the connection (nothing accepts connections on this port), "
                                    "so the handshake ends here."), who(d));
         else
-            g_string_append_printf(g,T("RST: the %s aborts the connection at once, without the FIN exchange; "
+            g_string_append_printf(g, T("RST: the %s aborts the connection at once, without the FIN exchange; "
                                    "any data not yet delivered is lost."), who(d));
     } else if (syn && !ack) {
         if (seg->frame != t->syn_frame[d]) {
             out->step = FTPLENS_STEP_SYN_RETRANS;
             step_text =T("retransmitted SYN");
-            g_string_append_printf(g,T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
+            g_string_append_printf(g, T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
                                    "SYN-ACK in time and asks again. It is not a new connection."),
                                    t->isn[d], t->syn_frame[d], who(d));
         } else if (d == LISTEN || t->isn_known[p]) {
             out->step = FTPLENS_STEP_SYN;
             step_text =T("handshake: SYN (simultaneous open)");
-            g_string_append(g,T("SYN (simultaneous open: both sides sent a SYN): ISN "));
+            g_string_append(g, T("SYN (simultaneous open: both sides sent a SYN): ISN "));
             append_raw(g, seg->seq);
-            g_string_append(g,T(", relative 0."));
+            g_string_append(g, T(", relative 0."));
         } else {
             out->step = FTPLENS_STEP_SYN;
             step_text = d == INIT && t->names[INIT] ? NULL : T("handshake 1/3: SYN (client asks to open)");
@@ -181,9 +181,9 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
                 step_text = ftplens_arena_intern(arena, st);
                 g_free(st);
             }
-            g_string_append_printf(g,T("SYN: the %s picks its initial sequence number ISN = "), who(d));
+            g_string_append_printf(g, T("SYN: the %s picks its initial sequence number ISN = "), who(d));
             append_raw(g, seg->seq);
-            g_string_append_printf(g,T(", shown as relative 0. A SYN carries no data but consumes one sequence "
+            g_string_append_printf(g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
                                    "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
                                    who(d), seg->seq + 1);
         }
@@ -191,7 +191,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         if (t->synack_seen && seg->frame != t->synack_frame) {
             out->step = FTPLENS_STEP_SYNACK_RETRANS;
             step_text =T("SYN-ACK retransmission");
-            g_string_append_printf(g,T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
+            g_string_append_printf(g, T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
                                    "%s did not see the %s's ACK and sends its SYN-ACK again."),
                                    t->isn[d], t->synack_frame, who(d), who(p));
         } else {
@@ -201,21 +201,21 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             step_text =T("handshake 2/3: SYN-ACK");
             out->has_ack_ok = true;
             out->ack_ok = t->isn_known[p] && seg->ack == t->isn[p] + 1;
-            g_string_append_printf(g,T("SYN-ACK: the %s picks its ISN = "), who(d));
+            g_string_append_printf(g, T("SYN-ACK: the %s picks its ISN = "), who(d));
             append_raw(g, seg->seq);
-            g_string_append(g,T(", shown as relative 0, and acknowledges "));
+            g_string_append(g, T(", shown as relative 0, and acknowledges "));
             append_raw(g, seg->ack);
             if (!t->isn_known[p]) {
-                g_string_append_printf(g,T("; the %s's SYN was not captured, so this should be its ISN + 1."), who(p));
+                g_string_append_printf(g, T("; the %s's SYN was not captured, so this should be its ISN + 1."), who(p));
                 out->ack_ok = false;
                 expected = g_strdup_printf(T("the %s's SYN was not captured"), who(p));
             } else if (out->ack_ok) {
-                g_string_append_printf(g,T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
+                g_string_append_printf(g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
                                        "(relative acknowledgment 1)."), who(p), t->isn[p]);
                 out->has_syn_rtt = true;
                 out->syn_rtt_ns = seg->time_ns - t->syn_time[p];
             } else {
-                g_string_append_printf(g,T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
+                g_string_append_printf(g, T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
                 expected = g_strdup_printf(T("acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x"),
                                            t->isn[p] + 1, who(p), t->isn[p], seg->ack);
             }
@@ -230,12 +230,12 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         bool seq_ok = t->isn_known[d] && seg->seq == t->isn[d] + 1;
         bool ack_ok = seg->ack == t->isn[p] + 1;
         out->ack_ok = seq_ok && ack_ok;
-        g_string_append(g,T("ACK: sequence "));
+        g_string_append(g, T("ACK: sequence "));
         append_raw(g, seg->seq);
-        g_string_append_printf(g,T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
-                               t->synack_frame, seq_ok ? "" : " - or should: it does not");
+        g_string_append_printf(g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
+                               t->synack_frame, seq_ok ? "" : T(" - or should: it does not"));
         append_raw(g, seg->ack);
-        g_string_append_printf(g,T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : "differs from",
+        g_string_append_printf(g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
                                who(p), t->isn[p]);
         g_string_append(g, out->ack_ok ? T("The handshake is complete: the connection is established.")
                                        : T("The numbers do not match the handshake."));
@@ -254,11 +254,11 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             t->fin_seq[d] = seg->seq + seg->tcp_len;
             t->fin_frame[d] = seg->frame;
             out->step = FTPLENS_STEP_FIN;
-            g_string_append_printf(g,T("FIN: the %s has no more data to send. "), who(d));
+            g_string_append_printf(g, T("FIN: the %s has no more data to send. "), who(d));
             if (seg->tcp_len)
-                g_string_append_printf(g,T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
+                g_string_append_printf(g, T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
                                        out->seq_rel + seg->tcp_len);
-            g_string_append_printf(g,T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
+            g_string_append_printf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
                                    "(relative %u)."), t->fin_seq[d] + 1, out->seq_rel + seg->tcp_len + 1);
         }
         if (acks_peer_fin) {
@@ -268,11 +268,11 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             out->ack_ok = true;
             if (!fin)
                 out->step = t->fin_seen[d] ? FTPLENS_STEP_FINAL_ACK : FTPLENS_STEP_FIN_ACK;
-            g_string_append_printf(g,T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
-                                   "0x%08x + 1."), fin ? " It also " : "ACK: ", t->fin_frame[p], seg->ack,
+            g_string_append_printf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
+                                   "0x%08x + 1."), fin ? T(" It also ") : "ACK: ", t->fin_frame[p], seg->ack,
                                    t->fin_seq[p]);
             if (!fin && t->fin_seen[d])
-                g_string_append(g,T(" Both FINs are acknowledged: the connection is closed."));
+                g_string_append(g, T(" Both FINs are acknowledged: the connection is closed."));
         } else if (fin && t->fin_seen[p] && !t->fin_acked[p]) {
             out->has_ack_ok = true;
             out->ack_ok = false;
@@ -286,13 +286,13 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         out->step = first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_ACK_ONLY;
         step_text = first_segment ? T("no handshake captured") : T("ack only");
         if (!first_segment)
-            g_string_append_printf(g,T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
+            g_string_append_printf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
                                    "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
                                    "before this one; it is the next I expect'."), out->seq_rel, out->ack_rel, seg->ack);
     }
 
     if (first_segment && !syn)
-        g_string_append_printf(g,T("%sThe capture starts after this connection was opened: no SYN was captured, "
+        g_string_append_printf(g, T("%sThe capture starts after this connection was opened: no SYN was captured, "
                                "so relative numbers count from the first sequence number seen (0x%08x)."),
                                g->len ? " " : "", t->isn[d]);
 
@@ -300,19 +300,19 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         if (g->len)
             g_string_append_c(g, ' ');
         if (pl && pl->dup_bytes >= seg->tcp_len) {
-            g_string_append_printf(g,T("Retransmission: these %u bytes were already sent in an earlier segment; "),
+            g_string_append_printf(g, T("Retransmission: these %u bytes were already sent in an earlier segment; "),
                                    seg->tcp_len);
         } else if (pl && pl->encrypted) {
-            g_string_append_printf(g,T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
+            g_string_append_printf(g, T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
                                    "AUTH); "), seg->tcp_len, seg->tcp_len);
         } else if (pl && pl->text && pl->len == seg->tcp_len) {
             explain_lines(g, pl);
             g_string_append(g, "; ");
         } else {
-            g_string_append_printf(g,T("Len %u: %u bytes of data-connection payload (file content or a listing, "
+            g_string_append_printf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
                                    "no line framing); "), seg->tcp_len, seg->tcp_len);
         }
-        g_string_append_printf(g,T("next sequence number = %u + %u = %u."), out->seq_rel, seg->tcp_len,
+        g_string_append_printf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, seg->tcp_len,
                                out->seq_rel + seg->tcp_len);
     }
 

@@ -770,5 +770,16 @@ const ftplens_translation ftplens_text_ko[] = {
     { "%u command%s got no final reply in the capture",
       "명령 %u개%s가 캡처 안에서 최종 응답을 받지 못했습니다" },
     { "No FTP session in this capture.\n", "이 캡처에는 FTP 세션이 없습니다.\n" },
+    /* Fragments of unusual handshakes and closes, and line-parser problems */
+    { " - or should: it does not", " - 그래야 하지만 실제로는 같지 않습니다" },
+    { "differs from", "≠" },
+    { " It also ", " 또한 " },
+    { "a reply must start with a three-digit code", "응답은 세 자리 코드로 시작해야 합니다" },
+    { "a reply code has exactly three digits", "응답 코드는 정확히 세 자리입니다" },
+    { "the reply code must be followed by a space or '-'", "응답 코드 뒤에는 공백이나 '-'가 와야 합니다" },
+    { "the command verb contains characters other than letters and digits",
+      "명령어에 문자와 숫자가 아닌 글자가 들어 있습니다" },
+    { "the command verb is longer than any FTP command", "명령어가 어떤 FTP 명령보다도 깁니다" },
+    { "empty command line", "빈 명령 줄" },
     { NULL, NULL }
 };

@@ -41,6 +41,20 @@ def test_lab_report(env):
         assert want in out, "report lacks %r\n%s" % (want, out)
 
 
+def test_korean_report(env):
+    """-o ftplens.language:ko: the same report, in Korean."""
+    out = report(env, env.public_pcap("net-creds__ftp.pcap"), lang="ko")
+    for want in ["FTP Lens 보고서", "핸드셰이크 1/3: SYN", "1651241719 (62 6b f2 f7)", "2. 대화 기록",
+                 "502 영구적 부정 완료 / 구문: 명령이 구현되지 않음", "3. 보안 점검 결과", "4. 요약",
+                 "NetBSD-ftpd 20041119", "cleartext_credentials"]:
+        assert want in out, "Korean report lacks %r\n%s" % (want, out)
+    for english in ["Permanent Negative Completion", "Command not implemented", "Countermeasure", "handshake 1/3"]:
+        assert english not in out, "English left in the Korean report: %r" % english
+    fields = env.fields(env.public_pcap("net-creds__ftp.pcap"), ["ftplens.reply.meaning", "ftplens.risk.advice"],
+                        "frame.number == 384", opts=["ftplens.language:ko"])
+    eq(fields[384]["ftplens.reply.meaning"], ["명령이 구현되지 않음"], "field in Korean")
+
+
 def test_report_filter_and_markdown(env):
     pcap = env.own("vsftpd-login-transfers.pcapng")
     full = report(env, pcap)
@@ -98,5 +112,5 @@ def test_ftp_lab_profile(env):
 
 
 if __name__ == "__main__":
-    sys.exit(run([test_lab_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
+    sys.exit(run([test_lab_report, test_korean_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
                   test_ftp_lab_profile]))
