@@ -22,8 +22,14 @@ else
     configure_and_build -DFTPLENS_BUILD_TESTS=OFF -DFTPLENS_INSTALL_USER=ON
 fi
 cmake --install "$FTPLENS_BUILD_DIR" >/dev/null || die "install failed"
-say "installed: $(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so" {print $NF}')"
-[ -n "$(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so"')" ] || die "tshark does not load ftplens"
+INSTALLED=$(grep -m1 '/ftplens\.so$' "$FTPLENS_BUILD_DIR/install_manifest.txt" || true)
+LOADED=$(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so" {print $NF}' | head -1)
+[ -n "$LOADED" ] || die "tshark does not load ftplens"
+say "installed: $INSTALLED"
+if [ -n "$INSTALLED" ] && [ "$(readlink -f "$LOADED")" != "$(readlink -f "$INSTALLED")" ]; then
+    # Wireshark loads the global folder first: an older global copy hides a personal install.
+    say "WARNING: tshark loads $LOADED, not the copy just installed; remove the old one (sudo rm '$LOADED') or run this script as root"
+fi
 
 FIRST=$(tshark -r "$CAPTURE" -Y ftplens.session -T fields -e ftplens.session -c 100000 2>/dev/null | head -1)
 if [ -n "$FIRST" ]; then

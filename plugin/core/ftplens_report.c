@@ -110,6 +110,8 @@ static void heading(GString *out, bool md, int level, const char *fmt, ...)
     char *text = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     if (md) {
+        if (out->len && !g_str_has_suffix(out->str, "\n\n"))
+            g_string_append_c(out, '\n');
         g_string_append_printf(out, "%s %s\n\n", level == 1 ? "##" : "###", text);
     } else {
         g_string_append_printf(out, "%s%s\n", level == 1 ? "" : "\n", text);

@@ -781,5 +781,12 @@ const ftplens_translation ftplens_text_ko[] = {
       "명령어에 문자와 숫자가 아닌 글자가 들어 있습니다" },
     { "the command verb is longer than any FTP command", "명령어가 어떤 FTP 명령보다도 깁니다" },
     { "empty command line", "빈 명령 줄" },
+    /* Statistics tree (Statistics > FTP Lens, -z ftplens,tree) */
+    { "Reply classes by server", "서버별 응답 클래스" },
+    { "Commands", "명령" },
+    { "Security findings by severity", "심각도별 보안 점검 결과" },
+    { "Sessions by login outcome", "로그인 결과별 세션" },
+    { "login succeeded", "로그인 성공" },
+    { "login failed", "로그인 실패" },
     { NULL, NULL }
 };

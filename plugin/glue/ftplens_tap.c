@@ -18,6 +18,7 @@
 
 #include "ftplens_compat.h"
 #include "ftplens_risk.h"
+#include "ftplens_text.h"
 
 static int ftplens_tap = -1;
 static ftplens_capture **the_capture;
@@ -107,13 +108,15 @@ static stat_tap_ui report_ui = {
 /* ---- the statistics tree ---- */
 
 static int st_classes = -1, st_commands = -1, st_risks = -1, st_sessions = -1;
-static const char *const n_classes = "Reply classes by server";
-static const char *const n_commands = "Commands";
-static const char *const n_risks = "Security findings by severity";
-static const char *const n_sessions = "Sessions by login outcome";
+/* Node names, in the language of the capture (set in tree_init). */
+static const char *n_classes, *n_commands, *n_risks, *n_sessions;
 
 static void tree_init(stats_tree *st)
 {
+    n_classes = T("Reply classes by server");
+    n_commands = T("Commands");
+    n_risks = T("Security findings by severity");
+    n_sessions = T("Sessions by login outcome");
     st_classes = stats_tree_create_node(st, n_classes, 0, STAT_DT_INT, TRUE);
     st_commands = stats_tree_create_node(st, n_commands, 0, STAT_DT_INT, TRUE);
     st_risks = stats_tree_create_node(st, n_risks, 0, STAT_DT_INT, TRUE);
@@ -127,7 +130,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
             char server[80], cls[64], cat[96];
-            g_snprintf(server, sizeof server, "%s port %u", address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+            g_snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
             g_snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
             g_snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
             tick_stat_node(st, n_classes, 0, TRUE);
@@ -136,8 +139,8 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
             tick_stat_node(st, cat, c, FALSE);
             if (n->answers == FTPLENS_ANSWERS_COMMAND &&
                 (strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0)) {
-                const char *outcome = (n->reply.code == 230 || n->reply.code == 232) ? "login succeeded"
-                                    : (n->reply.reply_class >= 4 && n->reply.reply_class <= 5) ? "login failed" : NULL;
+                const char *outcome = (n->reply.code == 230 || n->reply.code == 232) ? T("login succeeded")
+                                    : (n->reply.reply_class >= 4 && n->reply.reply_class <= 5) ? T("login failed") : NULL;
                 if (outcome) {
                     tick_stat_node(st, n_sessions, 0, TRUE);
                     tick_stat_node(st, outcome, st_sessions, FALSE);
@@ -151,7 +154,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
         tick_stat_node(st, n_risks, 0, TRUE);
-        int sev = tick_stat_node(st, ftplens_severity_text(r->severity), st_risks, TRUE);
+        int sev = tick_stat_node(st, T(ftplens_severity_text(r->severity)), st_risks, TRUE);
         tick_stat_node(st, r->id, sev, FALSE);
     }
     return TAP_PACKET_REDRAW;
