@@ -58,6 +58,13 @@ ensure_packages cmake gcc make pkg-config libglib2.0-dev wireshark-dev tshark py
 [ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian package 'time')"
 configure_and_build -DFTPLENS_BUILD_TESTS=OFF
 WSV=$(ws_major_minor)
+if REV=$(git -C "$FTPLENS_ROOT" rev-parse --short HEAD 2>/dev/null); then
+    [ -z "$(git -C "$FTPLENS_ROOT" status --porcelain -- plugin 2>/dev/null)" ] || REV="$REV + uncommitted changes in plugin/"
+else
+    REV="unknown (not a git checkout)"
+fi
+say "source $FTPLENS_ROOT at $REV; $(tshark --version | head -1); $(valgrind --version)"
+say "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME")"
 
 # ---- work folder, staged plugin, tshark as an unprivileged user ----
 mkdir -p "$WORK/plugins/$WSV/epan" "$WORK/home" "$WORK/results"
