@@ -39,6 +39,8 @@ static void conn_free(gpointer p)
     ftplens_reasm_clear(&c->to_initiator);
     ftplens_session_free(c->session);
     ftplens_risk_session_free(c->risk);
+    g_free(c->carried[0]);
+    g_free(c->carried[1]);
     g_queue_clear(&c->expects);
     if (c->frames)
         g_ptr_array_free(c->frames, TRUE);
@@ -494,25 +496,73 @@ static bool ftp_text(const uint8_t *p, uint32_t len)
     return true;
 }
 
-/* Payload bytes of a data connection, each counted once. */
-static void count_data(ftplens_conn *conn, const ftplens_segment *seg)
+static void spans_insert(ftplens_span_set *sp, uint64_t s, uint64_t e)
 {
+    unsigned i = 0;
+
+    while (i < sp->n && sp->start[i] < s)
+        i++;
+    /* Already covered? */
+    if ((i > 0 && sp->end[i - 1] >= e) || (i < sp->n && sp->start[i] == s && sp->end[i] >= e))
+        return;
+    if (sp->n == FTPLENS_SPANS) {
+        sp->extra += e - s;
+        return;
+    }
+    memmove(&sp->start[i + 1], &sp->start[i], (sp->n - i) * sizeof sp->start[0]);
+    memmove(&sp->end[i + 1], &sp->end[i], (sp->n - i) * sizeof sp->end[0]);
+    sp->start[i] = s;
+    sp->end[i] = e;
+    sp->n++;
+    unsigned w = 0;
+    for (unsigned k = 1; k < sp->n; k++) {
+        if (sp->start[k] <= sp->end[w]) {
+            sp->end[w] = MAX(sp->end[w], sp->end[k]);
+        } else {
+            w++;
+            sp->start[w] = sp->start[k];
+            sp->end[w] = sp->end[k];
+        }
+    }
+    sp->n = w + 1;
+}
+
+static void spans_add(ftplens_span_set *sp, uint32_t seq, uint32_t len)
+{
+    uint64_t s = seq, e = s + len;
+    if (e > ((uint64_t)1 << 32)) {
+        spans_insert(sp, s, (uint64_t)1 << 32);
+        spans_insert(sp, 0, e - ((uint64_t)1 << 32));
+    } else {
+        spans_insert(sp, s, e);
+    }
+}
+
+static uint64_t spans_bytes(const ftplens_span_set *sp)
+{
+    uint64_t n = sp ? sp->extra : 0;
+    for (unsigned k = 0; sp && k < sp->n; k++)
+        n += sp->end[k] - sp->start[k];
+    return n;
+}
+
+/* Payload bytes of a data connection, each byte counted once however often
+ * and in whatever order it was captured. */
+static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from_listener)
+{
+    int d = from_listener ? 1 : 0;
+    uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
+
     if (seg->payload_len && !conn->data_payload_seen) {
         conn->data_payload_seen = true;
         conn->data_tls = tls_record(seg->payload, seg->payload_len);
     }
-    uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
     if (!seg->tcp_len)
         return;
-    if (!conn->seq_known) {
-        conn->seq_known = true;
-        conn->next_seq = seq;
-    }
-    int32_t ahead = (int32_t)(seq + seg->tcp_len - conn->next_seq);
-    if (ahead > 0) {
-        conn->data_bytes += (uint32_t)MIN((uint32_t)ahead, seg->tcp_len);
-        conn->next_seq = seq + seg->tcp_len;
-    }
+    if (!conn->carried[d])
+        conn->carried[d] = g_new0(ftplens_span_set, 1);
+    spans_add(conn->carried[d], seq, seg->tcp_len);
+    conn->data_bytes = spans_bytes(conn->carried[0]) + spans_bytes(conn->carried[1]);
 }
 
 const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
@@ -547,9 +597,23 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     f->findings = c->pending;
     c->pending = NULL;
     if (conn->kind == CONN_DATA)
-        count_data(conn, seg);
+        count_data(conn, seg, listener_sent);
 
-    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len &&
+    bool fresh = true;
+    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len) {
+        /* In TLS: only new bytes can tell that the channel is readable again. */
+        int d = listener_sent ? 1 : 0;
+        const ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;
+        uint32_t seq = seg->seq + (syn ? 1u : 0u);
+        if (!conn->tls_next_known[d]) {
+            conn->tls_next_known[d] = true;
+            conn->tls_next[d] = r->have_next ? r->next_seq : seq;
+        }
+        fresh = (int32_t)(seq - conn->tls_next[d]) >= 0;
+        if ((int32_t)(seq + seg->tcp_len - conn->tls_next[d]) > 0)
+            conn->tls_next[d] = seq + seg->tcp_len;
+    }
+    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len && fresh &&
         !tls_record(seg->payload, seg->payload_len) && ftp_text(seg->payload, seg->payload_len)) {
         /* TLS is over (CCC): read lines again from here on, in both directions. */
         ftplens_session_tls_ended(conn->session);

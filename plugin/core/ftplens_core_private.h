@@ -14,6 +14,17 @@
 #include "ftplens_session.h"
 #include "ftplens_tcp.h"
 
+/* Byte ranges seen in one direction, on the raw 32-bit sequence axis (a range
+ * crossing 2^32 is stored as two): bytes retransmitted, duplicated or
+ * reordered count once.  Beyond FTPLENS_SPANS separate ranges (a capture full
+ * of holes) new bytes are only added up. */
+#define FTPLENS_SPANS 16
+typedef struct {
+    unsigned n;
+    uint64_t extra;             /* bytes counted without a range (set full) */
+    uint64_t start[FTPLENS_SPANS], end[FTPLENS_SPANS];
+} ftplens_span_set;
+
 #define MAX_OPEN_EXPECTS 16   /* announced data addresses remembered per session */
 
 typedef enum {
@@ -64,9 +75,10 @@ struct ftplens_conn {
     char server_text[48];
     bool data_tls;              /* data connections: the first payload was a TLS record */
     bool data_payload_seen;
-    bool seq_known;             /* data connections: bytes carried, retransmissions not counted */
-    uint32_t next_seq;
+    ftplens_span_set *carried[2]; /* data connections, per direction: the bytes seen, once each */
     uint64_t data_bytes;
+    bool tls_next_known[2];     /* control connections in TLS: next new byte per direction, */
+    uint32_t tls_next[2];       /* so that a retransmitted 234 is not taken for clear text again */
     GPtrArray *frames;          /* every ftplens_frame of this connection, in order */
     GPtrArray *data_conns;      /* control: its data connections, in order */
     bool link_seen[2];          /* [0] client side, [1] server side */
