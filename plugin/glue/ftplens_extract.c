@@ -130,10 +130,10 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     if (!get_uint(tree, F_TCP_LEN, &seg->tcp_len))
         seg->tcp_len = 0;
     seg->frame = pinfo->num;
-    /* Nanoseconds fit int64 until the year 2262: clamp absurd timestamps (fuzzed or broken
-     * captures) instead of overflowing. */
+    /* Clamp absurd timestamps (fuzzed or broken captures) to +-4.5e9 s, so that nanoseconds and their
+     * differences fit in int64. */
     int64_t secs = (int64_t)pinfo->abs_ts.secs;
-    secs = MAX(MIN(secs, (int64_t)9000000000), (int64_t)-9000000000);
+    secs = MAX(MIN(secs, (int64_t)4500000000), (int64_t)-4500000000);
     seg->time_ns = secs * 1000000000 + pinfo->abs_ts.nsecs;
     seg->stream = stream;
     seg->src_port = (uint16_t)sport;
