@@ -1,6 +1,9 @@
-/* ftplens_extract.c - foreign-field extraction, in the manner of transum's
- * extractors.c: a table of field names resolved once, read with
- * proto_get_finfo_ptr_array.
+/* ftplens_extract.c - reading a frame's TCP facts, in the manner of transum's
+ * extractors.c but with as few wanted fields as possible: every wanted field
+ * is built on every frame of every capture, so ftplens asks only for
+ * tcp.stream, tcp.srcport (where the TCP header starts) and tcp.len (the
+ * payload length the TCP dissector computed from the IP header), and reads
+ * the rest of the TCP header and the IP headers from the frame's bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,8 +14,8 @@
 #include <string.h>
 
 #include <epan/address.h>
-#include <epan/to_str.h>
 #include <epan/ftypes/ftypes.h>
+#include <epan/to_str.h>
 #include <wsutil/wslog.h>
 
 #include "ftplens_compat.h"
@@ -20,16 +23,7 @@
 enum {
     F_TCP_STREAM,
     F_TCP_SRCPORT,
-    F_TCP_DSTPORT,
-    F_TCP_SEQ_RAW,
-    F_TCP_ACK_RAW,
-    F_TCP_FLAGS,
     F_TCP_LEN,
-    F_TCP_PAYLOAD,
-    F_IP_SRC,
-    F_IP_DST,
-    F_IP_TTL,
-    F_IPV6_HLIM,
     F_COUNT
 };
 
@@ -39,16 +33,7 @@ static struct {
 } fields[F_COUNT] = {
     [F_TCP_STREAM] = { -1, "tcp.stream" },
     [F_TCP_SRCPORT] = { -1, "tcp.srcport" },
-    [F_TCP_DSTPORT] = { -1, "tcp.dstport" },
-    [F_TCP_SEQ_RAW] = { -1, "tcp.seq_raw" },
-    [F_TCP_ACK_RAW] = { -1, "tcp.ack_raw" },
-    [F_TCP_FLAGS] = { -1, "tcp.flags" },
     [F_TCP_LEN] = { -1, "tcp.len" },
-    [F_TCP_PAYLOAD] = { -1, "tcp.payload" },
-    [F_IP_SRC] = { -1, "ip.src" },
-    [F_IP_DST] = { -1, "ip.dst" },
-    [F_IP_TTL] = { -1, "ip.ttl" },
-    [F_IPV6_HLIM] = { -1, "ipv6.hlim" },
 };
 
 static dissector_table_t tcp_port_table;
@@ -116,17 +101,29 @@ static void copy_ip(const address *a, uint8_t *dst, unsigned *len)
     }
 }
 
+/* Where the TCP header is: the data source and offset of tcp.srcport. */
+static bool tcp_header(proto_tree *tree, tvbuff_t **ds, int *hdr)
+{
+    field_info *fi = single(tree, F_TCP_SRCPORT);
+    if (!fi || !fi->ds_tvb || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 20)
+        return false;
+    *ds = fi->ds_tvb;
+    *hdr = fi->start;
+    return true;
+}
+
 bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
                              uint32_t stream, ftplens_segment *seg)
 {
-    uint32_t sport, dport, flags;
+    tvbuff_t *ds;
+    int hdr;
 
     memset(seg, 0, sizeof *seg);
-    if (!get_uint(tree, F_TCP_SRCPORT, &sport) || !get_uint(tree, F_TCP_DSTPORT, &dport) ||
-        !get_uint(tree, F_TCP_SEQ_RAW, &seg->seq) || !get_uint(tree, F_TCP_FLAGS, &flags))
+    if (!tcp_header(tree, &ds, &hdr))
         return false;
-    if (!get_uint(tree, F_TCP_ACK_RAW, &seg->ack))
-        seg->ack = 0;
+    unsigned doff = (unsigned)(tvb_get_guint8(ds, hdr + 12) >> 4) * 4;
+    if (doff < 20)
+        return false;
     if (!get_uint(tree, F_TCP_LEN, &seg->tcp_len))
         seg->tcp_len = 0;
     seg->frame = pinfo->num;
@@ -136,77 +133,89 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     secs = MAX(MIN(secs, (int64_t)4500000000), (int64_t)-4500000000);
     seg->time_ns = secs * 1000000000 + pinfo->abs_ts.nsecs;
     seg->stream = stream;
-    seg->src_port = (uint16_t)sport;
-    seg->dst_port = (uint16_t)dport;
-    seg->flags = (uint16_t)flags;
-    seg->src_port_is_ftp = port_is_ftp(sport);
-    seg->dst_port_is_ftp = port_is_ftp(dport);
+    seg->src_port = tvb_get_ntohs(ds, hdr);
+    seg->dst_port = tvb_get_ntohs(ds, hdr + 2);
+    seg->seq = tvb_get_ntohl(ds, hdr + 4);
+    seg->ack = tvb_get_ntohl(ds, hdr + 8);
+    seg->flags = tvb_get_ntohs(ds, hdr + 12) & 0x0fff;
+    seg->src_port_is_ftp = port_is_ftp(seg->src_port);
+    seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
     copy_ip(&pinfo->src, seg->src_addr, &seg->addr_len);
     copy_ip(&pinfo->dst, seg->dst_addr, &seg->addr_len);
 
-    field_info *pf = seg->tcp_len ? single(tree, F_TCP_PAYLOAD) : NULL;
-    if (pf && pf->ds_tvb && pf->length > 0) {
-        uint32_t avail = tvb_captured_length_remaining(pf->ds_tvb, pf->start) > 0
-                             ? (uint32_t)tvb_captured_length_remaining(pf->ds_tvb, pf->start) : 0;
-        seg->payload_len = MIN((uint32_t)pf->length, avail);
-        seg->payload_len = MIN(seg->payload_len, seg->tcp_len);
-        seg->payload = tvb_get_ptr(pf->ds_tvb, pf->start, (int)seg->payload_len);
-        if (pf->ds_tvb == tvb) {
-            seg->payload_offset = (uint32_t)pf->start;
+    int avail = tvb_captured_length_remaining(ds, hdr + (int)doff);
+    if (seg->tcp_len && avail > 0) {
+        seg->payload_len = MIN((uint32_t)avail, seg->tcp_len);
+        seg->payload = tvb_get_ptr(ds, hdr + (int)doff, (int)seg->payload_len);
+        if (ds == tvb) {
+            seg->payload_offset = (uint32_t)(hdr + (int)doff);
             seg->payload_offset_known = true;
         }
     }
     return true;
 }
 
-/* The n-th occurrence (0 = outermost) of a field, or NULL. */
-static field_info *nth(proto_tree *tree, int which, guint n, guint *count)
+/* ---- link facts for the report header, read back from the TCP header ---- */
+
+static void mac_text(const address *a, char *out, size_t len)
 {
-    int hf = fields[which].hf;
-    GPtrArray *arr = hf > 0 ? proto_get_finfo_ptr_array(tree, hf) : NULL;
-    *count = arr ? arr->len : 0;
-    return arr && n < arr->len ? g_ptr_array_index(arr, n) : NULL;
+    if (a->type == AT_ETHER && a->len == 6) {
+        const uint8_t *m = a->data;
+        g_snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+    }
 }
 
-static void ipv4_text(field_info *fi, char *out, size_t len)
+/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1. */
+static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
 {
-    if (fi && fi->ds_tvb && fi->length == 4 && tvb_captured_length_remaining(fi->ds_tvb, fi->start) >= 4) {
-        uint8_t b[4];
-        tvb_memcpy(fi->ds_tvb, b, fi->start, 4);
-        g_snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    for (int l = 20; l <= 60; l += 4) {
+        int at = end - l;
+        if (at < 0)
+            break;
+        uint8_t b0 = tvb_get_guint8(ds, at);
+        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && tvb_get_guint8(ds, at + 9) == proto)
+            return at;
     }
+    return -1;
+}
+
+static void ipv4_text(tvbuff_t *ds, int at, char *out, size_t len)
+{
+    uint8_t b[4];
+    tvb_memcpy(ds, b, at, 4);
+    g_snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
 void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link)
 {
-    guint n4 = 0, n6 = 0, nt = 0;
-    field_info *fi;
+    tvbuff_t *ds;
+    int hdr;
 
     memset(link, 0, sizeof *link);
-    if (pinfo->dl_src.type == AT_ETHER && pinfo->dl_src.len == 6) {
-        const uint8_t *m = pinfo->dl_src.data;
-        g_snprintf(link->eth_src, sizeof link->eth_src, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-    }
-    if (pinfo->dl_dst.type == AT_ETHER && pinfo->dl_dst.len == 6) {
-        const uint8_t *m = pinfo->dl_dst.data;
-        g_snprintf(link->eth_dst, sizeof link->eth_dst, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-    }
+    mac_text(&pinfo->dl_src, link->eth_src, sizeof link->eth_src);
+    mac_text(&pinfo->dl_dst, link->eth_dst, sizeof link->eth_dst);
     if (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) {
         address_to_str_buf(&pinfo->src, link->src, (int)sizeof link->src);
         address_to_str_buf(&pinfo->dst, link->dst, (int)sizeof link->dst);
     }
     link->ipv6 = pinfo->src.type == AT_IPv6;
-    fi = nth(tree, F_IP_SRC, 0, &n4);
-    (void)nth(tree, F_IPV6_HLIM, 0, &n6);
-    if (link->ipv6 && n4 > 0) {
-        /* IPv6 inside IPv4 (6to4, protocol 41): the outer header's addresses. */
-        ipv4_text(fi, link->outer_src, sizeof link->outer_src);
-        ipv4_text(nth(tree, F_IP_DST, 0, &nt), link->outer_dst, sizeof link->outer_dst);
+    if (!tcp_header(tree, &ds, &hdr))
+        return;
+    if (!link->ipv6) {
+        int ip = ipv4_before(ds, hdr, 6);
+        if (ip >= 0)
+            link->ttl = tvb_get_guint8(ds, ip + 8);
+        return;
     }
-    if (link->ipv6 && n6 > 0)
-        fi = nth(tree, F_IPV6_HLIM, n6 - 1, &nt);
-    else
-        fi = n4 > 0 ? nth(tree, F_IP_TTL, n4 - 1, &nt) : NULL;
-    if (fi)
-        link->ttl = fvalue_get_uinteger(FTPLENS_FI_VALUE(fi));
+    /* IPv6 without extension headers right before TCP; an IPv4 header of protocol 41
+     * before it is a tunnel such as 6to4. */
+    int ip6 = hdr - 40;
+    if (ip6 < 0 || tvb_get_guint8(ds, ip6) >> 4 != 6 || tvb_get_guint8(ds, ip6 + 6) != 6)
+        return;
+    link->ttl = tvb_get_guint8(ds, ip6 + 7);
+    int outer = ipv4_before(ds, ip6, 41);
+    if (outer >= 0) {
+        ipv4_text(ds, outer + 12, link->outer_src, sizeof link->outer_src);
+        ipv4_text(ds, outer + 16, link->outer_dst, sizeof link->outer_dst);
+    }
 }
