@@ -29,6 +29,11 @@ gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size)
 
 const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len)
 {
+    gsize i = 0;
+    while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+        i++;
+    if (i == len)   /* plain printable ASCII: the common case, copied as is */
+        return g_string_chunk_insert_len(a->strings, s, (gssize)len);
     GString *g = g_string_sized_new(len + 1);
     for (gsize i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];

@@ -452,6 +452,18 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     }
 }
 
+static bool frame_has_experts(const ftplens_frame *f)
+{
+    if (f->findings || (f->has_tcp && f->tcp.has_ack_ok && !f->tcp.ack_ok))
+        return true;
+    for (const ftplens_note *n = f->notes; n; n = n->next) {
+        if (n->problems || n->kind == FTPLENS_NOTE_BAD_REQUEST || n->kind == FTPLENS_NOTE_BAD_REPLY ||
+            (n->kind == FTPLENS_NOTE_REPLY && (n->problems & FTPLENS_PROB_UNKNOWN_CLASS)))
+            return true;
+    }
+    return false;
+}
+
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const ftplens_frame *f;
@@ -479,7 +491,11 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     }
     if (!f || !ftplens_frame_shown(f))
         return 0;
-    draw_frame(tvb, pinfo, tree, f);
+    /* Building the subtree is most of the cost: skip it when nothing shows or uses
+     * ftplens fields (e.g. tshark -T fields without ftplens fields), but keep the
+     * frames that carry expert items, for -z expert. */
+    if (proto_field_is_referenced(tree, proto_ftplens) || frame_has_experts(f))
+        draw_frame(tvb, pinfo, tree, f);
     ftplens_tap_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }
