@@ -10,7 +10,8 @@ Writes tests/fuzz/corpus/<harness>/<sha1-prefix> (replacing what is there):
   fuzz_command  client control lines
   fuzz_address  PORT/EPRT arguments, 227/229 reply texts
   fuzz_core     windows of up to 4 TCP connections of a capture (the FTP
-                control connection and its data connections) encoded in the
+                control connection and its data connections, then any other
+                connection between the same two hosts) encoded in the
                 segment format of fuzz_core.c, with the capture's real
                 addresses, ports and raw sequence numbers.
 
@@ -139,6 +140,14 @@ def encode(rows, chosen, srv_ip, cli_ip, v6, srv_port):
             r0 = rs[0]
             srv_side_port = r0["sport"] if r0["src"] == srv_ip else r0["dport"]
             cli_side_port = r0["dport"] if r0["src"] == srv_ip else r0["sport"]
+            if srv_ip == cli_ip:
+                # loopback: the ports tell the sides apart; the server side of a connection is
+                # the one that got the first SYN, except an active data connection from port 20
+                syn = [r for r in rs if r["flags"] & 0x12 == 0x02]
+                if syn:
+                    srv_side_port, cli_side_port = syn[0]["dport"], syn[0]["sport"]
+                    if cli_side_port == 20:
+                        srv_side_port, cli_side_port = 20, syn[0]["dport"]
             if i == 0:
                 srv_side_port = srv_port
                 cli_side_port = r0["dport"] if r0["sport"] == srv_port else r0["sport"]
@@ -206,7 +215,10 @@ def main(argv):
             if "ftp" in r["protos"] and r["stream"] not in control:
                 control[r["stream"]] = r["sport"] if r["sport"] in (21, 2121) or r["dport"] not in (21, 2121) \
                     and r["sport"] < r["dport"] else r["dport"]
+        # data connections, and any other connection between the same hosts (e.g. the vsftpd 2.3.4
+        # backdoor shell on port 6200): ftp-data first
         data_streams = sorted({r["stream"] for r in rows if "ftp-data" in r["protos"]})
+        data_streams += sorted({r["stream"] for r in rows} - set(data_streams) - set(control))
         rep = list(lines_of(rows, control, True))
         cmd = list(lines_of(rows, control, False))
         replies += rep
