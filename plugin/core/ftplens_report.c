@@ -250,14 +250,17 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
         table_row(t, fr, n->step_text, flags_text(n->flags, fl), seq, ack, sr, ar, ln);
         g_free(seq);
         g_free(ack);
-        if (n->explain && *n->explain)
+        if (n->explain || n->lazy)
             g_ptr_array_add(explain, (gpointer)f);
         shown++;
     }
     table_end(t, out, md, "  ");
     for (guint i = 0; i < explain->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(explain, i);
-        g_string_append_printf(out, md ? T("- frame %u: %s\n") : T("  frame %u: %s\n"), f->frame, f->tcp.explain);
+        char *text = ftplens_tcp_explain(&f->tcp);
+        if (*text)
+            g_string_append_printf(out, md ? T("- frame %u: %s\n") : T("  frame %u: %s\n"), f->frame, text);
+        g_free(text);
     }
     g_ptr_array_free(explain, TRUE);
 

@@ -99,6 +99,56 @@ static const char *close_text(const ftplens_tcp_tracker *t, int d, bool fin, boo
     return t->fin_seen[d] ? T("close: final ACK (4 of 4)") : T("close: ACK of the FIN (2 of 4)");
 }
 
+/* "Len 43: 43 bytes of data-connection payload ...; next sequence number = 1 + 43 = 44." */
+static void append_data_text(GString *g, const ftplens_tcp_note *out, const ftplens_tcp_payload *pl)
+{
+    uint32_t len = out->len;
+
+    if (pl && pl->dup_bytes >= len) {
+        g_string_append_printf(g, T("Retransmission: these %u bytes were already sent in an earlier segment; "), len);
+    } else if (pl && pl->encrypted) {
+        g_string_append_printf(g, T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
+                                    "AUTH); "), len, len);
+    } else if (pl && pl->text && pl->len == len) {
+        explain_lines(g, pl);
+        g_string_append(g, "; ");
+    } else {
+        g_string_append_printf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
+                                    "no line framing); "), len, len);
+    }
+    g_string_append_printf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, len, out->seq_rel + len);
+}
+
+char *ftplens_tcp_explain(const ftplens_tcp_note *n)
+{
+    GString *g;
+    ftplens_tcp_payload pl;
+
+    if (n->lazy == FTPLENS_LAZY_NONE)
+        return g_strdup(n->explain ? n->explain : "");
+    g = g_string_new(NULL);
+    memset(&pl, 0, sizeof pl);
+    switch (n->lazy) {
+    case FTPLENS_LAZY_ACK_ONLY:
+        g_string_append_printf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
+                                    "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
+                                    "before this one; it is the next I expect'."), n->seq_rel, n->ack_rel, n->ack_raw);
+        break;
+    case FTPLENS_LAZY_RETRANS:
+        pl.dup_bytes = n->len;
+        append_data_text(g, n, &pl);
+        break;
+    case FTPLENS_LAZY_TLS:
+        pl.encrypted = true;
+        append_data_text(g, n, &pl);
+        break;
+    default:
+        append_data_text(g, n, &pl);
+        break;
+    }
+    return g_string_free(g, FALSE);
+}
+
 void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg,
                               const ftplens_tcp_payload *pl, ftplens_arena *arena, ftplens_tcp_note *out)
 {
@@ -286,9 +336,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         out->step = first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_ACK_ONLY;
         step_text = first_segment ? T("no handshake captured") : T("ack only");
         if (!first_segment)
-            g_string_append_printf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
-                                   "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
-                                   "before this one; it is the next I expect'."), out->seq_rel, out->ack_rel, seg->ack);
+            out->lazy = FTPLENS_LAZY_ACK_ONLY;     /* written when shown: most frames are never looked at */
     }
 
     if (first_segment && !syn)
@@ -297,27 +345,20 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
                                g->len ? " " : "", t->isn[d]);
 
     if (seg->tcp_len > 0 && !syn) {
-        if (g->len)
-            g_string_append_c(g, ' ');
-        if (pl && pl->dup_bytes >= seg->tcp_len) {
-            g_string_append_printf(g, T("Retransmission: these %u bytes were already sent in an earlier segment; "),
-                                   seg->tcp_len);
-        } else if (pl && pl->encrypted) {
-            g_string_append_printf(g, T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
-                                   "AUTH); "), seg->tcp_len, seg->tcp_len);
-        } else if (pl && pl->text && pl->len == seg->tcp_len) {
-            explain_lines(g, pl);
-            g_string_append(g, "; ");
+        bool text = pl && pl->text && pl->len == seg->tcp_len && !(pl->dup_bytes >= seg->tcp_len) && !pl->encrypted;
+        if (g->len == 0 && !text) {
+            /* The common data segment: its sentence is written when shown. */
+            out->lazy = (pl && pl->dup_bytes >= seg->tcp_len) ? FTPLENS_LAZY_RETRANS
+                      : (pl && pl->encrypted) ? FTPLENS_LAZY_TLS : FTPLENS_LAZY_DATA;
         } else {
-            g_string_append_printf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
-                                   "no line framing); "), seg->tcp_len, seg->tcp_len);
+            if (g->len)
+                g_string_append_c(g, ' ');
+            append_data_text(g, out, pl);
         }
-        g_string_append_printf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, seg->tcp_len,
-                               out->seq_rel + seg->tcp_len);
     }
 
     out->step_text = step_text;
-    out->explain = ftplens_arena_text(arena, g->str, g->len);
+    out->explain = out->lazy ? NULL : ftplens_arena_text(arena, g->str, g->len);
     if (expected) {
         out->ack_expected = ftplens_arena_text(arena, expected, strlen(expected));
         g_free(expected);

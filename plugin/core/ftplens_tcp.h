@@ -28,6 +28,15 @@ typedef enum {
     FTPLENS_STEP_FIN_ACK = 12,      /* acknowledges the peer's FIN, no FIN of its own yet */
 } ftplens_step;
 
+/* Sentences of the commonest segments are written only when shown. */
+typedef enum {
+    FTPLENS_LAZY_NONE = 0,      /* 'explain' holds the text */
+    FTPLENS_LAZY_ACK_ONLY,
+    FTPLENS_LAZY_DATA,
+    FTPLENS_LAZY_TLS,
+    FTPLENS_LAZY_RETRANS,
+} ftplens_lazy;
+
 /* What the teaching says about one segment. */
 typedef struct {
     ftplens_step step;
@@ -48,7 +57,8 @@ typedef struct {
     bool has_syn_rtt, has_hs_rtt;
     int64_t syn_rtt_ns, hs_rtt_ns;
     uint32_t ref_frame;             /* the SYN-ACK an ACK confirms, the FIN a final ACK acknowledges */
-    const char *explain;
+    const char *explain;            /* NULL when lazy */
+    uint8_t lazy;                   /* ftplens_lazy */
 } ftplens_tcp_note;
 
 /* How the payload of this segment is made of lines (control connections). */
@@ -93,6 +103,9 @@ void ftplens_tcp_init(ftplens_tcp_tracker *t);
 /* Classify and explain one segment; strings are allocated in the arena. */
 void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg,
                               const ftplens_tcp_payload *pl, ftplens_arena *arena, ftplens_tcp_note *out);
+
+/* The explanation of a segment, in the current language (g_free it). */
+char *ftplens_tcp_explain(const ftplens_tcp_note *n);
 
 /* "62 6b f2 f7" */
 void ftplens_tcp_hex_bytes(uint32_t v, char out[12]);

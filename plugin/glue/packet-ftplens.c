@@ -375,10 +375,12 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
             expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
                                    n->step_text, n->ack_expected ? n->ack_expected : T("other numbers"));
     }
-    if (n->explain && *n->explain) {
-        pi = add_gen_string(tt, hf_ftplens_tcp_explain, n->explain);
-        add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), n->explain);
+    char *explain = ftplens_tcp_explain(n);
+    if (*explain) {
+        pi = add_gen_string(tt, hf_ftplens_tcp_explain, explain);
+        add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), explain);
     }
+    g_free(explain);
 }
 
 static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
