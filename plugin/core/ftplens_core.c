@@ -55,7 +55,7 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
     c->config = *config;
     ftplens_arena_init(&c->arena);
     c->conns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, conn_free);
-    c->open_expects = g_ptr_array_new();
+    c->open_expects = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
     ftplens_risk_config rc = { config->mask_passwords, config->bruteforce_session, config->bruteforce_client,
                                config->bruteforce_window_s, config->arg_max_default };
     c->risk = ftplens_risk_global_new(&rc, &c->arena);
@@ -69,7 +69,7 @@ void ftplens_capture_free(ftplens_capture *c)
     if (!c)
         return;
     g_hash_table_destroy(c->conns);
-    g_ptr_array_free(c->open_expects, TRUE);
+    g_hash_table_destroy(c->open_expects);
     g_hash_table_destroy(c->backdoor_watch);
     g_ptr_array_free(c->controls, TRUE);
     ftplens_risk_global_free(c->risk);
@@ -185,13 +185,33 @@ static void update_data_role(ftplens_capture *c, ftplens_conn *data)
                           : T("FTP data (passive)");
 }
 
+/* Unmatched announcements, indexed by port: a new connection looks up its two ports. */
+static void open_add(ftplens_capture *c, ftplens_expect *e)
+{
+    gpointer key = GUINT_TO_POINTER(e->listener.port);
+    GPtrArray *a = g_hash_table_lookup(c->open_expects, key);
+    if (!a) {
+        a = g_ptr_array_new();
+        g_hash_table_insert(c->open_expects, key, a);
+    }
+    g_ptr_array_add(a, e);
+}
+
+static void open_remove(ftplens_capture *c, ftplens_expect *e)
+{
+    gpointer key = GUINT_TO_POINTER(e->listener.port);
+    GPtrArray *a = g_hash_table_lookup(c->open_expects, key);
+    if (a && g_ptr_array_remove(a, e) && a->len == 0)
+        g_hash_table_remove(c->open_expects, key);
+}
+
 /* ctl->expects keeps the session's recent announcements (matched or not), for
  * the transfer command that follows; c->open_expects only the unmatched ones. */
 static void evict_oldest(ftplens_capture *c, ftplens_conn *ctl)
 {
     ftplens_expect *old = g_queue_pop_head(&ctl->expects);
     if (old && !old->data)
-        g_ptr_array_remove(c->open_expects, old);
+        open_remove(c, old);
 }
 
 static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
@@ -224,7 +244,7 @@ static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *
     if (ctl->expects.length >= MAX_OPEN_EXPECTS)
         evict_oldest(c, ctl);
     g_queue_push_tail(&ctl->expects, e);
-    g_ptr_array_add(c->open_expects, e);
+    open_add(c, e);
 }
 
 static void assign_transfer(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n)
@@ -249,16 +269,15 @@ static ftplens_expect *find_expect(ftplens_capture *c, const ftplens_segment *se
     endpoint src = seg_src(seg), dst = seg_dst(seg);
 
     for (int pass = 0; pass < 2; pass++) {
-        for (guint i = 0; i < c->open_expects->len; i++) {
-            ftplens_expect *e = g_ptr_array_index(c->open_expects, i);
-            const endpoint *want = pass == 0 ? &e->listener : &e->fallback;
-            if (endpoint_eq(want, &dst)) {
-                *listener_is_dst = true;
-                return e;
-            }
-            if (endpoint_eq(want, &src)) {
-                *listener_is_dst = false;
-                return e;
+        for (int side = 0; side < 2; side++) {
+            const endpoint *ep = side == 0 ? &dst : &src;
+            GPtrArray *cands = g_hash_table_lookup(c->open_expects, GUINT_TO_POINTER(ep->port));
+            for (guint i = 0; cands && i < cands->len; i++) {
+                ftplens_expect *e = g_ptr_array_index(cands, i);
+                if (endpoint_eq(pass == 0 ? &e->listener : &e->fallback, ep)) {
+                    *listener_is_dst = side == 0;
+                    return e;
+                }
             }
         }
     }
@@ -362,7 +381,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         conn->expect = e;
         conn->initiator_port = i.port;
         e->data = conn;
-        g_ptr_array_remove(c->open_expects, e);
+        open_remove(c, e);
         g_ptr_array_add(e->control->data_conns, conn);
         if (e->active) {
             conn->tcp.names[0] = "server";

@@ -91,7 +91,7 @@ struct ftplens_capture {
     ftplens_config config;
     ftplens_arena arena;
     GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
-    GPtrArray *open_expects;    /* every unmatched ftplens_expect of every session */
+    GHashTable *open_expects;   /* port -> GPtrArray of unmatched ftplens_expect */
     unsigned sessions;
     ftplens_risk_global *risk;
     GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */

@@ -85,6 +85,10 @@ static void three_way_handshake(void **state)
     ftplens_tcp_note n5 = CLI(f, A, 0x626bf2f8, 0xe537a525, NULL);
     assert_int_equal(n5.step, FTPLENS_STEP_ACK_ONLY);
     assert_int_equal(n5.ack_rel, 7);
+    assert_null(n5.explain);                  /* written only when shown */
+    char *text = ftplens_tcp_explain(&n5);
+    assert_non_null(strstr(text, "stays at relative 1; acknowledgment relative 7 (raw 0xe537a525)"));
+    g_free(text);
     fx_free(f);
 }
 
