@@ -35,8 +35,14 @@ void ftplens_config_defaults(ftplens_config *cfg)
 static void conn_free(gpointer p)
 {
     ftplens_conn *c = p;
-    ftplens_reasm_clear(&c->to_listener);
-    ftplens_reasm_clear(&c->to_initiator);
+    if (c->to_listener)
+        ftplens_reasm_clear(c->to_listener);
+    if (c->to_initiator)
+        ftplens_reasm_clear(c->to_initiator);
+    g_free(c->to_listener);
+    g_free(c->to_initiator);
+    g_free(c->link[0]);
+    g_free(c->link[1]);
     ftplens_session_free(c->session);
     ftplens_risk_session_free(c->risk);
     g_free(c->carried[0]);
@@ -293,6 +299,8 @@ static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_
     endpoint_text(&client, conn->client_text, sizeof conn->client_text);
     conn->kind = CONN_CONTROL;
     conn->session = ftplens_session_new(conn->stream, &c->arena);
+    conn->to_listener = g_new0(ftplens_reasm, 1);
+    conn->to_initiator = g_new0(ftplens_reasm, 1);
     ftplens_session_mask_passwords(conn->session, c->config.mask_passwords);
     conn->risk = ftplens_risk_session_new();
     conn->client_port = client.port;
@@ -622,7 +630,7 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len) {
         /* In TLS: only new bytes can tell that the channel is readable again. */
         int d = listener_sent ? 1 : 0;
-        const ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;
+        const ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
         uint32_t seq = seg->seq + (syn ? 1u : 0u);
         if (!conn->tls_next_known[d]) {
             conn->tls_next_known[d] = true;
@@ -636,13 +644,13 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
         !tls_record(seg->payload, seg->payload_len) && ftp_text(seg->payload, seg->payload_len)) {
         /* TLS is over (CCC): read lines again from here on, in both directions. */
         ftplens_session_tls_ended(conn->session);
-        ftplens_reasm_clear(&conn->to_listener);
-        ftplens_reasm_clear(&conn->to_initiator);
+        ftplens_reasm_clear(conn->to_listener);
+        ftplens_reasm_clear(conn->to_initiator);
         ftplens_risk_ctx rctx = risk_ctx(conn, seg, &f->findings);
         ftplens_risk_tls_ended(c->risk, conn->risk, &rctx);
     }
     if (conn->kind == CONN_CONTROL) {
-        ftplens_reasm *r = listener_sent ? &conn->to_initiator : &conn->to_listener;
+        ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
         line_ctx x = { c, conn, f, NULL, seg, listener_sent };
         pl.encrypted = ftplens_session_encrypted(conn->session);
         pl.text = !pl.encrypted;
@@ -675,12 +683,14 @@ bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)
 {
     const ftplens_conn *conn = f->conn;
     *from_server = f->from_listener;
-    return conn->kind == CONN_CONTROL && !conn->link_seen[f->from_listener ? 1 : 0];
+    return conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0];
 }
 
 void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link)
 {
     ftplens_conn *conn = (ftplens_conn *)f->conn;
-    conn->link_seen[from_server ? 1 : 0] = true;
-    conn->link[from_server ? 1 : 0] = *link;
+    int d = from_server ? 1 : 0;
+    if (!conn->link[d])
+        conn->link[d] = g_new(ftplens_link, 1);
+    *conn->link[d] = *link;
 }

@@ -62,8 +62,8 @@ struct ftplens_conn {
     uint32_t stream;
     endpoint listener;          /* the side that accepted the TCP connection */
     bool listener_known;
-    ftplens_reasm to_listener;
-    ftplens_reasm to_initiator;
+    ftplens_reasm *to_listener;     /* control connections only (allocated when the session starts) */
+    ftplens_reasm *to_initiator;
     ftplens_session *session;   /* control connections */
     ftplens_tcp_tracker tcp;
     GQueue expects;             /* control: announced, not yet matched (ftplens_expect*) */
@@ -81,8 +81,7 @@ struct ftplens_conn {
     uint32_t tls_next[2];       /* so that a retransmitted 234 is not taken for clear text again */
     GPtrArray *frames;          /* every ftplens_frame of this connection, in order */
     GPtrArray *data_conns;      /* control: its data connections, in order */
-    bool link_seen[2];          /* [0] client side, [1] server side */
-    ftplens_link link[2];
+    ftplens_link *link[2];      /* [0] client side, [1] server side; NULL until seen */
     uint16_t client_port;
     int64_t first_ns, last_ns;
 };

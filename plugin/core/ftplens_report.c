@@ -174,8 +174,8 @@ static char *raw_text(uint32_t v)
 
 static void report_header(GString *out, bool md, const ftplens_conn *ctl)
 {
-    const ftplens_link *cl = ctl->link_seen[0] ? &ctl->link[0] : NULL;
-    const ftplens_link *sl = ctl->link_seen[1] ? &ctl->link[1] : NULL;
+    const ftplens_link *cl = ctl->link[0];
+    const ftplens_link *sl = ctl->link[1];
     char product[64] = "";
     uint32_t banner_frame = 0;
 
