@@ -320,7 +320,11 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                 expl = g_strdup_printf(T("not a valid FTP %s: %s"), n->from_server ? T("reply") : T("command"),
                                        n->problem_text ? T(n->problem_text) : "");
             }
-            char *line = g_strdup_printf("%.70s%s", n->text, strlen(n->text) > 70 ? "..." : "");
+            /* Cut long lines at a character boundary, not inside a UTF-8 sequence. */
+            size_t n_len = strlen(n->text), cut = MIN(n_len, 70);
+            while (cut > 0 && cut < n_len && ((unsigned char)n->text[cut] & 0xC0) == 0x80)
+                cut--;
+            char *line = g_strdup_printf("%.*s%s", (int)cut, n->text, cut < n_len ? "..." : "");
             table_row(t, fr, n->from_server ? T("server") : T("client"), line, expl);
             g_free(line);
             g_free(expl);
