@@ -101,6 +101,14 @@ static void copy_ip(const address *a, uint8_t *dst, unsigned *len)
     }
 }
 
+/* One byte (tvb_get_guint8 is deprecated from 4.4 on, tvb_get_uint8 is missing in 4.0). */
+static uint8_t byte_at(tvbuff_t *t, int offset)
+{
+    uint8_t b;
+    tvb_memcpy(t, &b, offset, 1);
+    return b;
+}
+
 /* Where the TCP header is: the data source and offset of tcp.srcport. */
 static bool tcp_header(proto_tree *tree, tvbuff_t **ds, int *hdr)
 {
@@ -121,7 +129,7 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     memset(seg, 0, sizeof *seg);
     if (!tcp_header(tree, &ds, &hdr))
         return false;
-    unsigned doff = (unsigned)(tvb_get_guint8(ds, hdr + 12) >> 4) * 4;
+    unsigned doff = (unsigned)(byte_at(ds, hdr + 12) >> 4) * 4;
     if (doff < 20)
         return false;
     if (!get_uint(tree, F_TCP_LEN, &seg->tcp_len))
@@ -172,8 +180,8 @@ static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
         int at = end - l;
         if (at < 0)
             break;
-        uint8_t b0 = tvb_get_guint8(ds, at);
-        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && tvb_get_guint8(ds, at + 9) == proto)
+        uint8_t b0 = byte_at(ds, at);
+        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && byte_at(ds, at + 9) == proto)
             return at;
     }
     return -1;
@@ -204,15 +212,15 @@ void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *li
     if (!link->ipv6) {
         int ip = ipv4_before(ds, hdr, 6);
         if (ip >= 0)
-            link->ttl = tvb_get_guint8(ds, ip + 8);
+            link->ttl = byte_at(ds, ip + 8);
         return;
     }
     /* IPv6 without extension headers right before TCP; an IPv4 header of protocol 41
      * before it is a tunnel such as 6to4. */
     int ip6 = hdr - 40;
-    if (ip6 < 0 || tvb_get_guint8(ds, ip6) >> 4 != 6 || tvb_get_guint8(ds, ip6 + 6) != 6)
+    if (ip6 < 0 || byte_at(ds, ip6) >> 4 != 6 || byte_at(ds, ip6 + 6) != 6)
         return;
-    link->ttl = tvb_get_guint8(ds, ip6 + 7);
+    link->ttl = byte_at(ds, ip6 + 7);
     int outer = ipv4_before(ds, ip6, 41);
     if (outer >= 0) {
         ipv4_text(ds, outer + 12, link->outer_src, sizeof link->outer_src);
