@@ -127,6 +127,10 @@ static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
         check_text("tcp step_text", f->tcp.step_text);
         check_text("tcp ack_expected", f->tcp.ack_expected);
         check_text("tcp explain", f->tcp.explain);
+        /* What the glue draws: the stored sentence, or the lazy one written now. */
+        char *e = ftplens_tcp_explain(&f->tcp);
+        check_text("tcp explain (ftplens_tcp_explain)", e);
+        g_free(e);
     }
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         FUZZ_CHECK((unsigned)fd->id < FTPLENS_RISK_COUNT, "finding id %d", (int)fd->id);
