@@ -10,11 +10,14 @@
 
 typedef struct {
     GStringChunk *strings;
-    GPtrArray *blocks;
+    GPtrArray *blocks;      /* chunks and large allocations, freed by ftplens_arena_clear */
+    char *cur;              /* free space of the current chunk */
+    gsize left;
 } ftplens_arena;
 
 void ftplens_arena_init(ftplens_arena *a);
 void ftplens_arena_clear(ftplens_arena *a);
+/* Zeroed memory that lives until ftplens_arena_clear (no per-allocation header). */
 gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size);
 /* Copies len bytes as a printable, valid UTF-8 string (controls become '.'). */
 const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len);

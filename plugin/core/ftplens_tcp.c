@@ -19,6 +19,14 @@
 
 enum { INIT = 0, LISTEN = 1 };
 
+/* The sentence buffer, created on first use: most segments need none now. */
+static GString *gs(GString **g)
+{
+    if (!*g)
+        *g = g_string_new(NULL);
+    return *g;
+}
+
 void ftplens_tcp_init(ftplens_tcp_tracker *t)
 {
     memset(t, 0, sizeof *t);
@@ -26,7 +34,13 @@ void ftplens_tcp_init(ftplens_tcp_tracker *t)
 
 void ftplens_tcp_hex_bytes(uint32_t v, char out[12])
 {
-    g_snprintf(out, 12, "%02x %02x %02x %02x", v >> 24, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+    static const char digits[] = "0123456789abcdef";
+    char *o = out;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        *o++ = digits[(v >> (shift + 4)) & 0xf];
+        *o++ = digits[(v >> shift) & 0xf];
+        *o++ = shift ? ' ' : '\0';
+    }
 }
 
 /* "0x626bf2f8 (1651241720; bytes 62 6b f2 f8)" */
@@ -154,7 +168,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
 {
     int d = seg->from_listener ? LISTEN : INIT, p = !d;
     bool syn = seg->flags & SYN, fin = seg->flags & FIN, rst = seg->flags & RST, ack = seg->flags & ACK;
-    GString *g = g_string_new(NULL);
+    GString *g = NULL;      /* most segments need no sentence now: created on first use */
     const char *step_text = NULL;
     char *expected = NULL;
     bool first_segment = !t->any_segment;
@@ -205,24 +219,24 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         out->step = FTPLENS_STEP_RST;
         step_text =T("reset (RST)");
         if (!t->established && d == LISTEN)
-            g_string_append_printf(g, T("RST: the %s refuses the connection (nothing accepts connections on this port), "
+            g_string_append_printf(gs(&g), T("RST: the %s refuses the connection (nothing accepts connections on this port), "
                                    "so the handshake ends here."), who(d));
         else
-            g_string_append_printf(g, T("RST: the %s aborts the connection at once, without the FIN exchange; "
+            g_string_append_printf(gs(&g), T("RST: the %s aborts the connection at once, without the FIN exchange; "
                                    "any data not yet delivered is lost."), who(d));
     } else if (syn && !ack) {
         if (seg->frame != t->syn_frame[d]) {
             out->step = FTPLENS_STEP_SYN_RETRANS;
             step_text =T("retransmitted SYN");
-            g_string_append_printf(g, T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
+            g_string_append_printf(gs(&g), T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
                                    "SYN-ACK in time and asks again. It is not a new connection."),
                                    t->isn[d], t->syn_frame[d], who(d));
         } else if (d == LISTEN || t->isn_known[p]) {
             out->step = FTPLENS_STEP_SYN;
             step_text =T("handshake: SYN (simultaneous open)");
-            g_string_append(g, T("SYN (simultaneous open: both sides sent a SYN): ISN "));
-            append_raw(g, seg->seq);
-            g_string_append(g, T(", relative 0."));
+            g_string_append(gs(&g), T("SYN (simultaneous open: both sides sent a SYN): ISN "));
+            append_raw(gs(&g), seg->seq);
+            g_string_append(gs(&g), T(", relative 0."));
         } else {
             out->step = FTPLENS_STEP_SYN;
             step_text = d == INIT && t->names[INIT] ? NULL : T("handshake 1/3: SYN (client asks to open)");
@@ -231,9 +245,9 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
                 step_text = ftplens_arena_intern(arena, st);
                 g_free(st);
             }
-            g_string_append_printf(g, T("SYN: the %s picks its initial sequence number ISN = "), who(d));
-            append_raw(g, seg->seq);
-            g_string_append_printf(g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
+            g_string_append_printf(gs(&g), T("SYN: the %s picks its initial sequence number ISN = "), who(d));
+            append_raw(gs(&g), seg->seq);
+            g_string_append_printf(gs(&g), T(", shown as relative 0. A SYN carries no data but consumes one sequence "
                                    "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
                                    who(d), seg->seq + 1);
         }
@@ -241,7 +255,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         if (t->synack_seen && seg->frame != t->synack_frame) {
             out->step = FTPLENS_STEP_SYNACK_RETRANS;
             step_text =T("SYN-ACK retransmission");
-            g_string_append_printf(g, T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
+            g_string_append_printf(gs(&g), T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
                                    "%s did not see the %s's ACK and sends its SYN-ACK again."),
                                    t->isn[d], t->synack_frame, who(d), who(p));
         } else {
@@ -251,21 +265,21 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             step_text =T("handshake 2/3: SYN-ACK");
             out->has_ack_ok = true;
             out->ack_ok = t->isn_known[p] && seg->ack == t->isn[p] + 1;
-            g_string_append_printf(g, T("SYN-ACK: the %s picks its ISN = "), who(d));
-            append_raw(g, seg->seq);
-            g_string_append(g, T(", shown as relative 0, and acknowledges "));
-            append_raw(g, seg->ack);
+            g_string_append_printf(gs(&g), T("SYN-ACK: the %s picks its ISN = "), who(d));
+            append_raw(gs(&g), seg->seq);
+            g_string_append(gs(&g), T(", shown as relative 0, and acknowledges "));
+            append_raw(gs(&g), seg->ack);
             if (!t->isn_known[p]) {
-                g_string_append_printf(g, T("; the %s's SYN was not captured, so this should be its ISN + 1."), who(p));
+                g_string_append_printf(gs(&g), T("; the %s's SYN was not captured, so this should be its ISN + 1."), who(p));
                 out->ack_ok = false;
                 expected = g_strdup_printf(T("the %s's SYN was not captured"), who(p));
             } else if (out->ack_ok) {
-                g_string_append_printf(g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
+                g_string_append_printf(gs(&g), T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
                                        "(relative acknowledgment 1)."), who(p), t->isn[p]);
                 out->has_syn_rtt = true;
                 out->syn_rtt_ns = seg->time_ns - t->syn_time[p];
             } else {
-                g_string_append_printf(g, T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
+                g_string_append_printf(gs(&g), T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
                 expected = g_strdup_printf(T("acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x"),
                                            t->isn[p] + 1, who(p), t->isn[p], seg->ack);
             }
@@ -280,14 +294,14 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         bool seq_ok = t->isn_known[d] && seg->seq == t->isn[d] + 1;
         bool ack_ok = seg->ack == t->isn[p] + 1;
         out->ack_ok = seq_ok && ack_ok;
-        g_string_append(g, T("ACK: sequence "));
-        append_raw(g, seg->seq);
-        g_string_append_printf(g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
+        g_string_append(gs(&g), T("ACK: sequence "));
+        append_raw(gs(&g), seg->seq);
+        g_string_append_printf(gs(&g), T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
                                t->synack_frame, seq_ok ? "" : T(" - or should: it does not"));
-        append_raw(g, seg->ack);
-        g_string_append_printf(g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
+        append_raw(gs(&g), seg->ack);
+        g_string_append_printf(gs(&g), T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
                                who(p), t->isn[p]);
-        g_string_append(g, out->ack_ok ? T("The handshake is complete: the connection is established.")
+        g_string_append(gs(&g), out->ack_ok ? T("The handshake is complete: the connection is established.")
                                        : T("The numbers do not match the handshake."));
         if (!out->ack_ok)
             expected = g_strdup_printf(T("sequence 0x%08x and acknowledgment 0x%08x, got 0x%08x and 0x%08x"),
@@ -304,11 +318,11 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             t->fin_seq[d] = seg->seq + seg->tcp_len;
             t->fin_frame[d] = seg->frame;
             out->step = FTPLENS_STEP_FIN;
-            g_string_append_printf(g, T("FIN: the %s has no more data to send. "), who(d));
+            g_string_append_printf(gs(&g), T("FIN: the %s has no more data to send. "), who(d));
             if (seg->tcp_len)
-                g_string_append_printf(g, T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
+                g_string_append_printf(gs(&g), T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
                                        out->seq_rel + seg->tcp_len);
-            g_string_append_printf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
+            g_string_append_printf(gs(&g), T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
                                    "(relative %u)."), t->fin_seq[d] + 1, out->seq_rel + seg->tcp_len + 1);
         }
         if (acks_peer_fin) {
@@ -318,11 +332,11 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             out->ack_ok = true;
             if (!fin)
                 out->step = t->fin_seen[d] ? FTPLENS_STEP_FINAL_ACK : FTPLENS_STEP_FIN_ACK;
-            g_string_append_printf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
+            g_string_append_printf(gs(&g), T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
                                    "0x%08x + 1."), fin ? T(" It also ") : "ACK: ", t->fin_frame[p], seg->ack,
                                    t->fin_seq[p]);
             if (!fin && t->fin_seen[d])
-                g_string_append(g, T(" Both FINs are acknowledged: the connection is closed."));
+                g_string_append(gs(&g), T(" Both FINs are acknowledged: the connection is closed."));
         } else if (fin && t->fin_seen[p] && !t->fin_acked[p]) {
             out->has_ack_ok = true;
             out->ack_ok = false;
@@ -340,28 +354,29 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     }
 
     if (first_segment && !syn)
-        g_string_append_printf(g, T("%sThe capture starts after this connection was opened: no SYN was captured, "
+        g_string_append_printf(gs(&g), T("%sThe capture starts after this connection was opened: no SYN was captured, "
                                "so relative numbers count from the first sequence number seen (0x%08x)."),
-                               g->len ? " " : "", t->isn[d]);
+                               g && g->len ? " " : "", t->isn[d]);
 
     if (seg->tcp_len > 0 && !syn) {
         bool text = pl && pl->text && pl->len == seg->tcp_len && !(pl->dup_bytes >= seg->tcp_len) && !pl->encrypted;
-        if (g->len == 0 && !text) {
+        if (!g && !text) {
             /* The common data segment: its sentence is written when shown. */
             out->lazy = (pl && pl->dup_bytes >= seg->tcp_len) ? FTPLENS_LAZY_RETRANS
                       : (pl && pl->encrypted) ? FTPLENS_LAZY_TLS : FTPLENS_LAZY_DATA;
         } else {
-            if (g->len)
-                g_string_append_c(g, ' ');
-            append_data_text(g, out, pl);
+            if (g)
+                g_string_append_c(gs(&g), ' ');
+            append_data_text(gs(&g), out, pl);
         }
     }
 
     out->step_text = step_text;
-    out->explain = out->lazy ? NULL : ftplens_arena_text(arena, g->str, g->len);
+    out->explain = out->lazy || !g ? NULL : ftplens_arena_text(arena, g->str, g->len);
     if (expected) {
         out->ack_expected = ftplens_arena_text(arena, expected, strlen(expected));
         g_free(expected);
     }
-    g_string_free(g, TRUE);
+    if (g)
+        g_string_free(g, TRUE);
 }
