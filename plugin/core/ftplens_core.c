@@ -48,6 +48,7 @@ static void conn_free(gpointer p)
     g_free(c->carried[0]);
     g_free(c->carried[1]);
     g_queue_clear(&c->expects);
+    g_free(c->held);
     if (c->frames)
         g_ptr_array_free(c->frames, TRUE);
     if (c->data_conns)
@@ -67,6 +68,7 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
     c->risk = ftplens_risk_global_new(&rc, &c->arena);
     c->backdoor_watch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     c->controls = g_ptr_array_new();
+    c->ignored = g_byte_array_new();
     return c;
 }
 
@@ -78,6 +80,9 @@ void ftplens_capture_free(ftplens_capture *c)
     g_hash_table_destroy(c->open_expects);
     g_hash_table_destroy(c->backdoor_watch);
     g_ptr_array_free(c->controls, TRUE);
+    g_byte_array_free(c->ignored, TRUE);
+    if (c->late)
+        g_hash_table_destroy(c->late);
     ftplens_risk_global_free(c->risk);
     ftplens_arena_clear(&c->arena);
     g_free(c);
@@ -90,8 +95,26 @@ unsigned ftplens_capture_sessions(const ftplens_capture *c)
 
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream)
 {
-    const ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(stream));
-    return conn && conn->kind == CONN_NOT_FTP;
+    uint32_t byte = stream >> 3;
+    return byte < c->ignored->len && (c->ignored->data[byte] >> (stream & 7)) & 1;
+}
+
+/* Not FTP: one bit remembers it, the connection's state is freed. */
+static void ignore_stream(ftplens_capture *c, uint32_t stream)
+{
+    uint32_t byte = stream >> 3;
+    if (byte >= c->ignored->len) {
+        guint old = c->ignored->len;
+        g_byte_array_set_size(c->ignored, MAX(byte + 1, old * 2));
+        memset(c->ignored->data + old, 0, c->ignored->len - old);
+    }
+    c->ignored->data[byte] |= (uint8_t)(1u << (stream & 7));
+    g_hash_table_remove(c->conns, GUINT_TO_POINTER(stream));
+}
+
+const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32_t frame)
+{
+    return c->late ? g_hash_table_lookup(c->late, GUINT_TO_POINTER(frame)) : NULL;
 }
 
 static const ftplens_conn *control_of(const ftplens_conn *conn)
@@ -592,21 +615,9 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
     conn->data_bytes = spans_bytes(conn->carried[0]) + spans_bytes(conn->carried[1]);
 }
 
-const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
+/* The result of one segment of an FTP control or data connection. */
+static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
 {
-    ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(seg->stream));
-
-    if (!conn)
-        conn = new_conn(c, seg);
-    if (conn->kind == CONN_UNDECIDED && seg->payload_len > 0)
-        heuristic_first_payload(c, conn, seg);
-    if (conn->kind == CONN_NOT_FTP)
-        return NULL;
-    /* An undecided connection is followed from its SYN, so that its handshake can be
-     * explained once the greeting shows it is FTP. */
-    if (!conn->listener_known)
-        return NULL;
-
     ftplens_frame *f = ftplens_arena_alloc0(&c->arena, sizeof *f);
     const ftplens_conn *ctl = control_of(conn);
     f->conn = conn;
@@ -678,6 +689,64 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     f->has_tcp = true;
     return f;
 }
+
+/* An undecided connection is followed from its SYN, so that its handshake can be
+ * explained once the greeting shows it is FTP: its payload-less segments are
+ * kept (not explained) until then. */
+static void hold_segment(ftplens_conn *conn, const ftplens_segment *seg)
+{
+    if (!conn->listener_known || conn->n_held == FTPLENS_HELD_SEGMENTS)
+        return;
+    if (!conn->held)
+        conn->held = g_new(ftplens_segment, FTPLENS_HELD_SEGMENTS);
+    conn->held[conn->n_held++] = *seg;
+}
+
+/* The held segments of a connection just found to be FTP, explained now; the
+ * glue finds their results with ftplens_capture_late_frame. */
+static void replay_held(ftplens_capture *c, ftplens_conn *conn)
+{
+    for (unsigned i = 0; i < conn->n_held; i++) {
+        ftplens_frame *f = frame_result(c, conn, &conn->held[i]);
+        if (!c->late)
+            c->late = g_hash_table_new(g_direct_hash, g_direct_equal);
+        g_hash_table_insert(c->late, GUINT_TO_POINTER(f->frame), f);
+    }
+    g_free(conn->held);
+    conn->held = NULL;
+    conn->n_held = 0;
+}
+
+const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
+{
+    if (ftplens_capture_stream_ignored(c, seg->stream))
+        return NULL;
+    ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(seg->stream));
+
+    if (!conn)
+        conn = new_conn(c, seg);
+    if (conn->kind == CONN_UNDECIDED) {
+        if (seg->payload_len == 0) {
+            if (seg->flags & (FTPLENS_TCP_RST | FTPLENS_TCP_FIN))
+                ignore_stream(c, seg->stream);   /* closed before a word was said */
+            else
+                hold_segment(conn, seg);
+            return NULL;
+        }
+        heuristic_first_payload(c, conn, seg);
+        if (conn->kind == CONN_UNDECIDED)
+            return NULL;
+        if (conn->kind == CONN_CONTROL)
+            replay_held(c, conn);
+    }
+    if (conn->kind == CONN_NOT_FTP) {
+        ignore_stream(c, seg->stream);
+        return NULL;
+    }
+    return frame_result(c, conn, seg);
+}
+
+
 
 bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)
 {

@@ -87,6 +87,11 @@ typedef struct {
 bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server);
 void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link);
 
+/* Results made after their frame was dissected: the handshake of a connection
+ * that the heuristic found to be FTP only at its first payload.  Two-pass
+ * tshark and the GUI show them. */
+const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32_t frame);
+
 /* Cheap test for the hot path: true when the stream is known not to be FTP. */
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 

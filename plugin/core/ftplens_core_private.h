@@ -84,12 +84,20 @@ struct ftplens_conn {
     ftplens_link *link[2];      /* [0] client side, [1] server side; NULL until seen */
     uint16_t client_port;
     int64_t first_ns, last_ns;
+    /* Undecided connections: their first payload-less segments (the handshake),
+     * explained only if the first payload shows FTP. */
+    ftplens_segment *held;
+    uint8_t n_held;
 };
+
+#define FTPLENS_HELD_SEGMENTS 4
 
 struct ftplens_capture {
     ftplens_config config;
     ftplens_arena arena;
-    GHashTable *conns;          /* tcp.stream -> ftplens_conn* */
+    GHashTable *conns;          /* tcp.stream -> ftplens_conn* (FTP or undecided) */
+    GByteArray *ignored;        /* bit per tcp.stream: known not to be FTP (no state kept) */
+    GHashTable *late;           /* frame -> ftplens_frame* made after its frame was dissected */
     GHashTable *open_expects;   /* port -> GPtrArray of unmatched ftplens_expect */
     unsigned sessions;
     ftplens_risk_global *risk;

@@ -474,7 +474,9 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
     f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0);
-    if (!f && !PINFO_FD_VISITED(pinfo)) {
+    if (!f && PINFO_FD_VISITED(pinfo)) {
+        f = ftplens_capture_late_frame(capture, pinfo->num);
+    } else if (!f) {
         ftplens_segment seg;
         if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
             return 0;
