@@ -26,7 +26,10 @@
 # FTPLENS_FUZZ_TIMEOUT (seconds per run, default 120).
 # Ends with 'N passed, N failed'; exits 1 when a variant failed.
 set -u
-ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1    # say, die, ensure_packages, ws_major_minor
+FTPLENS_SAY_TAG=ftplens-fuzz-campaign
+ROOT=$FTPLENS_ROOT
 cd "$ROOT" || exit 1
 
 N=${1:-500}
@@ -37,21 +40,6 @@ TIMEOUT=${FTPLENS_FUZZ_TIMEOUT:-120}
 TIMESHIFT=${FTPLENS_FUZZ_TIMESHIFT:-1}
 SHIFTS=(9300000000 -1800000000 4000000000 -1500000000 100000000)
 
-say() { printf '[ftplens-fuzz-campaign] %s\n' "$*"; }
-die() { printf '[ftplens-fuzz-campaign] ERROR: %s\n' "$*" >&2; exit 1; }
-
-ensure_packages() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    [ "$(id -u)" -eq 0 ] || die "missing Debian packages; run: sudo apt-get install -y ${missing[*]}"
-    say "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
-}
 ensure_packages cmake gcc make pkg-config libglib2.0-dev wireshark-dev tshark util-linux libasan8 libubsan1 coreutils
 
 # The sanitized plugin (same build as tools/sanitize.sh).
@@ -64,7 +52,7 @@ cmake --build "$B" -j "$(nproc)" >"$B/build.log" 2>&1 || { cat "$B/build.log"; d
 SO=$B/plugin/ftplens.so
 nm -D "$SO" | grep -q __asan_report || die "$SO is not built with AddressSanitizer"
 
-WS=$(tshark --version | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+WS=$(ws_major_minor)
 LIBASAN=$(gcc -print-file-name=libasan.so)
 [ -f "$LIBASAN" ] || die "libasan.so not found"
 

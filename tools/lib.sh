@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tools/lib.sh - shared setup for tools/demo.sh and tools/test.sh: install the
-# Debian packages the project needs, configure and build.  Sourced, not run.
+# shellcheck shell=bash
+# tools/lib.sh - shared setup for the scripts in tools/ (demo.sh, test.sh,
+# bench.sh, sanitize.sh, fuzz-campaign.sh): messages, install the Debian
+# packages the project needs, configure and build.  Sourced, not run.
 
 FTPLENS_ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build}
 case $FTPLENS_BUILD_DIR in /*) ;; *) FTPLENS_BUILD_DIR=$FTPLENS_ROOT/$FTPLENS_BUILD_DIR ;; esac
 
-say() { printf '[ftplens] %s\n' "$*"; }
-die() { printf '[ftplens] ERROR: %s\n' "$*" >&2; exit 1; }
+# say/die print "[TAG] ..."; a script that wants its own tag sets
+# FTPLENS_SAY_TAG after sourcing this file (reset here, not read from the
+# environment).
+FTPLENS_SAY_TAG=ftplens
+say() { printf '[%s] %s\n' "$FTPLENS_SAY_TAG" "$*"; }
+die() { printf '[%s] ERROR: %s\n' "$FTPLENS_SAY_TAG" "$*" >&2; exit 1; }
 
 # ensure_packages PKG... : installs what is missing when root, otherwise says
 # exactly which command to run.

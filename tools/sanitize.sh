@@ -40,12 +40,12 @@
 #   tshark runs as nobody when we are root: tshark ignores WIRESHARK_PLUGIN_DIR
 #       for root.
 set -u
-REPO=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1    # say, die, ensure_packages, ws_major_minor
+FTPLENS_SAY_TAG=ftplens-sanitize
+REPO=$FTPLENS_ROOT
 ROOT=$(cd -P "${FTPLENS_SANITIZE_SOURCE:-$REPO}" && pwd) || exit 1
 cd "$REPO" || exit 1
-
-say() { printf '[ftplens-sanitize] %s\n' "$*"; }
-die() { printf '[ftplens-sanitize] ERROR: %s\n' "$*" >&2; exit 1; }
 
 DO_ASAN=1 DO_VG=1
 case ${1:-} in
@@ -55,19 +55,6 @@ case ${1:-} in
     *) die "usage: $0 [--asan|--valgrind]" ;;
 esac
 JOBS=${FTPLENS_SANITIZE_JOBS:-$(nproc)}
-
-ensure_packages() {
-    local missing=() p
-    for p in "$@"; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    [ "$(id -u)" -eq 0 ] || die "missing Debian packages; run: sudo apt-get install -y ${missing[*]}"
-    say "installing: ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
-}
 
 ensure_packages cmake gcc make pkg-config libglib2.0-dev wireshark-dev tshark util-linux libasan8 libubsan1 \
     $([ $DO_VG -eq 1 ] && echo valgrind)
@@ -83,7 +70,7 @@ build() { # build DIR cmake-args...
     rm -f "$ROOT/$dir.configure.log"
 }
 
-WS=$(tshark --version | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p')
+WS=$(ws_major_minor)
 [ -n "$WS" ] || die "cannot read the tshark version"
 
 # The captures.
