@@ -1,9 +1,8 @@
 /* ftplens_extract.c - reading a frame's TCP facts, in the manner of transum's
- * extractors.c but with as few wanted fields as possible: every wanted field
- * is built on every frame of every capture, so ftplens asks only for
- * tcp.stream, tcp.srcport (where the TCP header starts) and tcp.len (the
- * payload length the TCP dissector computed from the IP header), and reads
- * the rest of the TCP header and the IP headers from the frame's bytes.
+ * extractors.c but with a single wanted field: every wanted field costs every
+ * TCP frame of every capture an array allocated and freed, so ftplens asks
+ * only for tcp.stream.  Its item sits at the start of the TCP header, so the
+ * header and the IP header before it are read from the frame's bytes.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -22,8 +21,6 @@
 
 enum {
     F_TCP_STREAM,
-    F_TCP_SRCPORT,
-    F_TCP_LEN,
     F_COUNT
 };
 
@@ -32,8 +29,6 @@ static struct {
     const char *name;
 } fields[F_COUNT] = {
     [F_TCP_STREAM] = { -1, "tcp.stream" },
-    [F_TCP_SRCPORT] = { -1, "tcp.srcport" },
-    [F_TCP_LEN] = { -1, "tcp.len" },
 };
 
 static dissector_table_t tcp_port_table;
@@ -109,15 +104,64 @@ static uint8_t byte_at(tvbuff_t *t, int offset)
     return b;
 }
 
-/* Where the TCP header is: the data source and offset of tcp.srcport. */
-static bool tcp_header(proto_tree *tree, tvbuff_t **ds, int *hdr)
+/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1. */
+static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
 {
-    field_info *fi = single(tree, F_TCP_SRCPORT);
+    for (int l = 20; l <= 60; l += 4) {
+        int at = end - l;
+        if (at < 0)
+            break;
+        uint8_t b0 = byte_at(ds, at);
+        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && byte_at(ds, at + 9) == proto)
+            return at;
+    }
+    return -1;
+}
+
+/* Where the TCP header is: tcp.stream is put at its first byte.  Its ports
+ * must be the frame's, or it is some other TCP header (ICMP error, tunnel). */
+static bool tcp_header(packet_info *pinfo, proto_tree *tree, tvbuff_t **ds, int *hdr)
+{
+    field_info *fi = single(tree, F_TCP_STREAM);
     if (!fi || !fi->ds_tvb || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 20)
+        return false;
+    if (tvb_get_ntohs(fi->ds_tvb, fi->start) != pinfo->srcport ||
+        tvb_get_ntohs(fi->ds_tvb, fi->start + 2) != pinfo->destport)
         return false;
     *ds = fi->ds_tvb;
     *hdr = fi->start;
     return true;
+}
+
+static bool same_bytes(tvbuff_t *ds, int at, const address *a, int len)
+{
+    return a->len == len && tvb_memeql(ds, at, (const uint8_t *)a->data, (size_t)len) == 0;
+}
+
+/* TCP payload length as the TCP dissector computes it: from the IP header's
+ * length field (Ethernet padding is not payload); without an IP header just
+ * before TCP (reassembled IP, IPv6 extension headers), what the data source
+ * holds after the TCP header. */
+static uint32_t tcp_payload_len(packet_info *pinfo, tvbuff_t *ds, int hdr, unsigned doff)
+{
+    int ip = ipv4_before(ds, hdr, 6);
+    uint32_t ip_len = 0, ip_hdr = 0;
+
+    if (ip >= 0 && pinfo->src.type == AT_IPv4 && same_bytes(ds, ip + 12, &pinfo->src, 4) &&
+        same_bytes(ds, ip + 16, &pinfo->dst, 4)) {
+        ip_len = tvb_get_ntohs(ds, ip + 2);
+        ip_hdr = (uint32_t)(hdr - ip);
+    } else if (hdr >= 40 && pinfo->src.type == AT_IPv6 && byte_at(ds, hdr - 40) >> 4 == 6 &&
+               byte_at(ds, hdr - 34) == 6 && same_bytes(ds, hdr - 32, &pinfo->src, 16) &&
+               same_bytes(ds, hdr - 16, &pinfo->dst, 16)) {
+        ip_len = tvb_get_ntohs(ds, hdr - 36);   /* payload length: the TCP segment */
+    }
+    if (ip_len) {
+        return ip_len >= ip_hdr + doff ? ip_len - ip_hdr - doff : 0;
+    }
+    /* IPv4 total length 0 (TSO), IPv6 jumbograms and the cases above. */
+    int rest = tvb_reported_length_remaining(ds, hdr);
+    return rest > (int)doff ? (uint32_t)rest - doff : 0;
 }
 
 bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
@@ -127,13 +171,12 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     int hdr;
 
     memset(seg, 0, sizeof *seg);
-    if (!tcp_header(tree, &ds, &hdr))
+    if (!tcp_header(pinfo, tree, &ds, &hdr))
         return false;
     unsigned doff = (unsigned)(byte_at(ds, hdr + 12) >> 4) * 4;
     if (doff < 20)
         return false;
-    if (!get_uint(tree, F_TCP_LEN, &seg->tcp_len))
-        seg->tcp_len = 0;
+    seg->tcp_len = tcp_payload_len(pinfo, ds, hdr, doff);
     seg->frame = pinfo->num;
     /* Clamp absurd timestamps (fuzzed or broken captures) to +-4.5e9 s, so that nanoseconds and their
      * differences fit in int64. */
@@ -173,20 +216,6 @@ static void mac_text(const address *a, char *out, size_t len)
     }
 }
 
-/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1. */
-static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
-{
-    for (int l = 20; l <= 60; l += 4) {
-        int at = end - l;
-        if (at < 0)
-            break;
-        uint8_t b0 = byte_at(ds, at);
-        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && byte_at(ds, at + 9) == proto)
-            return at;
-    }
-    return -1;
-}
-
 static void ipv4_text(tvbuff_t *ds, int at, char *out, size_t len)
 {
     uint8_t b[4];
@@ -207,7 +236,7 @@ void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *li
         address_to_str_buf(&pinfo->dst, link->dst, (int)sizeof link->dst);
     }
     link->ipv6 = pinfo->src.type == AT_IPv6;
-    if (!tcp_header(tree, &ds, &hdr))
+    if (!tcp_header(pinfo, tree, &ds, &hdr))
         return;
     if (!link->ipv6) {
         int ip = ipv4_before(ds, hdr, 6);

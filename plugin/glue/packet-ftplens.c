@@ -303,8 +303,9 @@ static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
     return pi;
 }
 
-/* Tree labels are cut at 240 bytes: show a long explanation sentence by sentence
- * too (the ftplens.tcp.explain field keeps the whole text for -T fields). */
+/* Tree labels are cut at 240 bytes: show an explanation longer than a label
+ * sentence by sentence too (the ftplens.tcp.explain field keeps the whole
+ * text for -T fields). */
 static void add_sentences(proto_tree *t, const char *text)
 {
     const char *p = text;
@@ -340,9 +341,7 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
     char hex[12];
     proto_item *pi;
 
-    proto_item *ti = proto_tree_add_string_format_value(t, hf_ftplens_tcp_step, NULL, 0, 0, n->step_text,
-                                                        "%s", n->step_text);
-    proto_item_set_generated(ti);
+    proto_item *ti = add_gen_string(t, hf_ftplens_tcp_step, n->step_text);
     proto_tree *tt = proto_item_add_subtree(ti, ett_ftplens_tcp);
     add_gen_uint(tt, hf_ftplens_tcp_step_num, n->step);
     add_gen_string(tt, hf_ftplens_tcp_conn_role, ftplens_frame_role(f));
@@ -378,7 +377,9 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
     char *explain = ftplens_tcp_explain(n);
     if (*explain) {
         pi = add_gen_string(tt, hf_ftplens_tcp_explain, explain);
-        add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), explain);
+        /* Most explanations fit in their label; the others are cut there. */
+        if (strlen(explain) > FTPLENS_LABEL_MAX)
+            add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), explain);
     }
     g_free(explain);
 }
