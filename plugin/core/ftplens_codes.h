@@ -20,13 +20,13 @@ typedef struct {
 } ftplens_reply_row;
 
 typedef struct {
-    unsigned code;
-    unsigned reply_class;     /* first digit */
-    unsigned category;        /* second digit */
     const char *class_text;
     const char *category_text;
     const char *meaning;
     const char *rfc;
+    uint16_t code;
+    uint8_t reply_class;      /* first digit */
+    uint8_t category;         /* second digit */
     bool standard;            /* false: not defined by any RFC */
 } ftplens_reply_info;
 

@@ -526,7 +526,8 @@ static void on_line(const ftplens_line *line, void *p)
     else
         x->frame->notes = n;
     x->tail = n;
-    x->frame->note_count++;
+    if (x->frame->note_count < UINT16_MAX)
+        x->frame->note_count++;
 }
 
 static bool tls_record(const uint8_t *p, uint32_t len)
@@ -684,6 +685,10 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     conn->last_ns = seg->time_ns;
     f->from_listener = listener_sent;
 
+    /* The explanation of FTP lines is written again from the frame's bytes when
+     * shown, except on the first frames, which the report quotes after the
+     * capture (when no bytes are at hand). */
+    pl.lines_later = seg->payload_offset_known && conn->frames->len > 12;
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
     f->has_tcp = true;

@@ -46,32 +46,22 @@ enum {
     FTPLENS_PROB_UNKNOWN_CLASS   = 1u << 6,
 };
 
+/* One FTP line; fields are ordered by size so that the struct has no holes. */
 typedef struct ftplens_note {
     struct ftplens_note *next;
-    ftplens_note_kind kind;
-    bool from_server;
-    uint32_t offset;            /* within this segment's TCP payload */
-    uint32_t length;            /* bytes of this segment, CR LF included */
-    bool began_earlier;         /* the line started in an earlier segment */
-    uint64_t full_len;          /* whole line without CR LF */
     const char *text;           /* the line (valid UTF-8, controls shown as '.'), capped */
-    unsigned problems;
     const char *problem_text;   /* detail for MALFORMED_REPLY / BAD_COMMAND */
+    uint64_t full_len;          /* whole line without CR LF */
 
     /* requests */
     const char *verb;           /* upper-cased */
     const char *arg;            /* "********" for PASS when passwords are masked */
     const char *secret;         /* PASS: the real argument, for the checks only (never drawn) */
     uint64_t arg_len;           /* whole argument length, also beyond the kept bytes */
-    bool telnet_iac;            /* the line carries Telnet IAC bytes */
     const ftplens_command_row *command; /* NULL: in no registry */
-    uint32_t reply_in;          /* frame of the final reply; 0 until seen */
 
     /* replies */
     ftplens_reply_info reply;
-    ftplens_part part;
-    ftplens_answers answers;
-    uint32_t to_frame;
     const char *to_command;
     const struct ftplens_note *to_note;  /* the command note this reply answers */
     int64_t reply_time_ns;      /* since to_frame */
@@ -79,24 +69,36 @@ typedef struct ftplens_note {
     /* PORT, EPRT, 227, 229 */
     const char *arg_explained;
     const ftplens_hostport *hostport;   /* the decoded address when valid */
+
+    uint32_t offset;            /* within this segment's TCP payload */
+    uint32_t length;            /* bytes of this segment, CR LF included */
+    unsigned problems;
+    uint32_t reply_in;          /* requests: frame of the final reply; 0 until seen */
+    uint32_t to_frame;          /* replies */
+    uint8_t kind;               /* ftplens_note_kind */
+    uint8_t part;               /* ftplens_part */
+    uint8_t answers;            /* ftplens_answers */
+    bool from_server;
+    bool began_earlier;         /* the line started in an earlier segment */
+    bool telnet_iac;            /* the line carries Telnet IAC bytes */
 } ftplens_note;
 
 struct ftplens_finding;
 
 typedef struct ftplens_frame {
     const struct ftplens_conn *conn; /* the FTP control connection */
-    uint32_t session_id;        /* the control connection's tcp.stream */
     const char *user;           /* last USER argument as of this frame */
     ftplens_note *notes;        /* in line order */
-    unsigned note_count;
-    uint32_t frame;             /* its frame number */
+    struct ftplens_finding *findings;   /* security checks that fired on this frame */
     int64_t time_ns;
-    bool from_listener;         /* sent by the side that accepted the connection */
+    uint32_t session_id;        /* the control connection's tcp.stream */
+    uint32_t frame;             /* its frame number */
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
+    uint16_t note_count;
+    bool from_listener;         /* sent by the side that accepted the connection */
     bool payload_offset_known;
     bool has_tcp;
     ftplens_tcp_note tcp;       /* handshake / sequence teaching */
-    struct ftplens_finding *findings;   /* security checks that fired on this frame */
 } ftplens_frame;
 
 #endif

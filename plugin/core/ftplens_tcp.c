@@ -135,6 +135,11 @@ static void append_data_text(GString *g, const ftplens_tcp_note *out, const ftpl
 
 char *ftplens_tcp_explain(const ftplens_tcp_note *n)
 {
+    return ftplens_tcp_explain_payload(n, NULL, 0);
+}
+
+char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payload, uint32_t len)
+{
     GString *g;
     ftplens_tcp_payload pl;
 
@@ -143,6 +148,20 @@ char *ftplens_tcp_explain(const ftplens_tcp_note *n)
     g = g_string_new(NULL);
     memset(&pl, 0, sizeof pl);
     switch (n->lazy) {
+    case FTPLENS_LAZY_LINES:
+        if (payload && len == n->len) {
+            pl.payload = payload;
+            pl.len = len;
+            pl.text = true;
+            pl.continues_line = n->continues_line;
+            pl.mask_passwords = n->mask_passwords;
+            append_data_text(g, n, &pl);
+        } else {
+            g_string_append_printf(g, T("Len %u: %u bytes of FTP control lines; "), n->len, n->len);
+            g_string_append_printf(g, T("next sequence number = %u + %u = %u."), n->seq_rel, n->len,
+                                   n->seq_rel + n->len);
+        }
+        break;
     case FTPLENS_LAZY_ACK_ONLY:
         g_string_append_printf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
                                     "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
@@ -360,7 +379,12 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
 
     if (seg->tcp_len > 0 && !syn) {
         bool text = pl && pl->text && pl->len == seg->tcp_len && !(pl->dup_bytes >= seg->tcp_len) && !pl->encrypted;
-        if (!g && !text) {
+        if (!g && text && pl->lines_later) {
+            /* FTP lines: read again from the frame's bytes when shown. */
+            out->lazy = FTPLENS_LAZY_LINES;
+            out->continues_line = pl->continues_line;
+            out->mask_passwords = pl->mask_passwords;
+        } else if (!g && !text) {
             /* The common data segment: its sentence is written when shown. */
             out->lazy = (pl && pl->dup_bytes >= seg->tcp_len) ? FTPLENS_LAZY_RETRANS
                       : (pl && pl->encrypted) ? FTPLENS_LAZY_TLS : FTPLENS_LAZY_DATA;

@@ -35,30 +35,34 @@ typedef enum {
     FTPLENS_LAZY_DATA,
     FTPLENS_LAZY_TLS,
     FTPLENS_LAZY_RETRANS,
+    FTPLENS_LAZY_LINES,         /* FTP lines: written from the frame's bytes when shown */
 } ftplens_lazy;
 
-/* What the teaching says about one segment. */
+/* What the teaching says about one segment.  One per FTP frame: fields are
+ * ordered by size so that the struct has no holes. */
 typedef struct {
-    ftplens_step step;
     const char *step_text;          /* "handshake 1/3: SYN (client asks to open)" */
+    const char *ack_expected;       /* what was expected when !ack_ok */
+    const char *explain;            /* NULL when lazy */
+    int64_t syn_rtt_ns, hs_rtt_ns;
     uint32_t seq_raw, ack_raw;
-    uint16_t flags;
-    bool has_ack;
-    bool has_isn;                   /* this sender's ISN is known (or a base was taken) */
     uint32_t isn;
-    bool isn_is_base;               /* no SYN seen: first sequence number seen */
-    bool has_peer_isn;
     uint32_t peer_isn;
     uint32_t seq_rel, ack_rel, next_seq_rel;
     uint32_t len;
+    uint32_t ref_frame;             /* the SYN-ACK an ACK confirms, the FIN a final ACK acknowledges */
+    uint16_t flags;
+    uint8_t step;                   /* ftplens_step */
+    uint8_t lazy;                   /* ftplens_lazy */
+    bool has_ack;
+    bool has_isn;                   /* this sender's ISN is known (or a base was taken) */
+    bool isn_is_base;               /* no SYN seen: first sequence number seen */
+    bool has_peer_isn;
     bool has_ack_ok;
     bool ack_ok;
-    const char *ack_expected;       /* what was expected when !ack_ok */
     bool has_syn_rtt, has_hs_rtt;
-    int64_t syn_rtt_ns, hs_rtt_ns;
-    uint32_t ref_frame;             /* the SYN-ACK an ACK confirms, the FIN a final ACK acknowledges */
-    const char *explain;            /* NULL when lazy */
-    uint8_t lazy;                   /* ftplens_lazy */
+    bool continues_line;            /* FTPLENS_LAZY_LINES: how to read the bytes again */
+    bool mask_passwords;
 } ftplens_tcp_note;
 
 /* How the payload of this segment is made of lines (control connections). */
@@ -70,6 +74,7 @@ typedef struct {
     bool encrypted;                 /* TLS after AUTH: no lines */
     bool mask_passwords;            /* show PASS lines as PASS ******** */
     uint32_t dup_bytes;             /* bytes already seen (retransmitted) */
+    bool lines_later;               /* the lines can be read again when shown (FTPLENS_LAZY_LINES) */
 } ftplens_tcp_payload;
 
 typedef struct {
@@ -106,6 +111,9 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
 
 /* The explanation of a segment, in the current language (g_free it). */
 char *ftplens_tcp_explain(const ftplens_tcp_note *n);
+/* The same for a segment whose FTP lines are read again from its TCP payload
+ * (FTPLENS_LAZY_LINES); payload may be NULL when the bytes are not at hand. */
+char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payload, uint32_t len);
 
 /* "62 6b f2 f7" */
 void ftplens_tcp_hex_bytes(uint32_t v, char out[12]);

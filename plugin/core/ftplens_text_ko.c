@@ -633,6 +633,8 @@ const ftplens_translation ftplens_text_ko[] = {
       "관찰된 시퀀스 번호(0x%08x)부터 셉니다." },
     { "Retransmission: these %u bytes were already sent in an earlier segment; ",
       "재전송: 이 %u바이트는 이전 세그먼트에서 이미 보낸 것입니다; " },
+    { "Len %u: %u bytes of FTP control lines; ",
+      "Len %u: FTP 제어 줄 %u바이트; " },
     { "Len %u: %u bytes of TLS records (the control channel is encrypted after AUTH); ",
       "Len %u: TLS 레코드 %u바이트 (AUTH 이후 제어 채널은 암호화됨); " },
     { "Len %u: %u bytes of data-connection payload (file content or a listing, no line framing); ",

@@ -335,7 +335,7 @@ static void add_sentences(proto_tree *t, const char *text)
     }
 }
 
-static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
+static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftplens_frame *f)
 {
     const ftplens_tcp_note *n = &f->tcp;
     char hex[12];
@@ -374,7 +374,11 @@ static void draw_tcp(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
             expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
                                    n->step_text, n->ack_expected ? n->ack_expected : T("other numbers"));
     }
-    char *explain = ftplens_tcp_explain(n);
+    const uint8_t *payload = NULL;
+    if (n->lazy == FTPLENS_LAZY_LINES && f->payload_offset_known &&
+        (uint64_t)f->payload_offset + n->len <= tvb_captured_length(tvb))
+        payload = tvb_get_ptr(tvb, (int)f->payload_offset, (int)n->len);
+    char *explain = ftplens_tcp_explain_payload(n, payload, n->len);
     if (*explain) {
         pi = add_gen_string(tt, hf_ftplens_tcp_explain, explain);
         /* Most explanations fit in their label; the others are cut there. */
@@ -418,7 +422,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         add_gen_string(t, hf_ftplens_session_user, f->user);
     draw_findings(t, pinfo, f);
     if (f->has_tcp)
-        draw_tcp(t, pinfo, f);
+        draw_tcp(t, tvb, pinfo, f);
 
     for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
         int start, len;
