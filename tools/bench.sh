@@ -8,13 +8,14 @@
 # and for each capture runs stock tshark (--disable-protocol ftplens) and
 # tshark with ftplens, interleaved, for three commands:
 #
-#   fields   tshark -r F -T fields -e frame.number -e ftp.response.code
-#   verbose  tshark -2 -r F -Y 'ftp.response.code == 530' -V
+#   fields   tshark -r F -T fields -e frame.number -e ftplens.reply.class
+#   verbose  tshark -2 -r F -Y ftplens.risk -V
 #   report   ftplens: tshark -r F -q -z ftplens,report
 #            stock:   tshark -r F -q -z conv,tcp   (nearest stock per-connection summary)
 #
-# fields and verbose are the identical command line in both modes (only stock
-# fields, so stock can parse it): the difference is what ftplens adds.
+# These are the commands issue 6 names.  fields and verbose are the identical
+# command line in both modes (the ftplens fields stay registered when the
+# protocol is disabled, they are just empty): the difference is what ftplens adds.
 #
 # Primary figure: instructions per frame, from valgrind --tool=callgrind on a
 # slice of the first CG_FRAMES frames minus a one-frame run (start-up).  Beside
@@ -127,8 +128,8 @@ cmd_args() {
     local mode=$1 cmd=$2 file=$3 m=()
     [ "$mode" = stock ] && m=(--disable-protocol ftplens)
     case $cmd in
-    fields)  printf '%s\0' "${m[@]}" -r "$file" -T fields -e frame.number -e ftp.response.code ;;
-    verbose) printf '%s\0' "${m[@]}" -2 -r "$file" -Y 'ftp.response.code == 530' -V ;;
+    fields)  printf '%s\0' "${m[@]}" -r "$file" -T fields -e frame.number -e ftplens.reply.class ;;
+    verbose) printf '%s\0' "${m[@]}" -2 -r "$file" -Y ftplens.risk -V ;;
     report)  if [ "$mode" = stock ]; then printf '%s\0' "${m[@]}" -r "$file" -q -z conv,tcp
              else printf '%s\0' -r "$file" -q -z ftplens,report; fi ;;
     esac
