@@ -15,6 +15,7 @@ typedef struct {
     unsigned bruteforce_window;         /* ftplens.bruteforce_window, minutes */
     unsigned arg_max_default;           /* ftplens.arg_max_default */
     int language;                       /* ftplens.language: 0 English, 1 Korean */
+    ftplens_pref_bool tcp_every_segment; /* ftplens.tcp_every_segment: ftplens.tcp.* on plain ACKs and data too */
 } ftplens_preferences;
 
 extern ftplens_preferences ftplens_prefs;

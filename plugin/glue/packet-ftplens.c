@@ -36,6 +36,7 @@ ftplens_preferences ftplens_prefs = {
     .bruteforce_window = 15,
     .arg_max_default = 100,
     .language = 0,
+    .tcp_every_segment = true,
 };
 
 static const enum_val_t language_vals[] = {
@@ -410,6 +411,15 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
     }
 }
 
+/* An ACK or a data segment in the middle of a connection, with nothing wrong
+ * and no FTP line: what ftplens.tcp_every_segment:FALSE leaves unexplained. */
+static bool plain_segment(const ftplens_frame *f)
+{
+    const ftplens_tcp_note *n = &f->tcp;
+    return !f->notes && (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) &&
+           (!n->has_ack_ok || n->ack_ok);
+}
+
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
@@ -421,7 +431,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
     draw_findings(t, pinfo, f);
-    if (f->has_tcp)
+    if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)))
         draw_tcp(t, tvb, pinfo, f);
 
     for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
@@ -702,6 +712,10 @@ void proto_register_ftplens(void)
     prefs_register_bool_preference(module, "mask_passwords", "Mask passwords",
         "Show PASS arguments as ******** in the tree, the fields, the findings and the report (off by default: "
         "the lesson is that they are visible)", &ftplens_prefs.mask_passwords);
+    prefs_register_bool_preference(module, "tcp_every_segment", "Explain every TCP segment",
+        "Put the ftplens.tcp items (step, relative numbers, explanation) on every segment of FTP connections; "
+        "when off, plain ACKs and data segments without an FTP line are left to the TCP dissector, which makes "
+        "big captures cheaper to read", &ftplens_prefs.tcp_every_segment);
     prefs_register_uint_preference(module, "bruteforce_session", "Brute force: failures per session",
         "Failed logins in one FTP session that count as brute force", 10, &ftplens_prefs.bruteforce_session);
     prefs_register_uint_preference(module, "bruteforce_client", "Brute force: failures per client",

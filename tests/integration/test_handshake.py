@@ -51,6 +51,32 @@ def test_lab_handshake(env):
         eq(other, base, opt)
 
 
+def test_every_segment_pref(env):
+    """ftplens.tcp_every_segment:FALSE drops ftplens.tcp.* from plain ACKs and data
+    segments only: every other frame keeps exactly the values of the default."""
+    pcap = env.public_pcap("net-creds__ftp.pcap")
+    fields = TCP + ["ftplens.line", "tcp.len"]
+    full = env.fields(pcap, fields, "ftplens")
+    lean = env.fields(pcap, fields, "ftplens", opts=["ftplens.tcp_every_segment:FALSE"])
+    eq(sorted(lean), sorted(full), "the same frames carry ftplens")
+    dropped = kept = 0
+    for num, row in full.items():
+        plain = row["ftplens.tcp.step"] in (["data"], ["ack only"]) and not row["ftplens.line"] and \
+            row["ftplens.tcp.ack_ok"] not in (["0"], ["False"])
+        if plain:
+            dropped += 1
+            eq(lean[num]["ftplens.tcp.step"], [], "frame %d: plain segment unexplained" % num)
+            eq(lean[num]["ftplens.session"], row["ftplens.session"], "frame %d: session kept" % num)
+        else:
+            kept += 1
+            eq(lean[num], row, "frame %d: unchanged" % num)
+    # the lab session: 2 plain ACKs (202 and the last), 15 handshake, line and close frames
+    eq((dropped, kept), (2, 15), "plain / other frames of the lab session")
+    eq(lean[202]["ftplens.tcp.step"], [], "frame 202, an ACK")
+    eq(lean[156]["ftplens.tcp.step"], ["handshake 3/3: ACK (connection established)"], "handshake kept")
+    eq(lean[228]["ftplens.tcp.explain"], full[228]["ftplens.tcp.explain"], "the Len of a line kept")
+
+
 FORWARD = ("ftplens.tcp.conn_role", "ftplens.tcp.data_command")
 
 
@@ -194,5 +220,5 @@ def test_data_connections_own(env):
 
 
 if __name__ == "__main__":
-    sys.exit(run([test_lab_handshake, test_one_pass_equals_two_pass, test_data_connections_public,
+    sys.exit(run([test_lab_handshake, test_every_segment_pref, test_one_pass_equals_two_pass, test_data_connections_public,
                   test_data_connections_own]))
