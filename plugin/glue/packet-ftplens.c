@@ -375,6 +375,10 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
             expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
                                    n->step_text, n->ack_expected ? n->ack_expected : T("other numbers"));
     }
+    /* The sentence is the dearest item: write it only when it is shown or used
+     * (not, e.g., in the first pass of tshark -2 -Y ftplens.risk). */
+    if (!proto_field_is_referenced(tt, hf_ftplens_tcp_explain))
+        return;
     const uint8_t *payload = NULL;
     if (n->lazy == FTPLENS_LAZY_LINES && f->payload_offset_known &&
         (uint64_t)f->payload_offset + n->len <= tvb_captured_length(tvb))
