@@ -321,9 +321,7 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                                        n->problem_text ? T(n->problem_text) : "");
             }
             /* Cut long lines at a character boundary, not inside a UTF-8 sequence. */
-            size_t n_len = strlen(n->text), cut = MIN(n_len, 70);
-            while (cut > 0 && cut < n_len && ((unsigned char)n->text[cut] & 0xC0) == 0x80)
-                cut--;
+            size_t n_len = strlen(n->text), cut = ftplens_utf8_prefix(n->text, n_len, 70);
             char *line = g_strdup_printf("%.*s%s", (int)cut, n->text, cut < n_len ? "..." : "");
             table_row(t, fr, n->from_server ? T("server") : T("client"), line, expl);
             g_free(line);

@@ -300,9 +300,7 @@ bool ftplens_banner_product(const char *text, char *out, size_t outlen)
         while (end > p && (end[-1] == '.' || end[-1] == ';' || end[-1] == ':'))
             end--;
         /* Fit 'out' without cutting a UTF-8 character in two. */
-        size_t n = MIN((size_t)(end - p), outlen - 1);
-        while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-            n--;
+        size_t n = ftplens_utf8_prefix(p, (size_t)(end - p), outlen - 1);
         g_snprintf(out, outlen, "%.*s", (int)n, p);
         return true;
     }

@@ -44,3 +44,11 @@ const char *ftplens_tr(const char *en)
     const char *ko = g_hash_table_lookup(ko_index, en);
     return ko ? ko : en;
 }
+
+size_t ftplens_utf8_prefix(const char *s, size_t len, size_t max)
+{
+    size_t n = len < max ? len : max;
+    while (n > 0 && n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}

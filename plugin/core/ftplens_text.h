@@ -7,6 +7,7 @@
 #define FTPLENS_TEXT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct {
     const char *en;
@@ -24,6 +25,10 @@ const char *ftplens_language(void);
 const char *ftplens_tr(const char *en);
 /* The Korean entry or NULL: for the completeness test. */
 const char *ftplens_tr_ko(const char *en);
+
+/* The longest prefix of s[0..len) of at most max bytes that does not end
+ * inside a UTF-8 character: where to cut a label or a quoted line. */
+size_t ftplens_utf8_prefix(const char *s, size_t len, size_t max);
 
 #define T(s) ftplens_tr(s)
 /* Marks a table string as translatable where it is defined; T() it where it is used. */

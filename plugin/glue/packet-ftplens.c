@@ -201,10 +201,8 @@ static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
     if (n <= FTPLENS_LABEL_MAX) {
         pi = proto_tree_add_string(t, hf, NULL, 0, 0, s);
     } else {
-        const char *end = s + FTPLENS_LABEL_MAX;
-        while (end > s && ((unsigned char)*end & 0xC0) == 0x80)
-            end--;
-        pi = proto_tree_add_string_format_value(t, hf, NULL, 0, 0, s, "%.*s\u2026", (int)(end - s), s);
+        size_t shown = ftplens_utf8_prefix(s, n, FTPLENS_LABEL_MAX);
+        pi = proto_tree_add_string_format_value(t, hf, NULL, 0, 0, s, "%.*s\u2026", (int)shown, s);
     }
     proto_item_set_generated(pi);
     return pi;
@@ -324,9 +322,7 @@ static void add_sentences(proto_tree *t, const char *text)
                 break;
         }
         size_t n = *q ? (size_t)(q - p) + 1 : (size_t)(q - p);
-        size_t shown = MIN(n, FTPLENS_LABEL_MAX);
-        while (shown < n && shown > 0 && ((unsigned char)p[shown] & 0xC0) == 0x80)
-            shown--;
+        size_t shown = ftplens_utf8_prefix(p, n, FTPLENS_LABEL_MAX);
         proto_item *pi = proto_tree_add_string_format(t, hf_ftplens_tcp_explain_line, NULL, 0, 0, "",
                                                       "%.*s", (int)shown, p);
         proto_item_set_generated(pi);
@@ -399,12 +395,9 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
         char label[FTPLENS_LABEL_MAX + 4];
         g_snprintf(label, sizeof label, "%s (%s): %s", rule->id, T(ftplens_severity_text(rule->severity)), fd->message);
-        if (strlen(label) >= FTPLENS_LABEL_MAX) {
-            char *end = label + FTPLENS_LABEL_MAX - 3;
-            while (end > label && ((unsigned char)*end & 0xC0) == 0x80)
-                end--;
-            memcpy(end, "\u2026", 4);
-        }
+        size_t len = strlen(label);
+        if (len >= FTPLENS_LABEL_MAX)
+            memcpy(label + ftplens_utf8_prefix(label, len, FTPLENS_LABEL_MAX - 3), "\u2026", 4);
         proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id, "%s", label);
         proto_item_set_generated(ri);
         proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);

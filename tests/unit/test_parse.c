@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ftplens_parse.h"
+#include "ftplens_text.h"
 
 #define S(x) x, strlen(x)
 
@@ -147,6 +148,22 @@ static void passive_replies(void **state)
     assert_false(ftplens_parse_229_text(S("(|||)"), &hp));
 }
 
+/* Cuts at a character boundary: Korean syllables are 3 bytes each. */
+static void utf8_prefix(void **state)
+{
+    (void)state;
+    const char *ko = "\xed\x95\x9c\xea\xb5\xad\xec\x96\xb4";   /* 한국어 */
+    assert_int_equal(ftplens_utf8_prefix(ko, 9, 9), 9);
+    assert_int_equal(ftplens_utf8_prefix(ko, 9, 100), 9);
+    assert_int_equal(ftplens_utf8_prefix(ko, 9, 8), 6);
+    assert_int_equal(ftplens_utf8_prefix(ko, 9, 4), 3);
+    assert_int_equal(ftplens_utf8_prefix(ko, 9, 2), 0);
+    assert_int_equal(ftplens_utf8_prefix("abc", 3, 2), 2);
+    assert_int_equal(ftplens_utf8_prefix("abc", 3, 0), 0);
+    /* a cut that lands on a lead byte keeps the characters before it */
+    assert_int_equal(ftplens_utf8_prefix("a\xed\x95\x9c", 4, 1), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +173,7 @@ int main(void)
         cmocka_unit_test(port_arguments),
         cmocka_unit_test(eprt_arguments),
         cmocka_unit_test(passive_replies),
+        cmocka_unit_test(utf8_prefix),
     };
     return cmocka_run_group_tests_name("parse", tests, NULL, NULL);
 }
