@@ -417,6 +417,49 @@ static bool plain_segment(const ftplens_frame *f)
            (!n->has_ack_ok || n->ack_ok);
 }
 
+/* The fields of the TCP teaching and of the FTP lines (filled at registration
+ * from the field names): a section none of whose fields is shown or used is
+ * not drawn, e.g. in the first pass of tshark -2 -Y ftplens.risk. */
+#define SECTION_MAX 32
+static int tcp_section[SECTION_MAX], line_section[SECTION_MAX];
+static unsigned tcp_section_n, line_section_n;
+
+static bool section_wanted(proto_tree *t, const int *hfs, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        if (proto_field_is_referenced(t, hfs[i]))
+            return true;
+    }
+    return false;
+}
+
+static void register_sections(const hf_register_info *hf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *name = hf[i].hfinfo.abbrev;
+        if (g_str_has_prefix(name, "ftplens.tcp.") && tcp_section_n < SECTION_MAX)
+            tcp_section[tcp_section_n++] = *hf[i].p_id;
+        else if ((g_str_has_prefix(name, "ftplens.line") || g_str_has_prefix(name, "ftplens.sender") ||
+                  g_str_has_prefix(name, "ftplens.reply.") || g_str_has_prefix(name, "ftplens.request.")) &&
+                 line_section_n < SECTION_MAX)
+            line_section[line_section_n++] = *hf[i].p_id;
+    }
+}
+
+static bool tcp_has_expert(const ftplens_frame *f)
+{
+    return f->has_tcp && f->tcp.has_ack_ok && !f->tcp.ack_ok;
+}
+
+static bool lines_have_experts(const ftplens_frame *f)
+{
+    for (const ftplens_note *n = f->notes; n; n = n->next) {
+        if (n->problems || n->kind == FTPLENS_NOTE_BAD_REQUEST || n->kind == FTPLENS_NOTE_BAD_REPLY)
+            return true;
+    }
+    return false;
+}
+
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
@@ -428,9 +471,12 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
     draw_findings(t, pinfo, f);
-    if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)))
+    if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&
+        (tcp_has_expert(f) || section_wanted(t, tcp_section, tcp_section_n)))
         draw_tcp(t, tvb, pinfo, f);
 
+    if (f->notes && !lines_have_experts(f) && !section_wanted(t, line_section, line_section_n))
+        return;
     for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
         int start, len;
         line_span(tvb, f, n, &start, &len);
@@ -468,14 +514,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
 
 static bool frame_has_experts(const ftplens_frame *f)
 {
-    if (f->findings || (f->has_tcp && f->tcp.has_ack_ok && !f->tcp.ack_ok))
-        return true;
-    for (const ftplens_note *n = f->notes; n; n = n->next) {
-        if (n->problems || n->kind == FTPLENS_NOTE_BAD_REQUEST || n->kind == FTPLENS_NOTE_BAD_REPLY ||
-            (n->kind == FTPLENS_NOTE_REPLY && (n->problems & FTPLENS_PROB_UNKNOWN_CLASS)))
-            return true;
-    }
-    return false;
+    return f->findings || tcp_has_expert(f) || lines_have_experts(f);
 }
 
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -697,6 +736,7 @@ void proto_register_ftplens(void)
     expert = expert_register_protocol(proto_ftplens);
     expert_register_field_array(expert, ei, array_length(ei));
     register_risk_experts(expert);
+    register_sections(hf, array_length(hf));
 
     module = prefs_register_protocol(proto_ftplens, NULL);
     prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
