@@ -686,12 +686,15 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     f->from_listener = listener_sent;
 
     /* The explanation of FTP lines is written again from the frame's bytes when
-     * shown, except on the first frames, which the report quotes after the
-     * capture (when no bytes are at hand). */
-    pl.lines_later = seg->payload_offset_known && conn->frames->len > 12;
+     * shown, except on the first data and ACK segments, which the report quotes
+     * after the capture (when no bytes are at hand). */
+    pl.lines_later = seg->payload_offset_known && conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
     f->has_tcp = true;
+    if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) &&
+        conn->report_rows < FTPLENS_REPORT_DATA_ROWS)
+        conn->report_rows++;
     return f;
 }
 

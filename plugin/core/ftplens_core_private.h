@@ -88,7 +88,12 @@ struct ftplens_conn {
      * explained only if the first payload shows FTP. */
     ftplens_segment *held;
     uint8_t n_held;
+    uint8_t report_rows;        /* data and ACK segments so far, up to FTPLENS_REPORT_DATA_ROWS */
 };
+
+/* The report's handshake table shows the first data and ACK segments of each
+ * control connection with their explanations. */
+#define FTPLENS_REPORT_DATA_ROWS 3
 
 #define FTPLENS_HELD_SEGMENTS 4
 

@@ -236,7 +236,8 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
         bool hs = n->step == FTPLENS_STEP_SYN || n->step == FTPLENS_STEP_SYNACK || n->step == FTPLENS_STEP_ESTABLISHED ||
                   n->step == FTPLENS_STEP_SYN_RETRANS || n->step == FTPLENS_STEP_SYNACK_RETRANS ||
                   n->step == FTPLENS_STEP_NO_HANDSHAKE;
-        bool first_data = (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) && data_rows < 3;
+        bool first_data = (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) &&
+                          data_rows < FTPLENS_REPORT_DATA_ROWS;
         if (!f->has_tcp || (!hs && !first_data))
             continue;
         if (!hs)
