@@ -131,6 +131,12 @@ static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
         char *e = ftplens_tcp_explain(&f->tcp);
         check_text("tcp explain (ftplens_tcp_explain)", e);
         g_free(e);
+        /* FTP lines are explained again from the frame's bytes (the glue passes them). */
+        if (seg && f->tcp.lazy == FTPLENS_LAZY_LINES) {
+            e = ftplens_tcp_explain_payload(&f->tcp, seg->payload, seg->payload_len);
+            check_text("tcp explain (lines from the payload)", e);
+            g_free(e);
+        }
     }
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         FUZZ_CHECK((unsigned)fd->id < FTPLENS_RISK_COUNT, "finding id %d", (int)fd->id);
@@ -319,6 +325,14 @@ static void run(const uint8_t *data, size_t size, bool mask)
         (void)ftplens_frame_setup_frame(f);
         check_text("data command", ftplens_frame_data_command(f));
         check_frame(f, NULL);
+    }
+    /* Late results (the handshake of a connection found by its 220 greeting). */
+    for (uint32_t fr = 0; fr <= frame; fr++) {
+        const ftplens_frame *late = ftplens_capture_late_frame(cap, fr);
+        if (late) {
+            FUZZ_CHECK(late->frame == fr, "late result of frame %u found for %u", late->frame, fr);
+            check_frame(late, NULL);
+        }
     }
     (void)ftplens_capture_sessions(cap);
 
