@@ -10,6 +10,19 @@
 #define ARENA_CHUNK (32 * 1024)
 #define ARENA_BIG 1024
 
+/* Under AddressSanitizer every record gets its own allocation, so that an
+ * overflow from one record into the next is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_PER_RECORD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_PER_RECORD 1
+#endif
+#endif
+#ifndef ARENA_PER_RECORD
+#define ARENA_PER_RECORD 0
+#endif
+
 void ftplens_arena_init(ftplens_arena *a)
 {
     a->strings = g_string_chunk_new(4096);
@@ -33,7 +46,7 @@ void ftplens_arena_clear(ftplens_arena *a)
 gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size)
 {
     size = (size + 7) & ~(gsize)7;
-    if (size >= ARENA_BIG) {
+    if (ARENA_PER_RECORD || size >= ARENA_BIG) {
         gpointer p = g_malloc0(size);
         g_ptr_array_add(a->blocks, p);
         return p;
