@@ -617,9 +617,81 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
 }
 
 /* The result of one segment of an FTP control or data connection. */
-static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
+/* A segment that can be kept as a compact ftplens_plain: an ACK or a data
+ * segment in the middle of a connection with nothing else to show, once the
+ * report's first rows and the link facts are taken. */
+static bool plain_ok(const ftplens_conn *conn, const ftplens_frame *f, bool rows_full)
 {
-    ftplens_frame *f = ftplens_arena_alloc0(&c->arena, sizeof *f);
+    const ftplens_tcp_note *n = &f->tcp;
+    return rows_full && !f->notes && !f->findings && !n->explain && !n->has_ack_ok && !n->ref_frame &&
+           (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) &&
+           n->lazy != FTPLENS_LAZY_NONE && n->lazy != FTPLENS_LAZY_LINES &&
+           !(n->flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) &&
+           !(conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0]);
+}
+
+static const ftplens_plain *keep_plain(ftplens_capture *c, const ftplens_frame *f)
+{
+    const ftplens_tcp_note *n = &f->tcp;
+    ftplens_plain *p = ftplens_arena_alloc0(&c->arena, sizeof *p);
+    p->conn = f->conn;
+    p->user = f->user;
+    p->frame = f->frame;
+    p->seq_raw = n->seq_raw;
+    p->ack_raw = n->ack_raw;
+    p->isn = n->isn;
+    p->peer_isn = n->peer_isn;
+    p->len = n->len;
+    p->flags = n->flags;
+    p->step = n->step;
+    p->lazy = n->lazy;
+    p->from_listener = f->from_listener;
+    p->isn_is_base = n->isn_is_base;
+    p->has_peer_isn = n->has_peer_isn;
+    return p;
+}
+
+void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
+{
+    ftplens_tcp_note *n = &out->tcp;
+
+    memset(out, 0, sizeof *out);
+    out->conn = p->conn;
+    out->session_id = control_of(p->conn)->stream;
+    out->user = p->user;
+    out->frame = p->frame;
+    out->from_listener = p->from_listener;
+    out->has_tcp = true;
+    n->step = p->step;
+    n->step_text = p->step == FTPLENS_STEP_DATA ? T("data") : T("ack only");
+    n->seq_raw = p->seq_raw;
+    n->ack_raw = p->ack_raw;
+    n->flags = p->flags;
+    n->has_ack = (p->flags & FTPLENS_TCP_ACK) != 0;
+    n->has_isn = true;
+    n->isn = p->isn;
+    n->isn_is_base = p->isn_is_base;
+    n->has_peer_isn = p->has_peer_isn;
+    n->peer_isn = p->peer_isn;
+    n->len = p->len;
+    n->seq_rel = p->seq_raw - p->isn;
+    n->ack_rel = n->has_ack ? p->ack_raw - p->peer_isn : 0;
+    n->next_seq_rel = n->seq_rel + p->len;
+    n->lazy = p->lazy;
+}
+
+const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftplens_frame *f)
+{
+    return f == &c->scratch ? c->last_plain : NULL;
+}
+
+static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg,
+                                   bool allow_plain)
+{
+    /* Built in the scratch frame, then kept whole or as a compact record. */
+    ftplens_frame *f = &c->scratch;
+    memset(f, 0, sizeof *f);
+    c->last_plain = NULL;
     const ftplens_conn *ctl = control_of(conn);
     f->conn = conn;
     f->session_id = ctl->stream;
@@ -681,7 +753,7 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
         conn->frames = g_ptr_array_new();
         conn->first_ns = seg->time_ns;
     }
-    g_ptr_array_add(conn->frames, f);
+    conn->frame_count++;
     conn->last_ns = seg->time_ns;
     f->from_listener = listener_sent;
 
@@ -692,10 +764,17 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
     f->has_tcp = true;
-    if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) &&
-        conn->report_rows < FTPLENS_REPORT_DATA_ROWS)
+    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
+    if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
         conn->report_rows++;
-    return f;
+    if (allow_plain && plain_ok(conn, f, rows_full)) {
+        c->last_plain = keep_plain(c, f);
+        return f;
+    }
+    ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
+    *keep = *f;
+    g_ptr_array_add(conn->frames, keep);
+    return keep;
 }
 
 /* An undecided connection is followed from its SYN, so that its handshake can be
@@ -715,7 +794,7 @@ static void hold_segment(ftplens_conn *conn, const ftplens_segment *seg)
 static void replay_held(ftplens_capture *c, ftplens_conn *conn)
 {
     for (unsigned i = 0; i < conn->n_held; i++) {
-        ftplens_frame *f = frame_result(c, conn, &conn->held[i]);
+        ftplens_frame *f = frame_result(c, conn, &conn->held[i], false);
         if (!c->late)
             c->late = g_hash_table_new(g_direct_hash, g_direct_equal);
         g_hash_table_insert(c->late, GUINT_TO_POINTER(f->frame), f);
@@ -751,7 +830,7 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
         ignore_stream(c, seg->stream);
         return NULL;
     }
-    return frame_result(c, conn, seg);
+    return frame_result(c, conn, seg, true);
 }
 
 

@@ -59,8 +59,14 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config);
 void ftplens_capture_free(ftplens_capture *c);
 
 /* First pass only.  NULL when the frame is not part of an FTP control
- * connection.  The result lives until ftplens_capture_free. */
+ * connection.  The result lives until ftplens_capture_free, except for a
+ * plain segment: then ftplens_capture_plain gives the record to keep, and the
+ * frame returned is only valid until the next call. */
 const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
+/* The compact record of f when f is a plain segment just returned, else NULL. */
+const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftplens_frame *f);
+/* The frame of a plain segment, for drawing (any pass). */
+void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);
 
 /* Whether the frame's connection is (still) believed to be FTP: a connection
  * found by the heuristic is shown once a client command confirms it. */

@@ -89,6 +89,7 @@ struct ftplens_conn {
     ftplens_segment *held;
     uint8_t n_held;
     uint8_t report_rows;        /* data and ACK segments so far, up to FTPLENS_REPORT_DATA_ROWS */
+    uint32_t frame_count;       /* frames with a result: those in 'frames' and the plain ones */
 };
 
 /* The report's handshake table shows the first data and ACK segments of each
@@ -109,6 +110,8 @@ struct ftplens_capture {
     GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */
     ftplens_finding *pending;   /* findings made before the frame's result exists */
     GPtrArray *controls;        /* control connections in the order they started */
+    ftplens_frame scratch;      /* the result being built; returned as is for a plain segment */
+    const ftplens_plain *last_plain;
 };
 
 

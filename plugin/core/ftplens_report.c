@@ -219,7 +219,7 @@ static void report_header(GString *out, bool md, const ftplens_conn *ctl)
         item(out, md, T("Server software"), T("%s (from the 220 greeting, frame %u)"), product, banner_frame);
     char *start = format_time(ctl->first_ns);
     item(out, md, T("Start"), T("%s; duration %.3f s; %u frames on the control connection"), start,
-         (double)(ctl->last_ns - ctl->first_ns) / 1e9, ctl->frames->len);
+         (double)(ctl->last_ns - ctl->first_ns) / 1e9, ctl->frame_count);
     g_free(start);
 }
 

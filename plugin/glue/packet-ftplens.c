@@ -524,9 +524,17 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
+    /* Key 0: a whole result; key 1: the compact record of a plain segment. */
     f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0);
     if (!f && PINFO_FD_VISITED(pinfo)) {
-        f = ftplens_capture_late_frame(capture, pinfo->num);
+        const ftplens_plain *p = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 1);
+        if (p) {
+            ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
+            ftplens_plain_expand(p, x);
+            f = x;
+        } else {
+            f = ftplens_capture_late_frame(capture, pinfo->num);
+        }
     } else if (!f) {
         ftplens_segment seg;
         if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
@@ -542,7 +550,14 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             ftplens_extract_link(pinfo, tree, &link);
             ftplens_frame_set_link(f, from_server, &link);
         }
-        p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0, (void *)f);
+        const ftplens_plain *p = ftplens_capture_plain(capture, f);
+        if (p) {
+            /* f is the core's scratch: the tap reads it after this call. */
+            f = wmem_memdup(pinfo->pool, f, sizeof *f);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 1, (void *)p);
+        } else {
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0, (void *)f);
+        }
     }
     if (!f || !ftplens_frame_shown(f))
         return 0;

@@ -183,6 +183,8 @@ static void run(const uint8_t *data, size_t size, bool mask)
     ftplens_capture *cap = ftplens_capture_new(&cfg);
     const ftplens_frame **frames = calloc(MAX_FRAMES, sizeof *frames);
     unsigned nframes = 0;
+    ftplens_frame **plain_copies = calloc(MAX_FRAMES, sizeof *plain_copies);
+    unsigned nplain = 0;
     uint32_t frame = 0;
     int64_t now = 1700000000LL * 1000000000LL;
 
@@ -310,6 +312,26 @@ static void run(const uint8_t *data, size_t size, bool mask)
                     ftplens_frame_set_link(f, link_from_server, &link);
                 }
                 check_frame(f, &seg);
+                /* A plain segment: the record must give the same frame back (the
+                 * glue draws visited frames from it); the returned frame is scratch. */
+                const ftplens_plain *pl = ftplens_capture_plain(cap, f);
+                if (pl) {
+                    ftplens_frame *x = malloc(sizeof *x);
+                    ftplens_plain_expand(pl, x);
+                    FUZZ_CHECK(x->conn == f->conn && x->session_id == f->session_id && x->user == f->user &&
+                               x->frame == f->frame && x->from_listener == f->from_listener && !f->notes &&
+                               !f->findings, "plain frame %u: frame fields differ", f->frame);
+                    const ftplens_tcp_note *a = &x->tcp, *b = &f->tcp;
+                    FUZZ_CHECK(a->step == b->step && a->seq_raw == b->seq_raw && a->ack_raw == b->ack_raw &&
+                               a->flags == b->flags && a->has_ack == b->has_ack && a->isn == b->isn &&
+                               a->isn_is_base == b->isn_is_base && a->has_peer_isn == b->has_peer_isn &&
+                               a->peer_isn == b->peer_isn && a->seq_rel == b->seq_rel && a->ack_rel == b->ack_rel &&
+                               a->next_seq_rel == b->next_seq_rel && a->len == b->len && a->lazy == b->lazy &&
+                               !b->explain && !b->has_ack_ok && !b->ref_frame && strcmp(a->step_text, b->step_text) == 0,
+                               "plain frame %u: TCP note differs", f->frame);
+                    plain_copies[nplain++] = x;
+                    f = x;
+                }
                 frames[nframes++] = f;
             }
         }
@@ -358,6 +380,9 @@ static void run(const uint8_t *data, size_t size, bool mask)
     if (only)
         g_hash_table_destroy(only);
     free(frames);
+    for (unsigned i = 0; i < nplain; i++)
+        free(plain_copies[i]);
+    free(plain_copies);
     ftplens_capture_free(cap);
 }
 
