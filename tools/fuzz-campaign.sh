@@ -56,14 +56,7 @@ WS=$(ws_major_minor)
 LIBASAN=$(gcc -print-file-name=libasan.so)
 [ -f "$LIBASAN" ] || die "libasan.so not found"
 
-CAPTURES=()
-for f in "$ROOT"/pcaps/*.pcapng; do [ -f "$f" ] && CAPTURES+=("$f"); done
-PUBLIC=$ROOT/../shared/pcaps/public
-if [ -d "$PUBLIC" ]; then
-    for f in "$PUBLIC"/*; do [ -f "$f" ] && CAPTURES+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
-else
-    say "SKIPPED LOUDLY: $PUBLIC is absent: fuzzing the project's own captures only"
-fi
+all_captures "fuzzing the project's own captures only"
 [ ${#CAPTURES[@]} -gt 0 ] || die "no captures found"
 
 SCRATCH=$(mktemp -d /tmp/ftplens-fuzz.XXXXXX)

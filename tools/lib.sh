@@ -42,6 +42,20 @@ configure_and_build() {
         || { cat "$FTPLENS_BUILD_DIR/build.log"; die "build failed"; }
 }
 
+# all_captures WHY: fills the array CAPTURES with the project's own captures
+# and those of ../shared/pcaps/public (absolute paths); when that folder is
+# absent says so loudly, followed by WHY.
+all_captures() {
+    local f public=$FTPLENS_ROOT/../shared/pcaps/public
+    CAPTURES=()
+    for f in "$FTPLENS_ROOT"/pcaps/*.pcapng; do [ -f "$f" ] && CAPTURES+=("$f"); done
+    if [ -d "$public" ]; then
+        for f in "$public"/*; do [ -f "$f" ] && CAPTURES+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
+    else
+        say "SKIPPED LOUDLY: $public is absent: $1"
+    fi
+}
+
 ws_major_minor() {
     tshark --version | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\).*/\1/p'
 }

@@ -74,16 +74,11 @@ WS=$(ws_major_minor)
 [ -n "$WS" ] || die "cannot read the tshark version"
 
 # The captures.
-CAPTURES=()
-for f in "$REPO"/pcaps/*.pcapng; do [ -f "$f" ] && CAPTURES+=("$f"); done
-PUBLIC=$REPO/../shared/pcaps/public
 if [ -n "${FTPLENS_SANITIZE_CAPTURES:-}" ]; then
     CAPTURES=()
     for f in $FTPLENS_SANITIZE_CAPTURES; do CAPTURES+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
-elif [ -d "$PUBLIC" ]; then
-    for f in "$PUBLIC"/*; do [ -f "$f" ] && CAPTURES+=("$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"); done
 else
-    say "SKIPPED LOUDLY: $PUBLIC is absent: only the project's own captures are checked"
+    all_captures "only the project's own captures are checked"
 fi
 [ ${#CAPTURES[@]} -gt 0 ] || die "no captures found"
 
