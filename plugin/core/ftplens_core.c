@@ -616,7 +616,6 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
     conn->data_bytes = spans_bytes(conn->carried[0]) + spans_bytes(conn->carried[1]);
 }
 
-/* The result of one segment of an FTP control or data connection. */
 /* A segment that can be kept as a compact ftplens_plain: an ACK or a data
  * segment in the middle of a connection with nothing else to show, once the
  * report's first rows and the link facts are taken. */
@@ -685,6 +684,7 @@ const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftple
     return f == &c->scratch ? c->last_plain : NULL;
 }
 
+/* The result of one segment of an FTP control or data connection. */
 static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg,
                                    bool allow_plain)
 {
@@ -760,11 +760,11 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     /* The explanation of FTP lines is written again from the frame's bytes when
      * shown, except on the first data and ACK segments, which the report quotes
      * after the capture (when no bytes are at hand). */
-    pl.lines_later = seg->payload_offset_known && conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
+    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
+    pl.lines_later = seg->payload_offset_known && rows_full;
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
     f->has_tcp = true;
-    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
     if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
         conn->report_rows++;
     if (allow_plain && plain_ok(conn, f, rows_full)) {
@@ -832,8 +832,6 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
     }
     return frame_result(c, conn, seg, true);
 }
-
-
 
 bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)
 {
