@@ -20,10 +20,18 @@ typedef struct {
     const char *meaning;
     const char *rfc;
     ftplens_xfer_kind xfer;
+    /* The preliminary and positive replies (1xx-3xx) it can receive, RFC 959
+     * section 5.4 and the extensions' RFCs, e.g. "227"; NULL: any.  Errors
+     * (4xx, 5xx) can answer every command.  Used to resynchronise pairing
+     * when replies fell into a capture gap. */
+    const char *replies;
 } ftplens_command_row;
 
 extern const ftplens_command_row ftplens_command_rows[];
 extern const unsigned ftplens_command_row_count;
+
+/* Whether 'code' can answer the command (row NULL: a line that is no known command). */
+bool ftplens_command_may_receive(const ftplens_command_row *row, unsigned code);
 
 /* Case-insensitive lookup; NULL for a verb no registry defines. */
 const ftplens_command_row *ftplens_command_lookup(const char *verb);

@@ -324,6 +324,7 @@ static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_
     conn->session = ftplens_session_new(conn->stream, &c->arena);
     conn->to_listener = g_new0(ftplens_reasm, 1);
     conn->to_initiator = g_new0(ftplens_reasm, 1);
+    conn->to_initiator->replies = true;
     ftplens_session_mask_passwords(conn->session, c->config.mask_passwords);
     conn->risk = ftplens_risk_session_new();
     conn->client_port = client.port;
@@ -458,7 +459,29 @@ typedef struct {
     ftplens_note *tail;
     const ftplens_segment *seg;
     bool from_server;
+    bool before_client_line;    /* server gaps found through a client line's ACK */
+    bool peer;                  /* lines of the other direction than the segment's */
 } line_ctx;
+
+/* The frame a line or gap belongs to: the segment being dissected, or the
+ * earlier segment that carried it and was held behind a hole that proved to
+ * be a capture gap (shown there in two passes and the GUI). */
+static ftplens_frame *line_frame(const line_ctx *x, const ftplens_line *line)
+{
+    return line->owner ? line->owner : x->frame;
+}
+
+/* Bytes of one direction that the capture does not hold: counted on the frame
+ * where the gap is found, and told to the pairing. */
+static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_seq)
+{
+    uint32_t *count = &f->gap_bytes[x->from_server ? 1 : 0];
+    *count = *count + bytes >= *count ? *count + bytes : UINT32_MAX;
+    if (x->from_server)
+        ftplens_session_server_gap(x->conn->session, x->before_client_line);
+    else
+        ftplens_session_client_gap(x->conn->session, end_seq);
+}
 
 static ftplens_expect *expect_of_command(ftplens_conn *ctl, const ftplens_note *cmd)
 {
@@ -478,9 +501,22 @@ static void on_line(const ftplens_line *line, void *p)
 
     if (ftplens_session_encrypted(conn->session) || conn->rejected)
         return;
-    ftplens_risk_ctx rctx = risk_ctx(conn, x->seg, &x->frame->findings);
+    ftplens_frame *f = line_frame(x, line);
+    if (line->gap_bytes) {
+        on_gap(x, f, line->gap_bytes, line->end_seq);
+        return;
+    }
+    ftplens_risk_ctx rctx = risk_ctx(conn, x->seg, &f->findings);
+    rctx.frame = f->frame;
+    rctx.time_ns = f->time_ns;
     if (x->from_server) {
-        n = ftplens_session_server_line(conn->session, x->seg->frame, x->seg->time_ns, line);
+        /* The ACK sent with the reply: of its own segment when at hand. */
+        ftplens_reply_ack ack = { false, 0 };
+        if (line->owner)
+            ack = (ftplens_reply_ack){ (f->tcp.flags & FTPLENS_TCP_ACK) != 0, f->tcp.ack_raw };
+        else if (!x->peer)
+            ack = (ftplens_reply_ack){ (x->seg->flags & FTPLENS_TCP_ACK) != 0, x->seg->ack };
+        n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
         if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
             n->part != FTPLENS_PART_LAST && n->to_command &&
             (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
@@ -499,7 +535,7 @@ static void on_line(const ftplens_line *line, void *p)
             ftplens_risk_reply(x->cap->risk, conn->risk, &rctx, n);
         }
     } else {
-        n = ftplens_session_client_line(conn->session, x->seg->frame, x->seg->time_ns, line);
+        n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
         if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
             announce(x->cap, conn, n, x->seg->frame, x->seg);
         else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
@@ -521,13 +557,20 @@ static void on_line(const ftplens_line *line, void *p)
             }
         }
     }
-    if (x->tail)
-        x->tail->next = n;
-    else
-        x->frame->notes = n;
-    x->tail = n;
-    if (x->frame->note_count < UINT16_MAX)
-        x->frame->note_count++;
+    if (f != x->frame) {
+        ftplens_note **at = &f->notes;
+        while (*at)
+            at = &(*at)->next;
+        *at = n;
+    } else {
+        if (x->tail)
+            x->tail->next = n;
+        else
+            x->frame->notes = n;
+        x->tail = n;
+    }
+    if (f->note_count < UINT16_MAX)
+        f->note_count++;
 }
 
 static bool tls_record(const uint8_t *p, uint32_t len)
@@ -622,7 +665,7 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
 static bool plain_ok(const ftplens_conn *conn, const ftplens_frame *f, bool rows_full)
 {
     const ftplens_tcp_note *n = &f->tcp;
-    return rows_full && !f->notes && !f->findings && !n->explain && !n->has_ack_ok && !n->ref_frame &&
+    return rows_full && !f->notes && !f->findings && !f->gap_bytes[0] && !f->gap_bytes[1] && !n->explain && !n->has_ack_ok && !n->ref_frame &&
            (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) &&
            n->lazy != FTPLENS_LAZY_NONE && n->lazy != FTPLENS_LAZY_LINES &&
            !(n->flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) &&
@@ -730,21 +773,41 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
         ftplens_session_tls_ended(conn->session);
         ftplens_reasm_clear(conn->to_listener);
         ftplens_reasm_clear(conn->to_initiator);
+        conn->to_initiator->replies = true;
         ftplens_risk_ctx rctx = risk_ctx(conn, seg, &f->findings);
         ftplens_risk_tls_ended(c->risk, conn->risk, &rctx);
     }
+    bool held = false;
     if (conn->kind == CONN_CONTROL) {
         ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
-        line_ctx x = { c, conn, f, NULL, seg, listener_sent };
+        ftplens_reasm *peer = listener_sent ? conn->to_listener : conn->to_initiator;
+        line_ctx x = { c, conn, f, NULL, seg, listener_sent, false, false };
+        if (seg->flags & FTPLENS_TCP_ACK)
+            ftplens_reasm_peer_ack(peer, seg->ack);
         pl.encrypted = ftplens_session_encrypted(conn->session);
         pl.text = !pl.encrypted;
         pl.continues_line = r->line_len > 0;
-        if (!pl.encrypted) {
+        if (!pl.encrypted && seg->payload_len) {
+            /* What this segment acknowledges of the other direction and the
+             * capture does not hold is a gap there, before this segment's lines. */
+            line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
+            ftplens_reasm_release_acked(peer, on_line, &px);
+            px.before_client_line = !listener_sent;
+            ftplens_reasm_skip_acked(peer, on_line, &px);
+            x.tail = px.tail;
+        }
+        if (!pl.encrypted && !ftplens_session_encrypted(conn->session)) {
             ftplens_reasm_result rr;
             ftplens_reasm_feed(r, seg->seq, syn, seg->payload, seg->payload_len, on_line, &x, &rr);
             pl.dup_bytes = rr.dup_bytes;
-            if (seg->payload_len < seg->tcp_len)
-                ftplens_reasm_skip(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
+            held = rr.held;
+            if (seg->payload_len < seg->tcp_len) {
+                uint32_t lost = ftplens_reasm_skip(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
+                if (lost)
+                    on_gap(&x, f, lost, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
+            }
+            if (seg->flags & FTPLENS_TCP_FIN)
+                ftplens_reasm_fin(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
         }
         f->user = ftplens_session_user(conn->session);
     }
@@ -767,13 +830,18 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     f->has_tcp = true;
     if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
         conn->report_rows++;
-    if (allow_plain && plain_ok(conn, f, rows_full)) {
+    if (allow_plain && !held && plain_ok(conn, f, rows_full)) {
         c->last_plain = keep_plain(c, f);
         return f;
     }
     ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
     *keep = *f;
     g_ptr_array_add(conn->frames, keep);
+    if (held) {
+        /* Its lines are read when the hole before it is filled or found lost. */
+        ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
+        ftplens_reasm_tag_held(r, seg->seq + (syn ? 1u : 0u), keep);
+    }
     return keep;
 }
 

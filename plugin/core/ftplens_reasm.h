@@ -13,6 +13,7 @@
 
 #define FTPLENS_MAX_LINE 4096  /* bytes of one line kept for analysis and display */
 #define FTPLENS_REASM_HELD 4   /* out-of-order segments kept per direction */
+#define FTPLENS_GAP_MAX 0x40000000u /* a larger 'gap' is a wrong ACK, not lost bytes */
 
 typedef struct {
     const char *text;        /* the line without CR LF, at most FTPLENS_MAX_LINE bytes */
@@ -23,6 +24,13 @@ typedef struct {
     bool began_earlier;      /* the line started in an earlier segment */
     bool truncated;          /* full_len > text_len */
     bool after_gap;          /* bytes were missing just before this line */
+    bool partial;            /* the line's start fell into a capture gap: only its end is here */
+    uint32_t end_seq;        /* raw sequence number just after the line's last byte */
+    uint32_t gap_bytes;      /* not 0: no line but a capture gap of that many bytes, ending at end_seq,
+                                reported in stream order before the lines that follow it */
+    void *owner;             /* set for a segment that was held behind a hole which then proved to be a
+                                capture gap: the caller's tag of the segment (ftplens_reasm_tag_held),
+                                so that its lines go to the frame that carried them */
 } ftplens_line;
 
 typedef void (*ftplens_line_cb)(const ftplens_line *line, void *ctx);
@@ -36,14 +44,21 @@ typedef struct {
     uint64_t line_len;       /* real bytes of the unfinished line */
     char last;               /* last byte of the unfinished line */
     bool gap;
+    bool cut;                /* the unfinished line began in a capture gap */
+    bool replies;            /* the server's direction: a line may start with a reply code */
+    bool fin;                /* a FIN was seen at next_seq (it takes one sequence number) */
+    bool peer_ack_known;
+    uint32_t peer_ack;       /* highest ACK the other side sent: the bytes before it were delivered */
     unsigned n_held;         /* segments that arrived before the bytes preceding them */
     struct {
         uint32_t seq, len;
         uint8_t *data;
+        void *owner;
     } held[FTPLENS_REASM_HELD];
 } ftplens_reasm;
 
 typedef struct {
+    uint32_t gap_bytes;      /* bytes skipped as not captured while taking this segment */
     uint32_t new_bytes;      /* payload bytes not seen before */
     uint32_t dup_bytes;      /* bytes already seen (retransmitted or duplicated) */
     bool gap;                /* bytes before this segment are missing */
@@ -59,7 +74,31 @@ void ftplens_reasm_clear(ftplens_reasm *r);
 void ftplens_reasm_feed(ftplens_reasm *r, uint32_t seq, bool syn, const uint8_t *payload,
                         uint32_t len, ftplens_line_cb cb, void *ctx, ftplens_reasm_result *res);
 
-/* The bytes up to 'next_seq' were not captured (frame cut short). */
-void ftplens_reasm_skip(ftplens_reasm *r, uint32_t next_seq);
+/* The bytes up to 'next_seq' were not captured (frame cut short); returns how
+ * many were skipped (0 when none). */
+uint32_t ftplens_reasm_skip(ftplens_reasm *r, uint32_t next_seq);
+
+/* Tag the segment just held (ftplens_reasm_result.held) with the caller's owner. */
+void ftplens_reasm_tag_held(ftplens_reasm *r, uint32_t seq, void *owner);
+
+/* The other side acknowledged everything before 'ack'. */
+void ftplens_reasm_peer_ack(ftplens_reasm *r, uint32_t ack);
+
+/* A FIN ending the bytes seen so far. */
+void ftplens_reasm_fin(ftplens_reasm *r, uint32_t seq);
+
+/* Bytes the other side acknowledged that were never captured are a capture
+ * gap, certain: the peer received them, so they will not be sent again.
+ * ftplens_reasm_release_acked takes the held segments before the
+ * acknowledged point (gaps between them reported through cb, their lines with
+ * their owner); ftplens_reasm_skip_acked then reports and skips what is
+ * still missing up to it.  Both return the gap bytes reported. */
+uint32_t ftplens_reasm_release_acked(ftplens_reasm *r, ftplens_line_cb cb, void *ctx);
+uint32_t ftplens_reasm_skip_acked(ftplens_reasm *r, ftplens_line_cb cb, void *ctx);
+
+/* Whether a segment's first bytes start an FTP line: a reply code and ' ' or
+ * '-' for the server, a known command verb for the client.  After a capture
+ * gap this decides whether the first line is whole or only the end of one. */
+bool ftplens_reasm_line_start(bool replies, const uint8_t *p, uint32_t len);
 
 #endif

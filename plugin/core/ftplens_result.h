@@ -20,6 +20,7 @@ typedef enum {
     FTPLENS_NOTE_REPLY,
     FTPLENS_NOTE_BAD_REPLY,     /* a server line that is not a valid reply */
     FTPLENS_NOTE_BAD_REQUEST,   /* a client line that is not a command */
+    FTPLENS_NOTE_PARTIAL,       /* the end of a line whose start was not captured */
 } ftplens_note_kind;
 
 typedef enum {
@@ -33,7 +34,15 @@ typedef enum {
     FTPLENS_ANSWERS_COMMAND,    /* to_frame / to_command are set */
     FTPLENS_ANSWERS_GREETING,   /* the 220 (or 120/421) that opens the session */
     FTPLENS_ANSWERS_UNSOLICITED,/* no command outstanding (e.g. 421 on timeout) */
+    FTPLENS_ANSWERS_LOST,       /* a command whose bytes were not captured (capture gap) */
 } ftplens_answers;
+
+/* How sure the pairing of a reply is (ftplens.reply.pairing). */
+typedef enum {
+    FTPLENS_PAIRING_DIRECT,     /* nothing was lost since the queue of commands was last empty */
+    FTPLENS_PAIRING_INFERRED,   /* resynchronised across a capture gap, by ACK and reply code */
+    FTPLENS_PAIRING_UNKNOWN,    /* the command it answers was not captured, or cannot be told */
+} ftplens_pairing;
 
 /* Problems worth an expert item; a note may carry several. */
 enum {
@@ -75,12 +84,16 @@ typedef struct ftplens_note {
     unsigned problems;
     uint32_t reply_in;          /* requests: frame of the final reply; 0 until seen */
     uint32_t to_frame;          /* replies */
+    uint32_t index;             /* requests: 1, 2, ... for the client lines of the session */
+    uint32_t to_index;          /* replies: the index of the command answered */
     uint8_t kind;               /* ftplens_note_kind */
     uint8_t part;               /* ftplens_part */
     uint8_t answers;            /* ftplens_answers */
     bool from_server;
     bool began_earlier;         /* the line started in an earlier segment */
     bool telnet_iac;            /* the line carries Telnet IAC bytes */
+    uint8_t pairing;            /* replies: ftplens_pairing */
+    bool reply_lost;            /* requests: its final reply fell into a capture gap */
 } ftplens_note;
 
 struct ftplens_finding;
@@ -95,6 +108,7 @@ typedef struct ftplens_frame {
     uint32_t frame;             /* its frame number */
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
     uint16_t note_count;
+    uint32_t gap_bytes[2];      /* capture gaps found on this frame: [0] client to server, [1] server to client */
     bool from_listener;         /* sent by the side that accepted the connection */
     bool payload_offset_known;
     bool has_tcp;

@@ -8,11 +8,17 @@
 
 #include "ftplens_parse.h"
 
+/* A client line waiting for its final reply, or (lost) client bytes that a
+ * capture gap swallowed: one or more commands nobody saw. */
 typedef struct {
     uint32_t frame;
     int64_t time_ns;
-    const char *verb;
-    ftplens_note *note;
+    const char *verb;           /* NULL: not a command (garbage, or lost) */
+    ftplens_note *note;         /* NULL when lost */
+    uint32_t end_seq;           /* raw sequence number after its last byte */
+    uint32_t index;
+    bool lost;
+    bool answered;              /* lost: a final reply to them was seen */
 } pending_cmd;
 
 struct ftplens_session {
@@ -24,6 +30,11 @@ struct ftplens_session {
     bool mask_passwords;
     const char *user;
     unsigned client_lines, server_lines;
+    uint32_t next_index;         /* of client lines */
+    bool uncertain;              /* bytes were lost since the queue was last empty */
+    bool replies_lost;           /* ... and among them server bytes: replies may be missing */
+    bool pipelining;             /* the client sent a command before the previous one was answered */
+    bool ml_gap;                 /* bytes were lost inside the open multi-line reply */
 
     /* the multi-line reply being read, if any */
     bool in_multiline;
@@ -63,6 +74,61 @@ unsigned ftplens_session_open_reply(const ftplens_session *s) { return s->in_mul
 unsigned ftplens_session_client_lines(const ftplens_session *s) { return s->client_lines; }
 unsigned ftplens_session_server_lines(const ftplens_session *s) { return s->server_lines; }
 
+static void pop_pending(ftplens_session *s)
+{
+    g_free(g_queue_pop_head(&s->pending));
+    if (!s->pending.length) {
+        /* Everything asked was answered (or given up): what follows pairs directly again. */
+        s->uncertain = false;
+        s->replies_lost = false;
+    }
+}
+
+/* A command whose final reply fell into a capture gap. */
+static void give_up_head(ftplens_session *s)
+{
+    pending_cmd *p = g_queue_peek_head(&s->pending);
+    if (p->note)
+        p->note->reply_lost = true;
+    pop_pending(s);
+}
+
+void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq)
+{
+    pending_cmd *tail = g_queue_peek_tail(&s->pending);
+    s->uncertain = true;
+    if (tail && tail->lost) {
+        tail->end_seq = end_seq;
+        return;
+    }
+    if (s->pending.length >= FTPLENS_MAX_PENDING)
+        g_free(g_queue_pop_head(&s->pending));
+    pending_cmd *p = g_new0(pending_cmd, 1);
+    p->lost = true;
+    p->end_seq = end_seq;
+    g_queue_push_tail(&s->pending, p);
+}
+
+void ftplens_session_server_gap(ftplens_session *s, bool before_client_line)
+{
+    if (s->in_multiline)
+        s->ml_gap = true;
+    if (!s->pending.length)
+        return;
+    s->uncertain = true;
+    s->replies_lost = true;
+    /* Found through the ACK of a new client line: the client had received the
+     * lost bytes before it sent that line.  A client that waits for each
+     * reply before the next command only sends it once every earlier command
+     * is answered, so their final replies were in the gap. */
+    if (before_client_line && !s->pipelining) {
+        while (s->pending.length)
+            give_up_head(s);
+        s->uncertain = true;
+        s->replies_lost = true;
+    }
+}
+
 static ftplens_note *new_note(ftplens_session *s, const ftplens_line *line, bool from_server)
 {
     ftplens_note *n = ftplens_arena_alloc0(s->arena, sizeof *n);
@@ -76,6 +142,8 @@ static ftplens_note *new_note(ftplens_session *s, const ftplens_line *line, bool
         n->problems |= FTPLENS_PROB_LINE_TRUNCATED;
     if (line->after_gap)
         n->problems |= FTPLENS_PROB_AFTER_GAP;
+    if (line->partial)
+        n->kind = FTPLENS_NOTE_PARTIAL;
     return n;
 }
 
@@ -114,6 +182,33 @@ static size_t strip_telnet(const char *in, size_t len, char *out)
     return o;
 }
 
+static void queue_command(ftplens_session *s, ftplens_note *n, uint32_t frame, int64_t time_ns,
+                          const ftplens_line *line)
+{
+    pending_cmd *last = g_queue_peek_tail(&s->pending);
+    if (last && last->lost && last->answered && !s->pipelining && s->pending.length == 1) {
+        /* Lost commands already answered: a client that waits for each reply is done with them. */
+        pop_pending(s);
+        s->uncertain = true;
+        last = NULL;
+    }
+    if (last && !last->lost)
+        s->pipelining = true;
+    if (s->pending.length >= FTPLENS_MAX_PENDING) {
+        /* Keep memory bounded: forget the oldest unanswered command. */
+        g_free(g_queue_pop_head(&s->pending));
+        n->problems |= FTPLENS_PROB_PENDING_OVERFLOW;
+    }
+    pending_cmd *p = g_new0(pending_cmd, 1);
+    p->frame = frame;
+    p->time_ns = time_ns;
+    p->verb = n->verb;
+    p->note = n;
+    p->end_seq = line->end_seq;
+    p->index = n->index;
+    g_queue_push_tail(&s->pending, p);
+}
+
 ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
                                           const ftplens_line *line)
 {
@@ -124,6 +219,13 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
     char *clean = NULL;
 
     s->client_lines++;
+    if (n->kind == FTPLENS_NOTE_PARTIAL) {
+        /* The end of a command that fell into a gap: that gap is already in the queue. */
+        if (!s->pending.length)
+            ftplens_session_client_gap(s, line->end_seq);
+        return n;
+    }
+    n->index = ++s->next_index;
     if (memchr(text, 0xff, text_len)) {
         clean = g_malloc(text_len + 1);
         text_len = strip_telnet(text, text_len, clean);
@@ -132,10 +234,12 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
     }
     ftplens_parse_command(text, text_len, &cl);
     if (!cl.ok) {
+        /* Not a command, but the server answers it all the same. */
         n->kind = FTPLENS_NOTE_BAD_REQUEST;
         n->problems |= FTPLENS_PROB_BAD_COMMAND;
         n->problem_text = cl.problem;
         g_free(clean);
+        queue_command(s, n, frame, time_ns, line);
         return n;
     }
     n->kind = FTPLENS_NOTE_REQUEST;
@@ -163,18 +267,8 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
         keep_address(s, n, &hp, ok);
     }
 
-    if (s->pending.length >= FTPLENS_MAX_PENDING) {
-        /* Keep memory bounded: forget the oldest unanswered command. */
-        g_free(g_queue_pop_head(&s->pending));
-        n->problems |= FTPLENS_PROB_PENDING_OVERFLOW;
-    }
     g_free(clean);
-    pending_cmd *p = g_new(pending_cmd, 1);
-    p->frame = frame;
-    p->time_ns = time_ns;
-    p->verb = n->verb;
-    p->note = n;
-    g_queue_push_tail(&s->pending, p);
+    queue_command(s, n, frame, time_ns, line);
     return n;
 }
 
@@ -192,12 +286,56 @@ static void explain_address_reply(ftplens_session *s, ftplens_note *n, const ftp
     keep_address(s, n, &hp, ok);
 }
 
+/* A reply cannot answer a command the server had not received when it sent
+ * the reply: the reply segment's ACK must cover the command's last byte. */
+static bool received(const pending_cmd *p, const ftplens_reply_ack *ack)
+{
+    return !ack || !ack->known || (int32_t)(ack->ack - p->end_seq) >= 0;
+}
+
+static bool can_receive(const pending_cmd *p, unsigned code)
+{
+    return p->lost || ftplens_command_may_receive(p->note ? p->note->command : NULL, code);
+}
+
+/* After replies fell into a capture gap: drop the commands at the head of the
+ * queue that cannot receive 'code' (RFC 959 section 5.4) when a later command
+ * that the server had received can.  False when no command fits. */
+static bool resynchronise(ftplens_session *s, unsigned code, const ftplens_reply_ack *ack)
+{
+    unsigned skip = 0;
+    for (GList *l = s->pending.head; l; l = l->next, skip++) {
+        const pending_cmd *p = l->data;
+        if (!received(p, ack))
+            return false;
+        if (can_receive(p, code))
+            break;
+        if (!l->next)
+            return false;
+    }
+    while (skip--)
+        give_up_head(s);
+    return true;
+}
+
+static void answer(ftplens_note *n, const pending_cmd *p, int64_t time_ns)
+{
+    n->answers = FTPLENS_ANSWERS_COMMAND;
+    n->to_frame = p->frame;
+    n->to_command = p->verb;
+    n->to_note = p->note;
+    n->to_index = p->index;
+    n->reply_time_ns = time_ns - p->time_ns;
+}
+
 /* Decide which command a new reply answers; pops it when the reply is final. */
-static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int64_t time_ns)
+static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int64_t time_ns,
+                       const ftplens_reply_ack *ack)
 {
     unsigned code = n->reply.code;
     bool opening = !s->greeting_seen && (code == 220 || code == 120 || code == 421);
 
+    n->pairing = s->uncertain ? FTPLENS_PAIRING_INFERRED : FTPLENS_PAIRING_DIRECT;
     if (opening) {
         /* 120 announces a delay; the 220 that follows is still the greeting. */
         if (code != 120)
@@ -206,31 +344,66 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
         return;
     }
     s->greeting_seen = true;
+    if (s->replies_lost && !resynchronise(s, code, ack))
+        n->pairing = FTPLENS_PAIRING_UNKNOWN;
     pending_cmd *p = g_queue_peek_head(&s->pending);
-    if (!p) {
+    if (p && p->lost) {
+        /* Client bytes were lost: the reply answers a command nobody saw,
+         * unless the command after them was received and fits the code. */
+        GList *next = s->pending.head->next;
+        const pending_cmd *q = next ? next->data : NULL;
+        if (q && received(q, ack) && !s->pipelining && can_receive(q, code)) {
+            /* A client that waits for each reply sent that command only
+             * after the lost ones were answered. */
+            give_up_head(s);
+            p = g_queue_peek_head(&s->pending);
+            n->pairing = FTPLENS_PAIRING_INFERRED;
+        } else {
+            n->answers = FTPLENS_ANSWERS_LOST;
+            n->pairing = FTPLENS_PAIRING_UNKNOWN;
+            if (code >= 200)
+                p->answered = true;
+            return;
+        }
+    }
+    if (!p || !received(p, ack)) {
         n->answers = FTPLENS_ANSWERS_UNSOLICITED;
+        if (s->uncertain)
+            n->pairing = FTPLENS_PAIRING_UNKNOWN;
         return;
     }
-    n->answers = FTPLENS_ANSWERS_COMMAND;
-    n->to_frame = p->frame;
-    n->to_command = p->verb;
-    n->to_note = p->note;
-    n->reply_time_ns = time_ns - p->time_ns;
+    answer(n, p, time_ns);
     if (code >= 200) {
         p->note->reply_in = frame;
-        g_free(g_queue_pop_head(&s->pending));
-        if (code == 234 && strcmp(n->to_command, "AUTH") == 0)
+        const char *verb = p->verb;
+        pop_pending(s);
+        if (code == 234 && verb && strcmp(verb, "AUTH") == 0)
             s->encrypted = true;
     }
 }
 
 ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
-                                          const ftplens_line *line)
+                                          const ftplens_line *line, const ftplens_reply_ack *ack)
 {
     ftplens_reply_line rl;
     ftplens_note *n = new_note(s, line, true);
 
     s->server_lines++;
+    if (n->kind == FTPLENS_NOTE_PARTIAL) {
+        /* The end of a reply whose start was lost: whatever it answered is unknown. */
+        if (s->in_multiline)
+            s->ml_gap = true;
+        return n;
+    }
+    if (s->in_multiline && s->ml_gap && ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len)) {
+        /* Bytes were lost inside the multi-line reply: a line with another
+         * code starts a new reply (the end of the old one was not captured). */
+        ftplens_parse_reply(line->text, line->text_len, &rl);
+        if (rl.ok && rl.code != s->ml_code) {
+            s->in_multiline = false;
+            s->ml_gap = false;
+        }
+    }
     if (s->in_multiline) {
         /* Inside a multi-line reply every line belongs to it, whatever it looks like. */
         bool end = ftplens_is_multiline_end(line->text, line->text_len, s->ml_code);
@@ -240,10 +413,14 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         n->to_frame = s->ml_first.to_frame;
         n->to_command = s->ml_first.to_command;
         n->to_note = s->ml_first.to_note;
+        n->to_index = s->ml_first.to_index;
+        n->pairing = s->ml_first.pairing;
         n->reply_time_ns = s->ml_first.reply_time_ns;
         n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
-        if (end)
+        if (end) {
             s->in_multiline = false;
+            s->ml_gap = false;
+        }
         return n;
     }
 
@@ -254,29 +431,31 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         n->kind = FTPLENS_NOTE_BAD_REPLY;
         n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
         n->problem_text = rl.problem;
-        pending_cmd *p = s->greeting_seen ? g_queue_pop_head(&s->pending) : NULL;
         n->answers = FTPLENS_ANSWERS_UNSOLICITED;
-        if (p) {
-            n->answers = FTPLENS_ANSWERS_COMMAND;
-            n->to_frame = p->frame;
-            n->to_command = p->verb;
-            n->to_note = p->note;
-            n->reply_time_ns = time_ns - p->time_ns;
+        n->pairing = s->uncertain ? FTPLENS_PAIRING_UNKNOWN : FTPLENS_PAIRING_DIRECT;
+        pending_cmd *p = s->greeting_seen ? g_queue_peek_head(&s->pending) : NULL;
+        if (p && p->lost) {
+            n->answers = FTPLENS_ANSWERS_LOST;
+            n->pairing = FTPLENS_PAIRING_UNKNOWN;
+            p->answered = true;
+        } else if (p && received(p, ack)) {
+            answer(n, p, time_ns);
             p->note->reply_in = frame;
-            g_free(p);
+            pop_pending(s);
         }
         return n;
     }
     n->kind = FTPLENS_NOTE_REPLY;
     n->part = rl.sep == '-' ? FTPLENS_PART_FIRST : FTPLENS_PART_SINGLE;
     n->reply.code = rl.code;
-    pair_reply(s, n, frame, time_ns);
+    pair_reply(s, n, frame, time_ns, ack);
     ftplens_reply_explain(rl.code, n->to_command, &n->reply);
     if (!ftplens_class_text(n->reply.reply_class) || !ftplens_category_text(n->reply.category))
         n->problems |= FTPLENS_PROB_UNKNOWN_CLASS;
     explain_address_reply(s, n, &rl);
     if (n->part == FTPLENS_PART_FIRST) {
         s->in_multiline = true;
+        s->ml_gap = false;
         s->ml_code = rl.code;
         s->ml_first = *n;
     }

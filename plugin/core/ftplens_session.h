@@ -21,11 +21,26 @@ typedef struct ftplens_session ftplens_session;
 ftplens_session *ftplens_session_new(uint32_t id, ftplens_arena *arena);
 void ftplens_session_free(ftplens_session *s);
 
+/* The ACK of the segment that carries a reply: the client bytes the server
+ * had received when it sent the reply. */
+typedef struct {
+    bool known;
+    uint32_t ack;
+} ftplens_reply_ack;
+
 /* Each call turns one complete line into a note allocated in the arena. */
 ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
                                           const ftplens_line *line);
 ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
-                                          const ftplens_line *line);
+                                          const ftplens_line *line, const ftplens_reply_ack *ack);
+
+/* Capture gaps.  Client bytes before end_seq were not captured: one or more
+ * commands whose replies answer "a command not captured".  Server bytes were
+ * not captured: replies may be missing, and later replies are paired by the
+ * ACK and the codes each command can receive; before_client_line when the gap
+ * was found through the ACK of a client line that is about to be read. */
+void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq);
+void ftplens_session_server_gap(ftplens_session *s, bool before_client_line);
 
 /* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask);

@@ -71,6 +71,12 @@ static int hf_ftplens_request_rfc = -1;
 static int hf_ftplens_request_known = -1;
 static int hf_ftplens_request_reply_in = -1;
 static int hf_ftplens_request_arg_explained = -1;
+static int hf_ftplens_request_index = -1;
+static int hf_ftplens_request_reply_not_captured = -1;
+static int hf_ftplens_reply_to_index = -1;
+static int hf_ftplens_reply_pairing = -1;
+static int hf_ftplens_gap = -1;
+static int hf_ftplens_gap_sender = -1;
 
 static int hf_ftplens_tcp_step = -1;
 static int hf_ftplens_tcp_step_num = -1;
@@ -111,6 +117,12 @@ static expert_field ei_ftplens_line_truncated = EI_INIT;
 static expert_field ei_ftplens_pending_overflow = EI_INIT;
 static expert_field ei_ftplens_bytes_missing = EI_INIT;
 static expert_field ei_ftplens_tcp_ack_unexpected = EI_INIT;
+static expert_field ei_ftplens_capture_gap = EI_INIT;
+static expert_field ei_ftplens_reply_not_captured = EI_INIT;
+static expert_field ei_ftplens_line_partial = EI_INIT;
+
+/* ftplens.reply.pairing: language-neutral values to filter on. */
+static const char *const pairing_names[] = { "direct", "inferred", "unknown" };
 
 static const value_string tcp_step_vals[] = {
     { FTPLENS_STEP_SYN, "handshake 1/3: SYN" },
@@ -229,6 +241,13 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
     add_gen_string(lt, hf_ftplens_request_rfc, n->command ? n->command->rfc : "none");
     pi = proto_tree_add_boolean(lt, hf_ftplens_request_known, NULL, 0, 0, n->command != NULL);
     proto_item_set_generated(pi);
+    add_gen_uint(lt, hf_ftplens_request_index, n->index);
+    if (n->reply_lost) {
+        pi = proto_tree_add_boolean(lt, hf_ftplens_request_reply_not_captured, NULL, 0, 0, true);
+        proto_item_set_generated(pi);
+        expert_add_info_format(pinfo, pi, &ei_ftplens_reply_not_captured, "%s",
+                               T("The final reply to this command was not captured (it fell into a capture gap)"));
+    }
     if (n->reply_in) {
         pi = proto_tree_add_uint(lt, hf_ftplens_request_reply_in, NULL, 0, 0, n->reply_in);
         proto_item_set_generated(pi);
@@ -248,10 +267,13 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
 {
     nstime_t delta;
 
+    add_gen_string(lt, hf_ftplens_reply_pairing, pairing_names[n->pairing]);
     if (n->answers != FTPLENS_ANSWERS_COMMAND)
         return;
     add_gen_uint(lt, hf_ftplens_reply_to, n->to_frame);
-    add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
+    if (n->to_command)
+        add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
+    add_gen_uint(lt, hf_ftplens_reply_to_index, n->to_index);
     delta.secs = (time_t)(n->reply_time_ns / 1000000000);
     delta.nsecs = (int)(n->reply_time_ns % 1000000000);
     proto_item *ti = proto_tree_add_time(lt, hf_ftplens_reply_time, NULL, 0, 0, &delta);
@@ -264,8 +286,12 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
     proto_item *pi;
 
     proto_item_append_text(li, ": %u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
-    if (n->answers == FTPLENS_ANSWERS_COMMAND)
+    if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command)
         proto_item_append_text(li, T(" (answers %s in frame %u)"), n->to_command, n->to_frame);
+    else if (n->answers == FTPLENS_ANSWERS_COMMAND)
+        proto_item_append_text(li, T(" (answers the client line in frame %u)"), n->to_frame);
+    else if (n->answers == FTPLENS_ANSWERS_LOST)
+        proto_item_append_text(li, "%s", T(" (answers a command that was not captured)"));
     else if (n->answers == FTPLENS_ANSWERS_GREETING)
         proto_item_append_text(li, "%s", T(" (greeting, answers no command)"));
     else
@@ -454,10 +480,35 @@ static bool tcp_has_expert(const ftplens_frame *f)
 static bool lines_have_experts(const ftplens_frame *f)
 {
     for (const ftplens_note *n = f->notes; n; n = n->next) {
-        if (n->problems || n->kind == FTPLENS_NOTE_BAD_REQUEST || n->kind == FTPLENS_NOTE_BAD_REPLY)
+        if (n->problems || n->kind == FTPLENS_NOTE_BAD_REQUEST || n->kind == FTPLENS_NOTE_BAD_REPLY ||
+            n->kind == FTPLENS_NOTE_PARTIAL || n->reply_lost)
             return true;
     }
     return false;
+}
+
+/* Capture gaps found on this frame: bytes of one direction the capture does not hold. */
+static void draw_gaps(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
+{
+    for (int d = 0; d < 2; d++) {
+        uint32_t bytes = f->gap_bytes[d];
+        if (!bytes)
+            continue;
+        const char *dir = d ? T("server to client") : T("client to server");
+        proto_item *gi = proto_tree_add_uint_format_value(t, hf_ftplens_gap, NULL, 0, 0, bytes,
+                                                          T("%u bytes %s not captured"), bytes, dir);
+        proto_item_set_generated(gi);
+        proto_tree *gt = proto_item_add_subtree(gi, ett_ftplens_line);
+        add_gen_string(gt, hf_ftplens_gap_sender, d ? "server" : "client");
+        if (d)
+            expert_add_info_format(pinfo, gi, &ei_ftplens_capture_gap,
+                T("Capture gap: %u bytes server to client not captured; replies may be missing; pairing resynchronised by reply code and ACK"),
+                bytes);
+        else
+            expert_add_info_format(pinfo, gi, &ei_ftplens_capture_gap,
+                T("Capture gap: %u bytes client to server not captured; a command and its reply may be missing; pairing resynchronised by reply code and ACK"),
+                bytes);
+    }
 }
 
 static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
@@ -470,6 +521,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
     add_gen_uint(t, hf_ftplens_session, f->session_id);
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
+    draw_gaps(t, pinfo, f);
     draw_findings(t, pinfo, f);
     if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&
         (tcp_has_expert(f) || section_wanted(t, tcp_section, tcp_section_n)))
@@ -499,22 +551,32 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             break;
         case FTPLENS_NOTE_BAD_REQUEST:
             proto_item_append_text(li, "%s", T(": not an FTP command"));
+            add_gen_uint(lt, hf_ftplens_request_index, n->index);
+            if (n->reply_in) {
+                proto_item *ri = proto_tree_add_uint(lt, hf_ftplens_request_reply_in, NULL, 0, 0, n->reply_in);
+                proto_item_set_generated(ri);
+            }
             expert_add_info_format(pinfo, li, &ei_ftplens_command_malformed,
                                    T("Not an FTP command '%.40s': %s"), n->text, T(n->problem_text));
+            break;
+        case FTPLENS_NOTE_PARTIAL:
+            proto_item_set_text(li, T("%s line %u of this segment: only its end was captured"),
+                                n->from_server ? T("Reply") : T("Command"), i + 1);
+            expert_add_info(pinfo, li, &ei_ftplens_line_partial);
             break;
         }
         if (n->problems & FTPLENS_PROB_LINE_TRUNCATED)
             expert_add_info_format(pinfo, li, &ei_ftplens_line_truncated,
                                    T("Line of %llu bytes: only the first %u bytes are analysed"),
                                    (unsigned long long)n->full_len, (unsigned)FTPLENS_MAX_LINE);
-        if (n->problems & FTPLENS_PROB_AFTER_GAP)
+        if ((n->problems & FTPLENS_PROB_AFTER_GAP) && n->kind != FTPLENS_NOTE_PARTIAL)
             expert_add_info(pinfo, li, &ei_ftplens_bytes_missing);
     }
 }
 
 static bool frame_has_experts(const ftplens_frame *f)
 {
-    return f->findings || tcp_has_expert(f) || lines_have_experts(f);
+    return f->findings || f->gap_bytes[0] || f->gap_bytes[1] || tcp_has_expert(f) || lines_have_experts(f);
 }
 
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
@@ -722,6 +784,25 @@ void proto_register_ftplens(void)
         { &hf_ftplens_request_arg_explained,
           { "Address explained", "ftplens.request.arg_explained", FT_STRING, BASE_NONE, NULL, 0x0,
             "PORT/EPRT argument or 227/229 reply decoded", HFILL } },
+        { &hf_ftplens_request_index,
+          { "Command number", "ftplens.request.index", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "1, 2, 3... for the client lines of this session (a command lost in a capture gap has none)", HFILL } },
+        { &hf_ftplens_request_reply_not_captured,
+          { "Reply not captured", "ftplens.request.reply_not_captured", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
+            "The final reply to this command fell into a capture gap", HFILL } },
+        { &hf_ftplens_reply_to_index,
+          { "Answers command number", "ftplens.reply.to_index", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "The ftplens.request.index of the command this reply answers", HFILL } },
+        { &hf_ftplens_reply_pairing,
+          { "Pairing", "ftplens.reply.pairing", FT_STRING, BASE_NONE, NULL, 0x0,
+            "direct: nothing was lost since the commands were last all answered; inferred: resynchronised across a "
+            "capture gap by ACK and reply code; unknown: the command was not captured or cannot be told", HFILL } },
+        { &hf_ftplens_gap,
+          { "Capture gap", "ftplens.gap", FT_UINT32, BASE_DEC, NULL, 0x0,
+            "Bytes of one direction that were sent (the peer acknowledged them) but are not in the capture", HFILL } },
+        { &hf_ftplens_gap_sender,
+          { "Missing bytes sent by", "ftplens.gap.sender", FT_STRING, BASE_NONE, NULL, 0x0,
+            "client or server", HFILL } },
     };
     static int *ett[] = { &ett_ftplens, &ett_ftplens_risk, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_explain };
     static ei_register_info ei[] = {
@@ -741,6 +822,15 @@ void proto_register_ftplens(void)
         { &ei_ftplens_bytes_missing,
           { "ftplens.bytes_missing", PI_SEQUENCE, PI_NOTE,
             "Bytes before this line were not captured; the line may be incomplete", EXPFILL } },
+        { &ei_ftplens_capture_gap,
+          { "ftplens.capture_gap", PI_SEQUENCE, PI_NOTE,
+            "Bytes of this connection were not captured (capture gap)", EXPFILL } },
+        { &ei_ftplens_reply_not_captured,
+          { "ftplens.reply_not_captured", PI_SEQUENCE, PI_NOTE,
+            "The final reply to this command was not captured", EXPFILL } },
+        { &ei_ftplens_line_partial,
+          { "ftplens.line.partial", PI_SEQUENCE, PI_NOTE,
+            "Only the end of this line was captured: it is neither paired nor explained", EXPFILL } },
     };
     module_t *module;
     expert_module_t *expert;

@@ -20,13 +20,27 @@ typedef struct {
     bool began_earlier[16];
     bool truncated[16];
     bool after_gap[16];
+    bool partial[16];
+    void *owner[16];
+    uint32_t end_seq[16];
     uint64_t full_len[16];
+    unsigned gaps;              /* capture-gap events */
+    uint32_t gap_bytes[8];
+    unsigned gap_before[8];     /* lines seen before each gap event */
 } sink;
 
 static void collect(const ftplens_line *l, void *p)
 {
     sink *s = p;
     unsigned i = s->lines->len;
+    if (l->gap_bytes) {
+        if (s->gaps < 8) {
+            s->gap_bytes[s->gaps] = l->gap_bytes;
+            s->gap_before[s->gaps] = i;
+        }
+        s->gaps++;
+        return;
+    }
     g_ptr_array_add(s->lines, g_strndup(l->text, l->text_len));
     g_array_append_val(s->offsets, l->offset);
     g_array_append_val(s->lengths, l->length);
@@ -34,6 +48,9 @@ static void collect(const ftplens_line *l, void *p)
         s->began_earlier[i] = l->began_earlier;
         s->truncated[i] = l->truncated;
         s->after_gap[i] = l->after_gap;
+        s->partial[i] = l->partial;
+        s->owner[i] = l->owner;
+        s->end_seq[i] = l->end_seq;
         s->full_len[i] = l->full_len;
     }
 }
@@ -163,13 +180,20 @@ static void gap_discards_partial_line(void **state)
     feed(&r, 40, "B\r\n", s, &res);
     feed(&r, 50, "C\r\n", s, &res);
     assert_int_equal(s->lines->len, 0);
-    feed(&r, 60, "NOOP\r\n", s, &res);      /* more than 4 held: the bytes are lost */
+    feed(&r, 60, "NOOP\r\n", s, &res);      /* a later segment starting a line: the holes are gaps */
     assert_int_equal(s->lines->len, 5);
     assert_string_equal(LINE(s, 0), "QUIT");
     assert_true(s->after_gap[0]);
+    assert_false(s->partial[0]);           /* a known verb after the gap: a whole line */
+    assert_true(s->partial[1]);            /* "A" is no verb: the end of a line whose start was lost */
     assert_string_equal(LINE(s, 4), "NOOP");
     assert_true(s->after_gap[4]);
-    ftplens_reasm_skip(&r, 100);         /* a frame cut short */
+    assert_false(s->partial[4]);
+    assert_int_equal(s->gaps, 5);          /* 12..19, 26..29, 33..39, 43..49, 53..59 */
+    assert_int_equal(s->gap_bytes[0], 8);
+    assert_int_equal(s->gap_before[0], 0);
+    assert_int_equal(s->gap_before[4], 4);
+    assert_int_equal(ftplens_reasm_skip(&r, 100), 34);   /* a frame cut short */
     feed(&r, 100, "PWD\r\n", s, &res);
     assert_false(res.gap);
     assert_true(s->after_gap[5]);
@@ -227,6 +251,96 @@ static void long_line_is_capped(void **state)
     sink_free(s);
 }
 
+/* The peer acknowledged the missing bytes: they were delivered but not
+ * captured, so nothing waits for them. */
+static void acknowledged_hole_is_a_gap_at_once(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 1000, "USER a\r\n", s, &res);            /* 1000..1007 */
+    ftplens_reasm_peer_ack(&r, 1014);                  /* the server got "PASS x\r\n" too */
+    feed(&r, 1014, "SYST\r\n", s, &res);
+    assert_false(res.held);
+    assert_true(res.gap);
+    assert_int_equal(res.gap_bytes, 6);
+    assert_int_equal(s->lines->len, 2);
+    assert_string_equal(LINE(s, 1), "SYST");
+    assert_false(s->partial[1]);
+    assert_int_equal(s->end_seq[1], 1020);
+    assert_int_equal(U32(s->lengths, 1), 6);           /* in this segment's bytes */
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+/* Found through the other side's ACK before this side sends again: the gap is
+ * reported (for pairing) without any segment of this side. */
+static void acked_unseen_bytes_are_skipped(void **state)
+{
+    ftplens_reasm r;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    ftplens_reasm_feed(&r, 99, true, NULL, 0, collect, s, NULL);      /* SYN */
+    feed(&r, 100, "220 hi\r\n", s, NULL);
+    ftplens_reasm_peer_ack(&r, 100 + 8 + 20);
+    assert_int_equal(ftplens_reasm_release_acked(&r, collect, s), 0);
+    assert_int_equal(ftplens_reasm_skip_acked(&r, collect, s), 20);
+    assert_int_equal(s->gaps, 1);
+    assert_int_equal(ftplens_reasm_skip_acked(&r, collect, s), 0);    /* once */
+    /* A FIN takes one sequence number: its ACK is no gap. */
+    ftplens_reasm_fin(&r, 128);
+    ftplens_reasm_peer_ack(&r, 129);
+    assert_int_equal(ftplens_reasm_skip_acked(&r, collect, s), 0);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+/* A segment held behind a hole that the peer then acknowledges: its lines
+ * come out with the owner tag, so the caller shows them in their own frame. */
+static void held_segment_released_by_ack_keeps_its_owner(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    int tag;
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    r.replies = true;
+    feed(&r, 0, "150 go\r\n", s, &res);
+    feed(&r, 30, "226 done\r\n", s, &res);            /* 8..29 missing, not yet acknowledged */
+    assert_true(res.held);
+    ftplens_reasm_tag_held(&r, 30, &tag);
+    ftplens_reasm_peer_ack(&r, 40);
+    assert_int_equal(ftplens_reasm_release_acked(&r, collect, s), 22);
+    assert_int_equal(s->lines->len, 2);
+    assert_string_equal(LINE(s, 1), "226 done");
+    assert_ptr_equal(s->owner[1], &tag);
+    assert_int_equal(U32(s->lengths, 1), 10);           /* its bytes in its own frame */
+    assert_int_equal(s->gaps, 1);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+static void line_starts(void **state)
+{
+    (void)state;
+    assert_true(ftplens_reasm_line_start(true, (const uint8_t *)"226 ok", 6));
+    assert_true(ftplens_reasm_line_start(true, (const uint8_t *)"211-Features", 12));
+    assert_false(ftplens_reasm_line_start(true, (const uint8_t *)"ok 226", 6));
+    assert_false(ftplens_reasm_line_start(true, (const uint8_t *)"22", 2));
+    assert_true(ftplens_reasm_line_start(false, (const uint8_t *)"retr x\r\n", 8));
+    assert_true(ftplens_reasm_line_start(false, (const uint8_t *)"PWD\r\n", 5));
+    assert_false(ftplens_reasm_line_start(false, (const uint8_t *)"SS word\r\n", 9));  /* tail of PASS */
+    assert_false(ftplens_reasm_line_start(false, (const uint8_t *)"TYPEEEEEEEE\r\n", 13));
+    assert_false(ftplens_reasm_line_start(false, (const uint8_t *)" x", 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +351,10 @@ int main(void)
         cmocka_unit_test(gap_discards_partial_line),
         cmocka_unit_test(out_of_order_segments_are_put_back_in_order),
         cmocka_unit_test(long_line_is_capped),
+        cmocka_unit_test(acknowledged_hole_is_a_gap_at_once),
+        cmocka_unit_test(acked_unseen_bytes_are_skipped),
+        cmocka_unit_test(held_segment_released_by_ack_keeps_its_owner),
+        cmocka_unit_test(line_starts),
     };
     return cmocka_run_group_tests_name("reasm", tests, NULL, NULL);
 }

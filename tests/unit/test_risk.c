@@ -46,6 +46,9 @@ static void collect(run *r, const ftplens_frame *f)
     }
 }
 
+#define CLIENT "192.0.2.7"
+#define SERVER "198.51.100.1"
+
 static void segment(run *r, const char *src, uint16_t sport, const char *dst, uint16_t dport, uint16_t flags,
                     uint32_t seq, const char *data, size_t len)
 {
@@ -64,13 +67,13 @@ static void segment(run *r, const char *src, uint16_t sport, const char *dst, ui
     s.dst_port_is_ftp = dport == 21;
     s.flags = flags;
     s.seq = seq;
+    if (sport == 21 || dport == 21)
+        s.ack = strcmp(src, SERVER) == 0 ? r->cseq : r->sseq;   /* all the peer's bytes received */
     s.payload = (const uint8_t *)data;
     s.payload_len = s.tcp_len = (uint32_t)len;
     collect(r, ftplens_capture_segment(r->cap, &s));
 }
 
-#define CLIENT "192.0.2.7"
-#define SERVER "198.51.100.1"
 
 static void run_script(run *r, const char *script)
 {
@@ -345,6 +348,7 @@ static void masked_password_appears_nowhere(void **state)
         s.dst_port_is_ftp = !srv;
         s.flags = 0x18;
         s.seq = seq[srv];
+        s.ack = seq[!srv];
         s.payload = (const uint8_t *)lines[i];
         s.payload_len = s.tcp_len = (uint32_t)strlen(lines[i]);
         seq[srv] += s.tcp_len;

@@ -51,6 +51,7 @@ static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data
     s.src_port_is_ftp = from_server && c->sport_ftp;
     s.dst_port_is_ftp = !from_server && c->sport_ftp;
     s.flags = FTPLENS_TCP_ACK;
+    s.ack = from_server ? c->cseq : c->sseq;      /* all the peer's bytes received */
     s.payload = (const uint8_t *)data;
     s.payload_len = s.tcp_len = (uint32_t)strlen(data);
     uint32_t *seq = from_server ? &c->sseq : &c->cseq;
@@ -61,6 +62,14 @@ static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data
 
 #define SRV(c, d) send_seg((c), true, (d))
 #define CLI(c, d) send_seg((c), false, (d))
+
+/* A segment sent but not captured: only its sequence numbers move on (and
+ * the peer's ACKs, which the harness derives from them, cover it). */
+static void lose(conv *c, bool from_server, const char *data)
+{
+    c->frame++;
+    *(from_server ? &c->sseq : &c->cseq) += (uint32_t)strlen(data);
+}
 
 static const ftplens_note *nth(const ftplens_frame *f, unsigned i)
 {
@@ -286,6 +295,134 @@ static void heuristic_finds_ftp_on_any_port(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* A reply cannot answer a command the server had not received: the reply's
+ * ACK bounds which commands it can answer. */
+static void reply_ack_bounds_the_command(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "NOOP\r\n");                                   /* 2 */
+    /* A 421 sent before the server read NOOP (its ACK stops before it). */
+    c.cseq -= 6;
+    const ftplens_frame *early = SRV(&c, "421 Timeout\r\n");  /* 3 */
+    c.cseq += 6;
+    assert_int_equal(nth(early, 0)->answers, FTPLENS_ANSWERS_UNSOLICITED);
+    const ftplens_frame *ok = SRV(&c, "200 NOOP ok\r\n");     /* 4 */
+    assert_int_equal(nth(ok, 0)->to_frame, 2);
+    assert_int_equal(nth(ok, 0)->pairing, FTPLENS_PAIRING_DIRECT);
+    ftplens_capture_free(c.cap);
+}
+
+/* Client bytes lost: the server's ACK shows them; the reply answers "a command
+ * not captured", and the next command pairs again. */
+static void client_gap_answers_a_lost_command(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *user = CLI(&c, "USER alice\r\n");    /* 2 */
+    SRV(&c, "331 need password\r\n");                        /* 3 */
+    lose(&c, false, "CWD /pub\r\n");                          /* 4 */
+    const ftplens_frame *r = SRV(&c, "250 ok\r\n");           /* 5 */
+    assert_int_equal(r->gap_bytes[0], 10);
+    assert_int_equal(nth(r, 0)->answers, FTPLENS_ANSWERS_LOST);
+    assert_int_equal(nth(r, 0)->pairing, FTPLENS_PAIRING_UNKNOWN);
+    const ftplens_frame *pwd = CLI(&c, "PWD\r\n");            /* 6 */
+    assert_int_equal(nth(user, 0)->index, 1);
+    assert_int_equal(nth(pwd, 0)->index, 2);                /* the lost command has no number */
+    const ftplens_frame *r2 = SRV(&c, "257 \"/pub\"\r\n");    /* 7 */
+    assert_int_equal(nth(r2, 0)->to_frame, 6);
+    assert_int_equal(nth(r2, 0)->to_index, 2);
+    assert_int_equal(nth(r2, 0)->pairing, FTPLENS_PAIRING_INFERRED);
+    const ftplens_frame *r3 = (CLI(&c, "NOOP\r\n"), SRV(&c, "200 ok\r\n"));
+    assert_int_equal(nth(r3, 0)->pairing, FTPLENS_PAIRING_DIRECT);   /* the queue drained */
+    ftplens_capture_free(c.cap);
+}
+
+/* Server bytes lost: a client that waits for each reply only sends the next
+ * command once the last one was answered, so the lost bytes held its reply. */
+static void server_gap_before_next_command(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *type = CLI(&c, "TYPE I\r\n");        /* 2 */
+    lose(&c, true, "200 Binary\r\n");                        /* 3 */
+    const ftplens_frame *pasv = CLI(&c, "PASV\r\n");          /* 4: ACKs the lost reply */
+    assert_int_equal(pasv->gap_bytes[1], 12);
+    assert_true(nth(type, 0)->reply_lost);
+    assert_int_equal(nth(type, 0)->reply_in, 0);
+    const ftplens_frame *r = SRV(&c, "227 Entering Passive Mode (127,0,0,1,4,1)\r\n");
+    assert_int_equal(nth(r, 0)->to_frame, 4);
+    assert_string_equal(nth(r, 0)->to_command, "PASV");
+    assert_int_equal(nth(r, 0)->pairing, FTPLENS_PAIRING_INFERRED);
+    ftplens_capture_free(c.cap);
+}
+
+/* Pipelined commands, a reply lost: the reply codes each command can receive
+ * (RFC 959 section 5.4) skip the command whose reply was lost. */
+static void lost_reply_skipped_by_code_table(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *cmds = CLI(&c, "PWD\r\nPASV\r\nSYST\r\n");   /* 2: pipelined */
+    lose(&c, true, "257 \"/\"\r\n");                         /* 3 */
+    const ftplens_frame *r = SRV(&c, "227 Entering Passive Mode (127,0,0,1,4,1)\r\n");
+    assert_null(r->notes);          /* nobody acknowledged the hole yet: it may still come */
+    /* A later segment starting a reply line: the hole is a gap, and the held
+     * segment's line is explained in its own frame. */
+    const ftplens_frame *r2 = SRV(&c, "215 UNIX Type: L8\r\n");
+    assert_int_equal(r->gap_bytes[1], 8);
+    assert_string_equal(nth(r, 0)->to_command, "PASV");
+    assert_int_equal(nth(r, 0)->to_index, 2);
+    assert_int_equal(nth(r, 0)->pairing, FTPLENS_PAIRING_INFERRED);
+    assert_true(nth(cmds, 0)->reply_lost);
+    assert_string_equal(nth(r2, 0)->to_command, "SYST");
+    assert_int_equal(nth(cmds, 2)->reply_in, r2->frame);
+    ftplens_capture_free(c.cap);
+}
+
+/* Any client line is something the server answers, even one that is no command. */
+static void reply_to_a_line_that_is_no_command(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *bad = CLI(&c, "TYPEEEEEEEEEEEEEEEE\r\n");   /* 2 */
+    assert_int_equal(nth(bad, 0)->kind, FTPLENS_NOTE_BAD_REQUEST);
+    const ftplens_frame *r = SRV(&c, "500 Unknown command\r\n");
+    assert_int_equal(nth(r, 0)->answers, FTPLENS_ANSWERS_COMMAND);
+    assert_int_equal(nth(r, 0)->to_frame, 2);
+    assert_int_equal(nth(bad, 0)->reply_in, 3);
+    ftplens_capture_free(c.cap);
+}
+
+/* The last line of a multi-line reply lost: a line with another code starts
+ * the next reply instead of being swallowed as a continuation. */
+static void multiline_end_lost(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "FEAT\r\n");
+    SRV(&c, "211-Features:\r\n");
+    lose(&c, true, " UTF8\r\n211 End\r\n");
+    const ftplens_frame *syst = CLI(&c, "SYST\r\n");
+    (void)syst;
+    const ftplens_frame *r = SRV(&c, "215 UNIX Type: L8\r\n");
+    assert_int_equal(nth(r, 0)->part, FTPLENS_PART_SINGLE);
+    assert_string_equal(nth(r, 0)->to_command, "SYST");
+    ftplens_capture_free(c.cap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -299,6 +436,12 @@ int main(void)
         cmocka_unit_test(auth_tls_stops_line_parsing),
         cmocka_unit_test(pending_commands_are_capped),
         cmocka_unit_test(heuristic_finds_ftp_on_any_port),
+        cmocka_unit_test(reply_ack_bounds_the_command),
+        cmocka_unit_test(client_gap_answers_a_lost_command),
+        cmocka_unit_test(server_gap_before_next_command),
+        cmocka_unit_test(lost_reply_skipped_by_code_table),
+        cmocka_unit_test(reply_to_a_line_that_is_no_command),
+        cmocka_unit_test(multiline_end_lost),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
