@@ -477,8 +477,9 @@ static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_s
 {
     uint32_t *count = &f->gap_bytes[x->from_server ? 1 : 0];
     *count = *count + bytes >= *count ? *count + bytes : UINT32_MAX;
+    ftplens_risk_capture_gap(x->conn->risk);
     if (x->from_server)
-        ftplens_session_server_gap(x->conn->session, x->before_client_line);
+        ftplens_session_server_gap(x->conn->session, bytes, x->before_client_line);
     else
         ftplens_session_client_gap(x->conn->session, end_seq);
 }
@@ -753,6 +754,13 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     if (conn->kind == CONN_DATA)
         count_data(conn, seg, listener_sent);
 
+    if (conn->kind == CONN_CONTROL && !ftplens_session_encrypted(conn->session) && seg->payload_len >= 6 &&
+        seg->payload[0] == 0x16 && seg->payload[1] == 0x03 && seg->payload[2] <= 0x04 &&
+        (listener_sent ? conn->to_initiator : conn->to_listener)->line_len == 0) {
+        /* A TLS handshake record where an FTP line should start: AUTH was
+         * accepted by a reply that was not captured. */
+        ftplens_session_tls_started(conn->session);
+    }
     bool fresh = true;
     if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len) {
         /* In TLS: only new bytes can tell that the channel is readable again. */

@@ -291,10 +291,24 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
     table *t = table_new(4, T("frame"), T("from"), T("line"), T("explanation"));
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (int d = 0; d < 2; d++) {
+            if (!f->gap_bytes[d])
+                continue;
+            char fr[16], *line;
+            g_snprintf(fr, sizeof fr, "%u", f->frame);
+            line = g_strdup_printf(T("[\u2026 %u bytes %s not captured \u2026]"), f->gap_bytes[d],
+                                   d ? T("server \u2192 client") : T("client \u2192 server"));
+            table_row(t, fr, d ? T("server") : T("client"), line,
+                      d ? T("capture gap: replies may be missing; pairing resynchronised by reply code and ACK")
+                        : T("capture gap: commands and their replies may be missing"));
+            g_free(line);
+        }
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             char fr[16], *expl;
             g_snprintf(fr, sizeof fr, "%u", f->frame);
-            if (n->kind == FTPLENS_NOTE_REQUEST) {
+            if (n->kind == FTPLENS_NOTE_PARTIAL) {
+                expl = g_strdup(T("only the end of this line was captured: not explained"));
+            } else if (n->kind == FTPLENS_NOTE_REQUEST) {
                 expl = g_strdup_printf("%s: %s (%s)", n->verb,
                                        n->command ? T(n->command->meaning) : T("not a command of any RFC or registry"),
                                        n->command ? n->command->rfc : T("unknown"));
@@ -306,12 +320,16 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                     g_string_append_printf(g, T(" [%s line]"), n->part == FTPLENS_PART_FIRST ? T("first")
                                                          : n->part == FTPLENS_PART_LAST ? T("last") : T("continuation"));
                 if (n->answers == FTPLENS_ANSWERS_COMMAND)
-                    g_string_append_printf(g, T("; answers %s (frame %u) after %.3f s"), n->to_command, n->to_frame,
+                    g_string_append_printf(g, T("; answers %s (frame %u) after %.3f s"), n->to_command ? n->to_command : T("a client line"), n->to_frame,
                                            (double)n->reply_time_ns / 1e9);
                 else if (n->answers == FTPLENS_ANSWERS_GREETING)
                     g_string_append(g, T("; greeting, answers no command"));
+                else if (n->answers == FTPLENS_ANSWERS_LOST)
+                    g_string_append(g, T("; answers a command that was not captured"));
                 else
                     g_string_append(g, T("; unsolicited"));
+                if (n->pairing == FTPLENS_PAIRING_INFERRED && n->answers == FTPLENS_ANSWERS_COMMAND)
+                    g_string_append(g, T(" (inferred across a capture gap)"));
                 if (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST) {
                     if (r->reply_class < 10)
                         by_class[r->reply_class]++;
@@ -363,9 +381,26 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
 
 static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const unsigned *by_class)
 {
+    unsigned gaps[2] = { 0, 0 }, lost = 0, inferred = 0, unknown = 0;
+    uint64_t gap_bytes[2] = { 0, 0 };
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (int d = 0; d < 2; d++) {
+            gaps[d] += f->gap_bytes[d] != 0;
+            gap_bytes[d] += f->gap_bytes[d];
+        }
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            lost += n->reply_lost;
+            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
+            inferred += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_INFERRED;
+            unknown += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_UNKNOWN;
+        }
+    }
+    bool gapped = gaps[0] || gaps[1];
+
     const char *user = NULL, *outcome = T("no login seen");
     uint32_t login_frame = 0;
-    unsigned failures = 0;
+    unsigned failures = 0, unknown_attempts = 0;
     GString *files = g_string_new(NULL);
 
     for (guint i = 0; i < ctl->frames->len; i++) {
@@ -373,7 +408,13 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
                 user = n->arg;
-            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND ||
+            if (n->kind == FTPLENS_NOTE_REQUEST && n->reply_lost &&
+                (strcmp(n->verb, "PASS") == 0 || strcmp(n->verb, "USER") == 0)) {
+                unknown_attempts++;
+                if (!login_frame)
+                    outcome = T("unknown (reply not captured)");   /* never guessed */
+            }
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command ||
                 (n->part != FTPLENS_PART_SINGLE && n->part != FTPLENS_PART_FIRST))
                 continue;
             bool login_cmd = strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0;
@@ -407,9 +448,16 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
             }
         }
     }
-    char after[48] = "";
-    if (failures)
+    char after[160] = "";
+    if (failures && gapped)     /* more may have been lost */
+        g_snprintf(after, sizeof after, T(" after at least %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
+    else if (failures)
         g_snprintf(after, sizeof after, T(" after %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
+    if (unknown_attempts) {
+        size_t used = strlen(after);
+        g_snprintf(after + used, sizeof after - used, T("; %u login attempt%s whose reply was not captured"),
+                   unknown_attempts, unknown_attempts == 1 ? "" : T("s"));
+    }
     if (login_frame)
         item(out, md, T("Login"), T("user '%s' %s (frame %u)%s"), user ? user : "?", outcome, login_frame, after);
     else
@@ -423,6 +471,11 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     }
     item(out, md, T("Replies by class"), "%s", cls->len ? cls->str : T("none"));
     g_string_free(cls, TRUE);
+    if (gapped)
+        item(out, md, T("Capture gaps"),
+             T("%u in client \u2192 server (%llu bytes), %u in server \u2192 client (%llu bytes) not captured; "
+               "%u replies paired by inference, %u with the command unknown, %u commands whose reply was not captured"),
+             gaps[0], (unsigned long long)gap_bytes[0], gaps[1], (unsigned long long)gap_bytes[1], inferred, unknown, lost);
     unsigned open = ftplens_session_open_reply(ctl->session);
     unsigned pending = ftplens_session_pending(ctl->session);
     if (open)

@@ -35,6 +35,7 @@ struct ftplens_risk_session {
     bool greeting_done, syst_done;
     bool nonstandard_reported;
     bool start_seen;            /* greeting or USER seen: the login state is known */
+    bool login_gap;             /* bytes lost before any login was seen: a login may be in them */
     GHashTable *preauth;        /* command notes sent before login */
     unsigned counts[FTPLENS_RISK_COUNT];
 };
@@ -397,7 +398,7 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
     }
     if (strcmp(verb, "USER") == 0)
         s->start_seen = true;
-    if (s->start_seen && !s->logged_in && verb_in(verb, FILE_COMMANDS)) {
+    if (s->start_seen && !s->logged_in && !s->login_gap && verb_in(verb, FILE_COMMANDS)) {
         emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND, verb);
         g_hash_table_add(s->preauth, (gpointer)cmd);
     }
@@ -510,6 +511,12 @@ static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, cons
         su->reported = true;
         emit(g, NULL, ctx, FTPLENS_RISK_USER_ENUMERATION, su->user530, 530u, su->user331, 331u);
     }
+}
+
+void ftplens_risk_capture_gap(ftplens_risk_session *s)
+{
+    if (!s->logged_in)
+        s->login_gap = true;
 }
 
 void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,

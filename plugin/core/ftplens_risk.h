@@ -132,6 +132,10 @@ void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx 
                                  uint16_t dst_port);
 /* After AUTH, the control channel carries readable FTP lines again. */
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
+/* Bytes of the control connection were not captured: what depends on the
+ * login state (commands before login) is not claimed any more unless a login
+ * is seen. */
+void ftplens_risk_capture_gap(ftplens_risk_session *s);
 /* A server line that is not a reply. */
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line);
 /* The session is on a port the stock FTP dissector does not own. */

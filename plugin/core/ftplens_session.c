@@ -19,6 +19,7 @@ typedef struct {
     uint32_t index;
     bool lost;
     bool answered;              /* lost: a final reply to them was seen */
+    bool prelim;                /* a 1xx reply was seen */
 } pending_cmd;
 
 struct ftplens_session {
@@ -35,12 +36,17 @@ struct ftplens_session {
     bool replies_lost;           /* ... and among them server bytes: replies may be missing */
     bool pipelining;             /* the client sent a command before the previous one was answered */
     bool ml_gap;                 /* bytes were lost inside the open multi-line reply */
+    bool resync;                 /* server bytes were lost: lines up to the next reply line are the rest of a
+                                    reply whose start was not captured */
+    uint64_t lost_reply_bytes;   /* server bytes lost since a reply was last paired */
 
     /* the multi-line reply being read, if any */
     bool in_multiline;
     unsigned ml_code;
     ftplens_note ml_first;       /* copy of its first line's pairing */
 };
+
+static void give_up_head(ftplens_session *s);
 
 ftplens_session *ftplens_session_new(uint32_t id, ftplens_arena *arena)
 {
@@ -57,6 +63,15 @@ void ftplens_session_free(ftplens_session *s)
         return;
     g_queue_clear_full(&s->pending, g_free);
     g_free(s);
+}
+
+void ftplens_session_tls_started(ftplens_session *s)
+{
+    s->encrypted = true;
+    s->in_multiline = false;
+    /* The 234 that let TLS begin fell into a capture gap, with whatever else was still open. */
+    while (s->pending.length)
+        give_up_head(s);
 }
 
 void ftplens_session_tls_ended(ftplens_session *s)
@@ -109,10 +124,13 @@ void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq)
     g_queue_push_tail(&s->pending, p);
 }
 
-void ftplens_session_server_gap(ftplens_session *s, bool before_client_line)
+void ftplens_session_server_gap(ftplens_session *s, uint32_t bytes, bool before_client_line)
 {
     if (s->in_multiline)
         s->ml_gap = true;
+    else
+        s->resync = true;
+    s->lost_reply_bytes += bytes;
     if (!s->pending.length)
         return;
     s->uncertain = true;
@@ -299,18 +317,30 @@ static bool can_receive(const pending_cmd *p, unsigned code)
 }
 
 /* After replies fell into a capture gap: drop the commands at the head of the
- * queue that cannot receive 'code' (RFC 959 section 5.4) when a later command
- * that the server had received can.  False when no command fits. */
+ * queue whose final reply was in the gap, when a later command that the
+ * server had received can take this reply.  A command that cannot receive
+ * 'code' (RFC 959 section 5.4: 227 only for PASV, 150 only for transfers...)
+ * is dropped; one that can, but so can the next, is dropped as long as the
+ * lost bytes could hold its reply (replies are sent in order, and the lost
+ * ones came just before this one; 8 bytes each at least) - except a transfer still waiting for its
+ * 1xx, whose lost bytes were more likely that 1xx.  False when no command fits. */
 static bool resynchronise(ftplens_session *s, unsigned code, const ftplens_reply_ack *ack)
 {
     unsigned skip = 0;
+    uint64_t budget = s->lost_reply_bytes;
+    const unsigned one = 8;     /* the shortest reply a server sends: "200 OK" CR LF */
     for (GList *l = s->pending.head; l; l = l->next, skip++) {
         const pending_cmd *p = l->data;
+        const pending_cmd *q = l->next ? l->next->data : NULL;
         if (!received(p, ack))
             return false;
-        if (can_receive(p, code))
-            break;
-        if (!l->next)
+        bool waits_1xx = p->note && p->note->command && p->note->command->xfer != FTPLENS_XFER_NONE && !p->prelim;
+        if (can_receive(p, code)) {
+            if (!q || !received(q, ack) || !can_receive(q, code) || waits_1xx || budget < one)
+                break;
+            budget -= one;
+        }
+        if (!q)
             return false;
     }
     while (skip--)
@@ -346,15 +376,17 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
     s->greeting_seen = true;
     if (s->replies_lost && !resynchronise(s, code, ack))
         n->pairing = FTPLENS_PAIRING_UNKNOWN;
+    s->lost_reply_bytes = 0;
     pending_cmd *p = g_queue_peek_head(&s->pending);
     if (p && p->lost) {
         /* Client bytes were lost: the reply answers a command nobody saw,
          * unless the command after them was received and fits the code. */
         GList *next = s->pending.head->next;
         const pending_cmd *q = next ? next->data : NULL;
-        if (q && received(q, ack) && !s->pipelining && can_receive(q, code)) {
+        if (q && received(q, ack) && can_receive(q, code) && (!s->pipelining || p->answered)) {
             /* A client that waits for each reply sent that command only
-             * after the lost ones were answered. */
+             * after the lost ones were answered; one that does not is taken
+             * to have lost one command (a segment each, as clients send them). */
             give_up_head(s);
             p = g_queue_peek_head(&s->pending);
             n->pairing = FTPLENS_PAIRING_INFERRED;
@@ -373,6 +405,8 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
         return;
     }
     answer(n, p, time_ns);
+    if (code < 200)
+        p->prelim = true;
     if (code >= 200) {
         p->note->reply_in = frame;
         const char *verb = p->verb;
@@ -389,12 +423,19 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
     ftplens_note *n = new_note(s, line, true);
 
     s->server_lines++;
+    if (s->resync && !s->in_multiline && n->kind != FTPLENS_NOTE_PARTIAL &&
+        !ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len))
+        n->kind = FTPLENS_NOTE_PARTIAL;     /* more of a reply whose first line was lost */
     if (n->kind == FTPLENS_NOTE_PARTIAL) {
         /* The end of a reply whose start was lost: whatever it answered is unknown. */
         if (s->in_multiline)
             s->ml_gap = true;
+        else
+            s->resync = true;
+        s->lost_reply_bytes += line->full_len + 2;
         return n;
     }
+    s->resync = false;
     if (s->in_multiline && s->ml_gap && ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len)) {
         /* Bytes were lost inside the multi-line reply: a line with another
          * code starts a new reply (the end of the old one was not captured). */

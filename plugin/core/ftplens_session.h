@@ -40,7 +40,7 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
  * ACK and the codes each command can receive; before_client_line when the gap
  * was found through the ACK of a client line that is about to be read. */
 void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq);
-void ftplens_session_server_gap(ftplens_session *s, bool before_client_line);
+void ftplens_session_server_gap(ftplens_session *s, uint32_t bytes, bool before_client_line);
 
 /* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask);
@@ -48,6 +48,9 @@ uint32_t ftplens_session_id(const ftplens_session *s);
 const char *ftplens_session_user(const ftplens_session *s);
 /* After AUTH was accepted (234) the control channel carries TLS, not lines. */
 bool ftplens_session_encrypted(const ftplens_session *s);
+/* A TLS handshake began on the control channel although no 234 was seen
+ * (it fell into a capture gap): the rest is encrypted. */
+void ftplens_session_tls_started(ftplens_session *s);
 /* The control channel carries clear text again (CCC). */
 void ftplens_session_tls_ended(ftplens_session *s);
 unsigned ftplens_session_pending(const ftplens_session *s);

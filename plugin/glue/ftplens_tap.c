@@ -107,9 +107,9 @@ static stat_tap_ui report_ui = {
 
 /* ---- the statistics tree ---- */
 
-static int st_classes = -1, st_commands = -1, st_risks = -1, st_sessions = -1;
+static int st_classes = -1, st_commands = -1, st_risks = -1, st_sessions = -1, st_gaps = -1;
 /* Node names, in the language of the capture (set in tree_init). */
-static const char *n_classes, *n_commands, *n_risks, *n_sessions;
+static const char *n_classes, *n_commands, *n_risks, *n_sessions, *n_gaps;
 
 static void tree_init(stats_tree *st)
 {
@@ -121,6 +121,8 @@ static void tree_init(stats_tree *st)
     st_commands = stats_tree_create_node(st, n_commands, 0, STAT_DT_INT, TRUE);
     st_risks = stats_tree_create_node(st, n_risks, 0, STAT_DT_INT, TRUE);
     st_sessions = stats_tree_create_node(st, n_sessions, 0, STAT_DT_INT, TRUE);
+    n_gaps = T("Capture gaps (bytes not captured)");
+    st_gaps = stats_tree_create_node(st, n_gaps, 0, STAT_DT_INT, TRUE);
 }
 
 static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
@@ -137,7 +139,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
             int s = tick_stat_node(st, server, st_classes, TRUE);
             int c = tick_stat_node(st, cls, s, TRUE);
             tick_stat_node(st, cat, c, FALSE);
-            if (n->answers == FTPLENS_ANSWERS_COMMAND &&
+            if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command &&
                 (strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0)) {
                 const char *outcome = (n->reply.code == 230 || n->reply.code == 232) ? T("login succeeded")
                                     : (n->reply.reply_class >= 4 && n->reply.reply_class <= 5) ? T("login failed") : NULL;
@@ -149,6 +151,12 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
         } else if (n->kind == FTPLENS_NOTE_REQUEST) {
             tick_stat_node(st, n_commands, 0, TRUE);
             tick_stat_node(st, n->verb, st_commands, FALSE);
+        }
+    }
+    for (int d = 0; d < 2; d++) {
+        if (f->gap_bytes[d]) {
+            tick_stat_node(st, n_gaps, 0, TRUE);
+            tick_stat_node(st, d ? T("server to client") : T("client to server"), st_gaps, FALSE);
         }
     }
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {

@@ -83,9 +83,8 @@ def expected_for_stream(frames):
             if not from_server:
                 # Telnet commands (IAC x, IAC WILL/WONT/DO/DONT y) may appear anywhere (RFC 959)
                 line = re.sub(rb"\xff[\xfb-\xfe].|\xff[^\xff]", b"", line).replace(b"\xff\xff", b"\xff")
-                verb = line.split(b" ", 1)[0].upper()
-                if verb.isalnum():
-                    pending.append((f, verb))
+                # any client line is something the server answers, a known verb or not
+                pending.append((f, line.split(b" ", 1)[0].upper()))
                 continue
             if ml is not None:
                 out.setdefault(f, []).append(ml)
