@@ -296,8 +296,8 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                 continue;
             char fr[16], *line;
             g_snprintf(fr, sizeof fr, "%u", f->frame);
-            line = g_strdup_printf(T("[\u2026 %u bytes %s not captured \u2026]"), f->gap_bytes[d],
-                                   d ? T("server \u2192 client") : T("client \u2192 server"));
+            line = g_strdup_printf(d ? T("[\u2026 %u bytes server \u2192 client not captured \u2026]")
+                                     : T("[\u2026 %u bytes client \u2192 server not captured \u2026]"), f->gap_bytes[d]);
             table_row(t, fr, d ? T("server") : T("client"), line,
                       d ? T("capture gap: replies may be missing; pairing resynchronised by reply code and ACK")
                         : T("capture gap: commands and their replies may be missing"));
@@ -309,9 +309,10 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
             if (n->kind == FTPLENS_NOTE_PARTIAL) {
                 expl = g_strdup(T("only the end of this line was captured: not explained"));
             } else if (n->kind == FTPLENS_NOTE_REQUEST) {
-                expl = g_strdup_printf("%s: %s (%s)", n->verb,
+                expl = g_strdup_printf("%s: %s (%s)%s", n->verb,
                                        n->command ? T(n->command->meaning) : T("not a command of any RFC or registry"),
-                                       n->command ? n->command->rfc : T("unknown"));
+                                       n->command ? n->command->rfc : T("unknown"),
+                                       n->reply_lost ? T("; its reply was not captured") : "");
             } else if (n->kind == FTPLENS_NOTE_REPLY) {
                 const ftplens_reply_info *r = &n->reply;
                 GString *g = g_string_new(NULL);

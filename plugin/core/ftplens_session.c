@@ -131,6 +131,12 @@ void ftplens_session_server_gap(ftplens_session *s, uint32_t bytes, bool before_
     else
         s->resync = true;
     s->lost_reply_bytes += bytes;
+    if (before_client_line && !s->pipelining && s->in_multiline) {
+        /* A client that waits for replies speaks only after the whole of a multi-line one. */
+        s->in_multiline = false;
+        s->ml_gap = false;
+        s->resync = true;
+    }
     if (!s->pending.length)
         return;
     s->uncertain = true;
@@ -374,8 +380,14 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
         return;
     }
     s->greeting_seen = true;
-    if (s->replies_lost && !resynchronise(s, code, ack))
+    if (s->replies_lost && !resynchronise(s, code, ack)) {
+        /* No command the server had received can take this code: it answers
+         * none of them (e.g. a 221 after the client closed), never a guess. */
+        s->lost_reply_bytes = 0;
+        n->answers = FTPLENS_ANSWERS_UNSOLICITED;
         n->pairing = FTPLENS_PAIRING_UNKNOWN;
+        return;
+    }
     s->lost_reply_bytes = 0;
     pending_cmd *p = g_queue_peek_head(&s->pending);
     if (p && p->lost) {
@@ -456,6 +468,8 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         n->to_note = s->ml_first.to_note;
         n->to_index = s->ml_first.to_index;
         n->pairing = s->ml_first.pairing;
+        if (s->ml_gap && n->pairing == FTPLENS_PAIRING_DIRECT)
+            n->pairing = FTPLENS_PAIRING_INFERRED;      /* lines of it were lost */
         n->reply_time_ns = s->ml_first.reply_time_ns;
         n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
         if (end) {

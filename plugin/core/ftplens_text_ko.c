@@ -790,5 +790,42 @@ const ftplens_translation ftplens_text_ko[] = {
     { "Sessions by login outcome", "로그인 결과별 세션" },
     { "login succeeded", "로그인 성공" },
     { "login failed", "로그인 실패" },
+    /* Capture gaps (segments missing from the capture) */
+    { " (answers a command that was not captured)", " (캡처되지 않은 명령에 대한 응답)" },
+    { " (answers the client line in frame %u)", " (프레임 %u의 클라이언트 줄에 대한 응답)" },
+    { " (inferred across a capture gap)", " (캡처 누락 구간을 건너 추론함)" },
+    { " after at least %u failed attempt%s", ", 적어도 %u번 실패 후%s" },
+    { "%s line %u of this segment: only its end was captured", "%s 줄 (이 세그먼트의 %u번째): 끝부분만 캡처됨" },
+    { "%u bytes client to server not captured", "클라이언트에서 서버로 가는 %u바이트가 캡처되지 않음" },
+    { "%u bytes server to client not captured", "서버에서 클라이언트로 가는 %u바이트가 캡처되지 않음" },
+    { "%u in client \u2192 server (%llu bytes), %u in server \u2192 client (%llu bytes) not captured; "
+      "%u replies paired by inference, %u with the command unknown, %u commands whose reply was not captured",
+      "클라이언트 \u2192 서버 %u곳 (%llu바이트), 서버 \u2192 클라이언트 %u곳 (%llu바이트)이 캡처되지 않음; "
+      "추론으로 짝지은 응답 %u개, 명령을 알 수 없는 응답 %u개, 응답이 캡처되지 않은 명령 %u개" },
+    { "; %u login attempt%s whose reply was not captured", "; 응답이 캡처되지 않은 로그인 시도 %u번%s" },
+    { "; answers a command that was not captured", "; 캡처되지 않은 명령에 대한 응답" },
+    { "Capture gap: %u bytes client to server not captured; a command and its reply may be missing; "
+      "pairing resynchronised by reply code and ACK",
+      "캡처 누락: 클라이언트에서 서버로 가는 %u바이트가 캡처되지 않았습니다; 명령과 그 응답이 빠졌을 수 있습니다; "
+      "응답 코드와 ACK로 짝짓기를 다시 맞췄습니다" },
+    { "Capture gap: %u bytes server to client not captured; replies may be missing; "
+      "pairing resynchronised by reply code and ACK",
+      "캡처 누락: 서버에서 클라이언트로 가는 %u바이트가 캡처되지 않았습니다; 응답이 빠졌을 수 있습니다; "
+      "응답 코드와 ACK로 짝짓기를 다시 맞췄습니다" },
+    { "Capture gaps", "캡처 누락" },
+    { "Capture gaps (bytes not captured)", "캡처 누락 (캡처되지 않은 바이트)" },
+    { "The final reply to this command was not captured (it fell into a capture gap)",
+      "이 명령의 최종 응답이 캡처되지 않았습니다 (캡처 누락 구간에 있음)" },
+    { "[\u2026 %u bytes client \u2192 server not captured \u2026]", "[\u2026 클라이언트 \u2192 서버 %u바이트 캡처되지 않음 \u2026]" },
+    { "[\u2026 %u bytes server \u2192 client not captured \u2026]", "[\u2026 서버 \u2192 클라이언트 %u바이트 캡처되지 않음 \u2026]" },
+    { "a client line", "클라이언트 줄" },
+    { "capture gap: commands and their replies may be missing", "캡처 누락: 명령과 그 응답이 빠졌을 수 있음" },
+    { "capture gap: replies may be missing; pairing resynchronised by reply code and ACK",
+      "캡처 누락: 응답이 빠졌을 수 있음; 응답 코드와 ACK로 짝짓기를 다시 맞춤" },
+    { "client to server", "클라이언트에서 서버로" },
+    { "server to client", "서버에서 클라이언트로" },
+    { "only the end of this line was captured: not explained", "이 줄은 끝부분만 캡처되어 설명하지 않음" },
+    { "unknown (reply not captured)", "알 수 없음 (응답이 캡처되지 않음)" },
+    { "; its reply was not captured", "; 그 응답은 캡처되지 않음" },
     { NULL, NULL }
 };

@@ -494,9 +494,8 @@ static void draw_gaps(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
         uint32_t bytes = f->gap_bytes[d];
         if (!bytes)
             continue;
-        const char *dir = d ? T("server to client") : T("client to server");
         proto_item *gi = proto_tree_add_uint_format_value(t, hf_ftplens_gap, NULL, 0, 0, bytes,
-                                                          T("%u bytes %s not captured"), bytes, dir);
+            d ? T("%u bytes server to client not captured") : T("%u bytes client to server not captured"), bytes);
         proto_item_set_generated(gi);
         proto_tree *gt = proto_item_add_subtree(gi, ett_ftplens_line);
         add_gen_string(gt, hf_ftplens_gap_sender, d ? "server" : "client");
