@@ -220,6 +220,18 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         t->base_known[d] = true;
         t->isn[d] = seg->seq;
     }
+    /* Handshake segments missing from the capture: what the others tell. */
+    bool synack_lost = !syn && !rst && ack && d == INIT && t->isn_known[d] && !t->synack_seen && !t->established &&
+                       !t->base_known[p] && seg->seq == t->isn[d] + 1;
+    bool syn_lost = syn && ack && !t->isn_known[p] && !t->base_known[p];
+    bool third_ack_lost = !syn && !rst && ack && d == INIT && t->synack_seen && !t->established &&
+                          t->isn_known[d] && seg->seq == t->isn[d] + 1 && (int32_t)(seg->ack - (t->isn[p] + 1)) > 0 &&
+                          t->data_seen[p] && (int32_t)(seg->ack - t->data_end[p]) <= 0;
+    if (synack_lost || syn_lost) {
+        /* The acknowledgment is the peer's ISN + 1: count its bytes from that ISN. */
+        t->base_known[p] = true;
+        t->isn[p] = seg->ack - 1;
+    }
     if (ack && !t->base_known[p]) {
         /* The peer's next byte is what we acknowledge: count its bytes from there. */
         t->base_known[p] = true;
@@ -289,9 +301,11 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
             g_string_append(gs(&g), T(", shown as relative 0, and acknowledges "));
             append_raw(gs(&g), seg->ack);
             if (!t->isn_known[p]) {
-                g_string_append_printf(gs(&g), T("; the %s's SYN was not captured, so this should be its ISN + 1."), who(p));
-                out->ack_ok = false;
-                expected = g_strdup_printf(T("the %s's SYN was not captured"), who(p));
+                /* Nothing to check it against: say what it tells instead of a mismatch. */
+                g_string_append_printf(gs(&g), T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
+                                                 "0x%08x (inferred; relative numbers count from it)."),
+                                       who(p), seg->ack - 1);
+                out->has_ack_ok = false;
             } else if (out->ack_ok) {
                 g_string_append_printf(gs(&g), T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
                                        "(relative acknowledgment 1)."), who(p), t->isn[p]);
@@ -303,6 +317,31 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
                                            t->isn[p] + 1, who(p), t->isn[p], seg->ack);
             }
         }
+    } else if (synack_lost) {
+        t->established = true;
+        out->step = FTPLENS_STEP_ESTABLISHED;
+        step_text = T("handshake 3/3: ACK (the SYN-ACK was not captured)");
+        g_string_append(gs(&g), T("ACK: the SYN-ACK was not captured. Sequence "));
+        append_raw(gs(&g), seg->seq);
+        g_string_append_printf(gs(&g), T(" = %s ISN 0x%08x + 1, and the acknowledgment "), who(d), t->isn[d]);
+        append_raw(gs(&g), seg->ack);
+        g_string_append_printf(gs(&g), T(" is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; "
+                                         "relative numbers count from it). The handshake completed."),
+                               who(p), t->isn[p]);
+        if (t->isn_known[d]) {
+            out->has_hs_rtt = true;
+            out->hs_rtt_ns = seg->time_ns - t->syn_time[d];
+        }
+    } else if (third_ack_lost) {
+        /* Data or an ACK of data already: the handshake's last ACK was not captured. */
+        t->established = true;
+        out->step = seg->tcp_len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
+        step_text = seg->tcp_len ? T("data") : T("ack only");
+        out->ref_frame = t->synack_frame;
+        g_string_append_printf(gs(&g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
+                                         "was not captured: this segment, at sequence ISN + 1 and acknowledging "
+                                         "beyond the %s's ISN + 1, shows that the connection was established."),
+                               who(d), t->synack_frame, who(p));
     } else if (!t->established && t->synack_seen && d == INIT && ack) {
         /* The client's first ACK after the SYN-ACK completes the handshake. */
         t->established = true;
@@ -395,6 +434,10 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         }
     }
 
+    if (seg->tcp_len && (!t->data_seen[d] || (int32_t)(seg->seq + seg->tcp_len - t->data_end[d]) > 0)) {
+        t->data_seen[d] = true;
+        t->data_end[d] = seg->seq + seg->tcp_len;
+    }
     out->step_text = step_text;
     out->explain = out->lazy || !g ? NULL : ftplens_arena_text(arena, g->str, g->len);
     if (expected) {

@@ -100,6 +100,8 @@ typedef struct {
     uint32_t fin_frame[2];
     bool fin_acked[2];
     bool any_segment;
+    bool data_seen[2];              /* payload seen from each side ... */
+    uint32_t data_end[2];           /* ... up to this sequence number */
     const char *names[2];           /* how the text calls each side; NULL: client / server */
 } ftplens_tcp_tracker;
 

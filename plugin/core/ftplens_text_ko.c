@@ -598,8 +598,6 @@ const ftplens_translation ftplens_text_ko[] = {
       "SYN-ACK를 다시 보냅니다." },
     { "SYN-ACK: the %s picks its ISN = ", "SYN-ACK: %s가 고른 ISN = " },
     { ", shown as relative 0, and acknowledges ", ", 상대 번호로는 0으로 표시하며, 확인 응답 번호는 " },
-    { "; the %s's SYN was not captured, so this should be its ISN + 1.",
-      "입니다; %s의 SYN이 캡처되지 않았으므로, 이 값이 그 ISN + 1이어야 합니다." },
     { " = %s ISN 0x%08x + 1, because a SYN consumes one sequence number (relative acknowledgment "
       "1).",
       " = %s ISN 0x%08x + 1입니다. SYN이 시퀀스 번호 하나를 소비하기 때문입니다 (상대 확인 응답 "
@@ -647,7 +645,6 @@ const ftplens_translation ftplens_text_ko[] = {
     { " + CR LF (2 bytes)", " + CR LF (2바이트)" },
     { " + LF (1 byte)", " + LF (1바이트)" },
     { " + %u more line%s (%u bytes)", " + %u줄 더%s (%u바이트)" },
-    { "the %s's SYN was not captured", "%s의 SYN이 캡처되지 않음" },
     { "acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x",
       "확인 응답 번호 0x%08x (%s ISN 0x%08x + 1), 실제 값 0x%08x" },
     { "sequence 0x%08x and acknowledgment 0x%08x, got 0x%08x and 0x%08x",
@@ -827,5 +824,18 @@ const ftplens_translation ftplens_text_ko[] = {
     { "only the end of this line was captured: not explained", "이 줄은 끝부분만 캡처되어 설명하지 않음" },
     { "unknown (reply not captured)", "알 수 없음 (응답이 캡처되지 않음)" },
     { "; its reply was not captured", "; 그 응답은 캡처되지 않음" },
+    { " = %s ISN 0x%08x + 1, and the acknowledgment ", " = %s ISN 0x%08x + 1이고, 확인 응답 번호 " },
+    { " is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; relative numbers count from it). "
+      "The handshake completed.",
+      " 값은 %s의 ISN + 1이므로 그 ISN은 0x%08x였습니다 (추론: 확인 응답 번호 - 1; 상대 번호는 이 값부터 셉니다). "
+      "핸드셰이크가 완료되었습니다." },
+    { "; the %s's SYN was not captured, so its ISN was this number - 1 = 0x%08x (inferred; relative numbers count from it).",
+      "입니다; %s의 SYN이 캡처되지 않았으므로 그 ISN은 이 번호 - 1 = 0x%08x입니다 (추론; 상대 번호는 이 값부터 셉니다)." },
+    { "ACK: the SYN-ACK was not captured. Sequence ", "ACK: SYN-ACK가 캡처되지 않았습니다. 시퀀스 번호 " },
+    { "The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) was not captured: this segment, at "
+      "sequence ISN + 1 and acknowledging beyond the %s's ISN + 1, shows that the connection was established.",
+      "핸드셰이크의 세 번째 세그먼트(%s가 프레임 %u의 SYN-ACK에 보낸 ACK)가 캡처되지 않았습니다: 시퀀스 번호가 ISN + 1이고 "
+      "%s의 ISN + 1 너머를 확인 응답하는 이 세그먼트가 연결이 수립되었음을 보여 줍니다." },
+    { "handshake 3/3: ACK (the SYN-ACK was not captured)", "핸드셰이크 3/3: ACK (SYN-ACK가 캡처되지 않음)" },
     { NULL, NULL }
 };

@@ -92,6 +92,44 @@ static void three_way_handshake(void **state)
     fx_free(f);
 }
 
+/* Handshake segments missing from the capture: what the others tell, no mismatch claimed. */
+static void handshake_segments_not_captured(void **state)
+{
+    fixture *f = fx_new();
+    (void)state;
+    CLI(f, S, 100, 0, NULL);
+    /* SYN-ACK lost: the ACK's acknowledgment gives the server's ISN. */
+    ftplens_tcp_note n = CLI(f, A, 101, 901, NULL);
+    assert_int_equal(n.step, FTPLENS_STEP_ESTABLISHED);
+    assert_false(n.has_ack_ok);
+    assert_int_equal(n.ack_rel, 1);
+    assert_non_null(strstr(n.explain, "SYN-ACK was not captured"));
+    assert_non_null(strstr(n.explain, "its ISN was 0x00000384 (inferred"));
+    ftplens_tcp_note d = SRV(f, A, 901, 101, "220 hi\r\n");
+    assert_int_equal(d.seq_rel, 1);          /* counted from the inferred ISN */
+    fx_free(f);
+
+    /* Third ACK lost: the client's next segment acknowledges the greeting. */
+    f = fx_new();
+    CLI(f, S, 100, 0, NULL);
+    SRV(f, S | A, 900, 101, NULL);
+    SRV(f, A, 901, 101, "220 hi\r\n");
+    n = CLI(f, A, 101, 909, NULL);
+    assert_int_equal(n.step, FTPLENS_STEP_ACK_ONLY);
+    assert_false(n.has_ack_ok);
+    assert_non_null(strstr(n.explain, "third segment"));
+    fx_free(f);
+
+    /* SYN lost: the SYN-ACK tells the client's ISN. */
+    f = fx_new();
+    n = SRV(f, S | A, 900, 101, NULL);
+    assert_false(n.has_ack_ok);
+    assert_non_null(strstr(n.explain, "so its ISN was this number - 1 = 0x00000064 (inferred"));
+    ftplens_tcp_note c = CLI(f, A, 101, 901, NULL);
+    assert_int_equal(c.seq_rel, 1);
+    fx_free(f);
+}
+
 static void handshake_ack_identified_by_numbers(void **state)
 {
     fixture *f = fx_new();
@@ -258,6 +296,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(three_way_handshake),
         cmocka_unit_test(handshake_ack_identified_by_numbers),
+        cmocka_unit_test(handshake_segments_not_captured),
         cmocka_unit_test(wrap_around),
         cmocka_unit_test(syn_retransmission_and_port_reuse),
         cmocka_unit_test(simultaneous_open),
