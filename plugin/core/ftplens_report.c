@@ -474,9 +474,10 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     g_string_free(cls, TRUE);
     if (gapped)
         item(out, md, T("Capture gaps"),
-             T("%u in client \u2192 server (%llu bytes), %u in server \u2192 client (%llu bytes) not captured; "
-               "%u replies paired by inference, %u with the command unknown, %u commands whose reply was not captured"),
-             gaps[0], (unsigned long long)gap_bytes[0], gaps[1], (unsigned long long)gap_bytes[1], inferred, unknown, lost);
+             T("client \u2192 server: %u gaps, %llu bytes; server \u2192 client: %u gaps, %llu bytes; replies paired "
+               "by inference: %u, with the command unknown: %u; commands whose reply was not captured: %u"),
+             gaps[0], (unsigned long long)gap_bytes[0], gaps[1], (unsigned long long)gap_bytes[1], inferred, unknown,
+             lost);
     unsigned open = ftplens_session_open_reply(ctl->session);
     unsigned pending = ftplens_session_pending(ctl->session);
     if (open)

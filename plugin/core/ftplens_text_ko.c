@@ -795,10 +795,10 @@ const ftplens_translation ftplens_text_ko[] = {
     { "%s line %u of this segment: only its end was captured", "%s 줄 (이 세그먼트의 %u번째): 끝부분만 캡처됨" },
     { "%u bytes client to server not captured", "클라이언트에서 서버로 가는 %u바이트가 캡처되지 않음" },
     { "%u bytes server to client not captured", "서버에서 클라이언트로 가는 %u바이트가 캡처되지 않음" },
-    { "%u in client \u2192 server (%llu bytes), %u in server \u2192 client (%llu bytes) not captured; "
-      "%u replies paired by inference, %u with the command unknown, %u commands whose reply was not captured",
-      "클라이언트 \u2192 서버 %u곳 (%llu바이트), 서버 \u2192 클라이언트 %u곳 (%llu바이트)이 캡처되지 않음; "
-      "추론으로 짝지은 응답 %u개, 명령을 알 수 없는 응답 %u개, 응답이 캡처되지 않은 명령 %u개" },
+    { "client \u2192 server: %u gaps, %llu bytes; server \u2192 client: %u gaps, %llu bytes; replies paired "
+      "by inference: %u, with the command unknown: %u; commands whose reply was not captured: %u",
+      "클라이언트 \u2192 서버: 누락 %u곳, %llu바이트; 서버 \u2192 클라이언트: 누락 %u곳, %llu바이트; 추론으로 짝지은 "
+      "응답: %u개, 명령을 알 수 없는 응답: %u개, 응답이 캡처되지 않은 명령: %u개" },
     { "; %u login attempt%s whose reply was not captured", "; 응답이 캡처되지 않은 로그인 시도 %u번%s" },
     { "; answers a command that was not captured", "; 캡처되지 않은 명령에 대한 응답" },
     { "Capture gap: %u bytes client to server not captured; a command and its reply may be missing; "
