@@ -73,6 +73,7 @@ const ftplens_translation ftplens_text_ko[] = {
     { "Requested file action okay, completed", "요청한 파일 작업 정상, 완료됨" },
     { "\"PATHNAME\" is the current directory", "\"PATHNAME\"이 현재 디렉터리임" },
     { "\"PATHNAME\" created", "\"PATHNAME\" 생성됨" },
+    { "\"PATHNAME\" created (MKD), or the current directory (PWD)", "\"PATHNAME\" 생성됨 (MKD), 또는 현재 디렉터리 (PWD)" },
     { "User name okay, need password", "사용자 이름 정상, 비밀번호 필요" },
     { "Need account for login", "로그인하려면 계정 정보 필요" },
     { "Requested security mechanism is ok (send ADAT)", "요청한 보안 메커니즘 사용 가능 (ADAT 전송)" },
