@@ -513,6 +513,16 @@ static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, cons
     }
 }
 
+void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                             const ftplens_note *cmd)
+{
+    /* The password crossed the network whatever the server answered: say so,
+     * with the outcome as unknown, never guessed. */
+    if (cmd->verb && strcmp(cmd->verb, "PASS") == 0 && s->pass_sent && !ctx->encrypted)
+        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "", shown_password(g, s->pass),
+             s->pass_frame, T("login outcome unknown (the reply was not captured)"));
+}
+
 void ftplens_risk_capture_gap(ftplens_risk_session *s)
 {
     if (!s->logged_in)

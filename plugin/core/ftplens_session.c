@@ -39,6 +39,7 @@ struct ftplens_session {
     bool resync;                 /* server bytes were lost: lines up to the next reply line are the rest of a
                                     reply whose start was not captured */
     uint64_t lost_reply_bytes;   /* server bytes lost since a reply was last paired */
+    GPtrArray *given_up;         /* commands whose reply was found lost, not yet taken by the caller */
 
     /* the multi-line reply being read, if any */
     bool in_multiline;
@@ -62,6 +63,8 @@ void ftplens_session_free(ftplens_session *s)
     if (!s)
         return;
     g_queue_clear_full(&s->pending, g_free);
+    if (s->given_up)
+        g_ptr_array_free(s->given_up, TRUE);
     g_free(s);
 }
 
@@ -103,9 +106,20 @@ static void pop_pending(ftplens_session *s)
 static void give_up_head(ftplens_session *s)
 {
     pending_cmd *p = g_queue_peek_head(&s->pending);
-    if (p->note)
+    if (p->note) {
         p->note->reply_lost = true;
+        if (!s->given_up)
+            s->given_up = g_ptr_array_new();
+        g_ptr_array_add(s->given_up, p->note);
+    }
     pop_pending(s);
+}
+
+const ftplens_note *ftplens_session_take_given_up(ftplens_session *s)
+{
+    if (!s->given_up || !s->given_up->len)
+        return NULL;
+    return g_ptr_array_remove_index(s->given_up, 0);
 }
 
 void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq)

@@ -41,6 +41,8 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
  * was found through the ACK of a client line that is about to be read. */
 void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq);
 void ftplens_session_server_gap(ftplens_session *s, uint32_t bytes, bool before_client_line);
+/* The commands found to have lost their final reply, oldest first, each once; NULL when none. */
+const ftplens_note *ftplens_session_take_given_up(ftplens_session *s);
 
 /* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask);

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "ftplens_core.h"
+#include "ftplens_risk.h"
 
 typedef struct {
     ftplens_capture *cap;
@@ -363,6 +364,28 @@ static void server_gap_before_next_command(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* The reply to PASS lost: the password was still sent in clear; the outcome is unknown, not guessed. */
+static void lost_login_reply_keeps_the_credentials_finding(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "USER alice\r\n");
+    SRV(&c, "331 need password\r\n");
+    const ftplens_frame *pass = CLI(&c, "PASS wonderland\r\n");
+    lose(&c, true, "230 logged in\r\n");
+    const ftplens_frame *syst = CLI(&c, "SYST\r\n");
+    assert_true(nth(pass, 0)->reply_lost);
+    const ftplens_finding *fd = syst->findings;
+    while (fd && fd->id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS)
+        fd = fd->next;
+    assert_non_null(fd);
+    assert_non_null(strstr(fd->message, "wonderland"));
+    assert_non_null(strstr(fd->message, "login outcome unknown (the reply was not captured)"));
+    ftplens_capture_free(c.cap);
+}
+
 /* Pipelined commands, a reply lost: the reply codes each command can receive
  * (RFC 959 section 5.4) skip the command whose reply was lost. */
 static void lost_reply_skipped_by_code_table(void **state)
@@ -442,6 +465,7 @@ int main(void)
         cmocka_unit_test(lost_reply_skipped_by_code_table),
         cmocka_unit_test(reply_to_a_line_that_is_no_command),
         cmocka_unit_test(multiline_end_lost),
+        cmocka_unit_test(lost_login_reply_keeps_the_credentials_finding),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
