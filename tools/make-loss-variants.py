@@ -23,10 +23,7 @@ import json
 import os
 import random
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("make_variants", os.path.join(HERE, "make-variants.py"))
@@ -117,14 +114,7 @@ def main(argv):
         return 2
     src, outdir = args
     os.makedirs(outdir, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="ftplens-loss-")
-    try:
-        plain = os.path.join(tmp, "in.pcap")
-        subprocess.run(["editcap", "-F", "pcap", src, plain], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        header, endian, linktype, recs = mv.read_pcap(plain)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    header, endian, linktype, recs = mv.read_capture(src)
     frames = mv.load(linktype, recs)
     ctl, server, cands = candidates(frames)
     manifest = {}

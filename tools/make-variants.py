@@ -381,6 +381,18 @@ def v_split(frames, rng):
 FUNCS = {"dup": v_dup, "reorder": v_reorder, "retrans": v_retrans, "nohandshake": v_nohandshake, "split": v_split}
 
 
+def read_capture(src):
+    """Any capture file editcap reads, as classic pcap: (header, endian, linktype, records)."""
+    tmp = tempfile.mkdtemp(prefix="ftplens-variants-")
+    try:
+        plain = os.path.join(tmp, "in.pcap")
+        subprocess.run(["editcap", "-F", "pcap", src, plain], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return read_pcap(plain)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main(argv):
     if argv[1:] == ["--list"]:
         print("\n".join(VARIANTS))
@@ -390,14 +402,7 @@ def main(argv):
         return 2
     src, outdir = argv[1], argv[2]
     os.makedirs(outdir, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix="ftplens-variants-")
-    try:
-        plain = os.path.join(tmp, "in.pcap")
-        subprocess.run(["editcap", "-F", "pcap", src, plain], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        header, endian, linktype, recs = read_pcap(plain)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    header, endian, linktype, recs = read_capture(src)
     frames = load(linktype, recs)
     for name in VARIANTS:
         out, n = FUNCS[name](frames, random.Random(SEED))

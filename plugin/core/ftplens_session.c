@@ -341,9 +341,10 @@ static bool can_receive(const pending_cmd *p, unsigned code)
  * server had received can take this reply.  A command that cannot receive
  * 'code' (RFC 959 section 5.4: 227 only for PASV, 150 only for transfers...)
  * is dropped; one that can, but so can the next, is dropped as long as the
- * lost bytes could hold its reply (replies are sent in order, and the lost
- * ones came just before this one; 8 bytes each at least) - except a transfer still waiting for its
- * 1xx, whose lost bytes were more likely that 1xx.  False when no command fits. */
+ * lost bytes could hold its reply (replies are sent in order, the lost ones
+ * came just before this one, and a reply takes 8 bytes at least) - except a
+ * transfer still waiting for its 1xx, whose lost bytes were more likely that
+ * 1xx.  False when no command fits. */
 static bool resynchronise(ftplens_session *s, unsigned code, const ftplens_reply_ack *ack)
 {
     unsigned skip = 0;
