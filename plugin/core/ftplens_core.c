@@ -812,9 +812,11 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
         pl.encrypted = ftplens_session_encrypted(conn->session);
         pl.text = !pl.encrypted;
         pl.continues_line = r->line_len > 0;
-        if (!pl.encrypted && seg->payload_len) {
+        if (!pl.encrypted && (seg->payload_len || (seg->flags & (FTPLENS_TCP_FIN | FTPLENS_TCP_RST)))) {
             /* What this segment acknowledges of the other direction and the
-             * capture does not hold is a gap there, before this segment's lines. */
+             * capture does not hold is a gap there, before this segment's lines.
+             * (Not on pure ACKs: one captured before the data it acknowledges
+             * is reordering, and the data still comes.) */
             line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
             ftplens_reasm_release_acked(peer, on_line, &px);
             px.before_client_line = !listener_sent;

@@ -53,7 +53,14 @@ bool ftplens_reasm_line_start(bool replies, const uint8_t *p, uint32_t len)
     if (i == 0 || (i < len && p[i] != ' ' && p[i] != '\r' && p[i] != '\n'))
         return false;
     verb[i] = '\0';
-    return ftplens_command_lookup(verb) != NULL;
+    if (i < len)
+        return ftplens_command_lookup(verb) != NULL;
+    /* The segment ends inside the word (a command split over segments): the start of a verb. */
+    for (unsigned k = 0; k < ftplens_command_row_count; k++) {
+        if (g_ascii_strncasecmp(ftplens_command_rows[k].verb, verb, i) == 0)
+            return true;
+    }
+    return false;
 }
 
 /* Report a capture gap of 'bytes' ending at 'end' to the line callback. */

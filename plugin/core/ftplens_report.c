@@ -399,33 +399,47 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     }
     bool gapped = gaps[0] || gaps[1];
 
-    const char *user = NULL, *outcome = T("no login seen");
+    const char *user = NULL, *outcome = T("no login seen"), *outcome_user = NULL;
     uint32_t login_frame = 0;
     unsigned failures = 0, unknown_attempts = 0;
     GString *files = g_string_new(NULL);
 
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        if (f->gap_bytes[0])
+            user = NULL;        /* a USER may have been lost: the name is no longer known */
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
                 user = n->arg;
             if (n->kind == FTPLENS_NOTE_REQUEST && n->reply_lost &&
                 (strcmp(n->verb, "PASS") == 0 || strcmp(n->verb, "USER") == 0)) {
                 unknown_attempts++;
-                if (!login_frame)
+                if (!login_frame) {
                     outcome = T("unknown (reply not captured)");   /* never guessed */
+                    outcome_user = user;
+                }
             }
-            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command ||
-                (n->part != FTPLENS_PART_SINGLE && n->part != FTPLENS_PART_FIRST))
+            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
+            if (n->kind == FTPLENS_NOTE_REPLY && head && n->answers == FTPLENS_ANSWERS_LOST &&
+                (n->reply.code == 230 || n->reply.code == 232)) {
+                /* "User logged in" answers only a login command, even one not captured. */
+                outcome = T("succeeded");
+                outcome_user = user;
+                login_frame = f->frame;
+            }
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head)
                 continue;
             bool login_cmd = strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0;
             if (login_cmd && (n->reply.code == 230 || n->reply.code == 232)) {
                 outcome = T("succeeded");
+                outcome_user = user;
                 login_frame = f->frame;
             } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
                 failures++;
-                if (!login_frame)
+                if (!login_frame) {
                     outcome = T("failed");
+                    outcome_user = user;
+                }
             }
             const ftplens_note *cmd = n->to_note;
             if (cmd && cmd->command && cmd->command->xfer != FTPLENS_XFER_NONE && n->reply.reply_class == 2) {
@@ -459,10 +473,14 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         g_snprintf(after + used, sizeof after - used, T("; %u login attempt%s whose reply was not captured"),
                    unknown_attempts, unknown_attempts == 1 ? "" : T("s"));
     }
+    if (!login_frame && !failures && !unknown_attempts)
+        outcome_user = user;    /* no login reply: the last name sent */
     if (login_frame)
-        item(out, md, T("Login"), T("user '%s' %s (frame %u)%s"), user ? user : "?", outcome, login_frame, after);
+        item(out, md, T("Login"), T("user '%s' %s (frame %u)%s"), outcome_user ? outcome_user : "?", outcome,
+             login_frame, after);
     else
-        item(out, md, T("Login"), "%s%s%s%s", user ? T("user '") : "", user ? user : "", user ? "' " : "", outcome);
+        item(out, md, T("Login"), "%s%s%s%s", outcome_user ? T("user '") : "", outcome_user ? outcome_user : "",
+             outcome_user ? "' " : "", outcome);
     item(out, md, T("Transfers"), "%s", files->len ? files->str : T("none"));
     g_string_free(files, TRUE);
     GString *cls = g_string_new(NULL);

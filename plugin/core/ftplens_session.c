@@ -126,10 +126,9 @@ void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq)
 {
     pending_cmd *tail = g_queue_peek_tail(&s->pending);
     s->uncertain = true;
-    if (tail && tail->lost) {
-        tail->end_seq = end_seq;
+    if (tail && tail->lost && !tail->answered && (int32_t)(end_seq - tail->end_seq) <= 0)
         return;
-    }
+    /* Each gap is an entry of its own: where it ends bounds the replies that can answer it. */
     if (s->pending.length >= FTPLENS_MAX_PENDING)
         g_free(g_queue_pop_head(&s->pending));
     pending_cmd *p = g_new0(pending_cmd, 1);
@@ -405,25 +404,24 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
     }
     s->lost_reply_bytes = 0;
     pending_cmd *p = g_queue_peek_head(&s->pending);
-    if (p && p->lost) {
+    while (p && p->lost) {
         /* Client bytes were lost: the reply answers a command nobody saw,
-         * unless the command after them was received and fits the code. */
+         * unless what was sent after them was received and fits the code. */
         GList *next = s->pending.head->next;
         const pending_cmd *q = next ? next->data : NULL;
-        if (q && received(q, ack) && can_receive(q, code) && (!s->pipelining || p->answered)) {
-            /* A client that waits for each reply sent that command only
-             * after the lost ones were answered; one that does not is taken
-             * to have lost one command (a segment each, as clients send them). */
-            give_up_head(s);
-            p = g_queue_peek_head(&s->pending);
-            n->pairing = FTPLENS_PAIRING_INFERRED;
-        } else {
+        if (!(q && received(q, ack) && can_receive(q, code) && (!s->pipelining || p->answered))) {
             n->answers = FTPLENS_ANSWERS_LOST;
             n->pairing = FTPLENS_PAIRING_UNKNOWN;
             if (code >= 200)
                 p->answered = true;
             return;
         }
+        /* A client that waits for each reply sent that only after the lost
+         * commands were answered; one that does not is taken to have lost one
+         * command per gap (a segment each, as clients send them). */
+        give_up_head(s);
+        p = g_queue_peek_head(&s->pending);
+        n->pairing = FTPLENS_PAIRING_INFERRED;
     }
     if (!p || !received(p, ack)) {
         n->answers = FTPLENS_ANSWERS_UNSOLICITED;

@@ -339,6 +339,8 @@ static void line_starts(void **state)
     assert_false(ftplens_reasm_line_start(false, (const uint8_t *)"SS word\r\n", 9));  /* tail of PASS */
     assert_false(ftplens_reasm_line_start(false, (const uint8_t *)"TYPEEEEEEEE\r\n", 13));
     assert_false(ftplens_reasm_line_start(false, (const uint8_t *)" x", 2));
+    assert_true(ftplens_reasm_line_start(false, (const uint8_t *)"TY", 2));    /* TYPE split over segments */
+    assert_false(ftplens_reasm_line_start(false, (const uint8_t *)"QX", 2));
 }
 
 int main(void)
