@@ -400,14 +400,17 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     bool gapped = gaps[0] || gaps[1];
 
     const char *user = NULL, *outcome = T("no login seen"), *outcome_user = NULL;
+    bool gap_after_failure = false;     /* a later attempt may be in it */
     uint32_t login_frame = 0;
     unsigned failures = 0, unknown_attempts = 0;
     GString *files = g_string_new(NULL);
 
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
-        if (f->gap_bytes[0])
+        if (f->gap_bytes[0]) {
             user = NULL;        /* a USER may have been lost: the name is no longer known */
+            gap_after_failure = failures && !login_frame;
+        }
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
                 user = n->arg;
@@ -436,6 +439,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
                 login_frame = f->frame;
             } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
                 failures++;
+                gap_after_failure = false;
                 if (!login_frame) {
                     outcome = T("failed");
                     outcome_user = user;
@@ -475,6 +479,10 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     }
     if (!login_frame && !failures && !unknown_attempts)
         outcome_user = user;    /* no login reply: the last name sent */
+    if (gap_after_failure) {
+        outcome = T("failed, then client bytes were lost: a later attempt may be missing");
+        outcome_user = NULL;
+    }
     if (login_frame)
         item(out, md, T("Login"), T("user '%s' %s (frame %u)%s"), outcome_user ? outcome_user : "?", outcome,
              login_frame, after);

@@ -355,6 +355,12 @@ static bool resynchronise(ftplens_session *s, unsigned code, const ftplens_reply
         if (!received(p, ack))
             return false;
         bool waits_1xx = p->note && p->note->command && p->note->command->xfer != FTPLENS_XFER_NONE && !p->prelim;
+        if (p->lost && p->answered) {
+            /* Lost commands that got their reply already: one per gap is assumed. */
+            if (!q)
+                break;
+            continue;
+        }
         if (can_receive(p, code)) {
             if (!q || !received(q, ack) || !can_receive(q, code) || waits_1xx || budget < one)
                 break;

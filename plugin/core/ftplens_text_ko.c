@@ -824,6 +824,8 @@ const ftplens_translation ftplens_text_ko[] = {
     { "server to client", "서버에서 클라이언트로" },
     { "only the end of this line was captured: not explained", "이 줄은 끝부분만 캡처되어 설명하지 않음" },
     { "unknown (reply not captured)", "알 수 없음 (응답이 캡처되지 않음)" },
+    { "failed, then client bytes were lost: a later attempt may be missing",
+      "실패, 이후 클라이언트 바이트가 누락됨: 이후의 시도가 빠졌을 수 있음" },
     { "login outcome unknown (the reply was not captured)", "로그인 결과 알 수 없음 (응답이 캡처되지 않음)" },
     { "; its reply was not captured", "; 그 응답은 캡처되지 않음" },
     { " = %s ISN 0x%08x + 1, and the acknowledgment ", " = %s ISN 0x%08x + 1이고, 확인 응답 번호 " },
