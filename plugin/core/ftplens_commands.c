@@ -112,8 +112,8 @@ const unsigned ftplens_command_row_count = sizeof ftplens_command_rows / sizeof 
 
 bool ftplens_command_may_receive(const ftplens_command_row *row, unsigned code)
 {
-    if (code >= 400 || !row || !row->replies)
-        return true;        /* errors can answer any command; unknown verbs anything */
+    if (code >= 400 || code == 202 || !row || !row->replies)
+        return true;        /* errors and 202 'superfluous' can answer any command; unknown verbs anything */
     for (const char *p = row->replies; *p; p += p[3] ? 4 : 3) {
         if ((unsigned)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0')) == code)
             return true;

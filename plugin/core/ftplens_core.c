@@ -244,7 +244,7 @@ static void evict_oldest(ftplens_capture *c, ftplens_conn *ctl)
 }
 
 static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
-                     const ftplens_segment *seg)
+                     const ftplens_segment *seg, bool sent_by_peer)
 {
     const ftplens_hostport *hp = n->hostport;
     ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
@@ -260,8 +260,9 @@ static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *
     }
     /* The control-connection address of the side that will listen: the server
      * for PASV/EPSV, the client for PORT/EPRT.  The announcing line's sender is
-     * the listener in both cases. */
-    endpoint own = seg_src(seg);
+     * the listener in both cases (the segment being read may be the other
+     * side's, when a held line is released by it). */
+    endpoint own = sent_by_peer ? seg_dst(seg) : seg_src(seg);
     own.port = e->listener.port;
     if (!e->listener.len)
         e->listener = own;
@@ -489,7 +490,7 @@ static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_s
 {
     uint32_t *count = &f->gap_bytes[x->from_server ? 1 : 0];
     *count = *count + bytes >= *count ? *count + bytes : UINT32_MAX;
-    ftplens_risk_capture_gap(x->conn->risk);
+    ftplens_risk_capture_gap(x->conn->risk, !x->from_server);
     if (x->from_server)
         ftplens_session_server_gap(x->conn->session, bytes, x->before_client_line);
     else
@@ -535,7 +536,7 @@ static void on_line(const ftplens_line *line, void *p)
         if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
             n->part != FTPLENS_PART_LAST && n->to_command &&
             (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
-            announce(x->cap, conn, n, x->seg->frame, x->seg);
+            announce(x->cap, conn, n, f->frame, x->seg, x->peer);
         if (n->answers == FTPLENS_ANSWERS_GREETING)
             ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, &rctx);
         if (n->kind == FTPLENS_NOTE_BAD_REPLY) {
@@ -553,7 +554,7 @@ static void on_line(const ftplens_line *line, void *p)
         n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
         report_given_up(x, f);
         if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
-            announce(x->cap, conn, n, x->seg->frame, x->seg);
+            announce(x->cap, conn, n, f->frame, x->seg, x->peer);
         else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
             assign_transfer(x->cap, conn, n);
         if (n->kind == FTPLENS_NOTE_REQUEST) {
@@ -821,6 +822,10 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
             ftplens_reasm_release_acked(peer, on_line, &px);
             px.before_client_line = !listener_sent;
             ftplens_reasm_skip_acked(peer, on_line, &px);
+            x.tail = px.tail;
+        } else if (!pl.encrypted && peer->n_held) {
+            line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
+            ftplens_reasm_release_covered(peer, on_line, &px);
             x.tail = px.tail;
         }
         if (!pl.encrypted && !ftplens_session_encrypted(conn->session)) {

@@ -74,7 +74,6 @@ static void report_gap(ftplens_reasm *r, uint32_t bytes, uint32_t end, void *own
     r->line_len = 0;
     r->gap = true;
     r->cut = false;
-    r->fin = false;
     if (cb)
         cb(&gap, ctx);
 }
@@ -107,7 +106,6 @@ static void take_segment(ftplens_reasm *r, uint32_t seq, const uint8_t *payload,
     if (current)
         res->new_bytes = len - start;
     r->next_seq = seq + len;
-    r->fin = false;
 
     /* After a gap the first line is whole only if these bytes start one. */
     if (r->gap && r->line_len == 0 && !r->cut)
@@ -167,8 +165,10 @@ static void drop_held(ftplens_reasm *r, unsigned i)
 
 /* Release held segments, oldest sequence first: those that now continue the
  * stream, or (all) every one that starts before 'before' (gaps between them
- * are reported). */
-static void release_held(ftplens_reasm *r, bool all, uint32_t before, ftplens_line_cb cb, void *ctx,
+ * are reported).  Released by a gap, or while another frame is dissected
+ * (owned), their lines go to their own frame; released because the missing
+ * bytes came (reordering), they are explained where the stream continues. */
+static void release_held(ftplens_reasm *r, bool all, uint32_t before, bool owned, ftplens_line_cb cb, void *ctx,
                          ftplens_reasm_result *res)
 {
     while (r->n_held) {
@@ -179,11 +179,8 @@ static void release_held(ftplens_reasm *r, bool all, uint32_t before, ftplens_li
         }
         if (all ? seq_diff(r->held[best].seq, before) >= 0 : seq_diff(r->held[best].seq, r->next_seq) > 0)
             return;
-        /* Released by a gap: the lines belong to the held segment's frame.
-         * Released because the missing bytes came (reordering): they are
-         * explained where the stream continues. */
         take_segment(r, r->held[best].seq, r->held[best].data, r->held[best].len, false,
-                     all ? r->held[best].owner : NULL, cb, ctx, res);
+                     all || owned ? r->held[best].owner : NULL, cb, ctx, res);
         drop_held(r, best);
     }
 }
@@ -193,12 +190,18 @@ static uint32_t acked_unseen(const ftplens_reasm *r)
 {
     if (!r->have_next || !r->peer_ack_known)
         return 0;
-    int32_t d = seq_diff(r->peer_ack, r->next_seq + (r->fin ? 1u : 0u));
-    return d > 0 && (uint32_t)d < FTPLENS_GAP_MAX ? (uint32_t)d : 0;
+    uint32_t end = r->peer_ack;
+    if (r->fin && seq_diff(end, r->fin_seq) > 0)
+        end = r->fin_seq;       /* the FIN's own sequence number is no byte */
+    int32_t d = seq_diff(end, r->next_seq);
+    return d > 0 && (uint32_t)d <= FTPLENS_GAP_MAX ? (uint32_t)d : 0;
 }
 
 void ftplens_reasm_peer_ack(ftplens_reasm *r, uint32_t ack)
 {
+    /* An acknowledgment far beyond what this side can have sent is wrong or forged. */
+    if (r->have_next && seq_diff(ack, r->next_seq) > (int32_t)FTPLENS_GAP_MAX)
+        return;
     if (!r->peer_ack_known || seq_diff(ack, r->peer_ack) > 0) {
         r->peer_ack_known = true;
         r->peer_ack = ack;
@@ -207,8 +210,19 @@ void ftplens_reasm_peer_ack(ftplens_reasm *r, uint32_t ack)
 
 void ftplens_reasm_fin(ftplens_reasm *r, uint32_t seq)
 {
-    if (r->have_next && seq == r->next_seq)
+    if (r->have_next && seq_diff(seq, r->next_seq) >= 0 && seq_diff(seq, r->next_seq) <= (int32_t)FTPLENS_GAP_MAX) {
         r->fin = true;
+        r->fin_seq = seq;
+    }
+}
+
+uint32_t ftplens_reasm_release_covered(ftplens_reasm *r, ftplens_line_cb cb, void *ctx)
+{
+    for (unsigned i = 0; i < r->n_held; i++) {
+        if (r->peer_ack_known && seq_diff(r->peer_ack, r->held[i].seq + r->held[i].len) >= 0)
+            return ftplens_reasm_release_acked(r, cb, ctx);
+    }
+    return 0;
 }
 
 void ftplens_reasm_tag_held(ftplens_reasm *r, uint32_t seq, void *owner)
@@ -225,8 +239,8 @@ uint32_t ftplens_reasm_release_acked(ftplens_reasm *r, ftplens_line_cb cb, void 
     memset(&res, 0, sizeof res);
     if (!r->n_held || !r->have_next || !r->peer_ack_known || seq_diff(r->peer_ack, r->next_seq) <= 0)
         return 0;
-    release_held(r, true, r->peer_ack, cb, ctx, &res);
-    release_held(r, false, 0, cb, ctx, &res);
+    release_held(r, true, r->peer_ack, true, cb, ctx, &res);
+    release_held(r, false, 0, true, cb, ctx, &res);
     return res.gap_bytes;
 }
 
@@ -239,7 +253,7 @@ uint32_t ftplens_reasm_skip_acked(ftplens_reasm *r, ftplens_line_cb cb, void *ct
         return 0;
     report_gap(r, missing, r->next_seq + missing, NULL, cb, ctx, &res);
     r->next_seq += missing;
-    release_held(r, false, 0, cb, ctx, &res);
+    release_held(r, false, 0, true, cb, ctx, &res);
     return res.gap_bytes;
 }
 
@@ -266,6 +280,12 @@ void ftplens_reasm_feed(ftplens_reasm *r, uint32_t seq, bool syn, const uint8_t 
         r->next_seq = seq;
     }
 
+    if (seq_diff(seq, r->next_seq) > (int32_t)FTPLENS_GAP_MAX) {
+        /* Far beyond anything this side can have sent: a wrong or forged
+         * number, not lost bytes (skipping to it would drop every real byte). */
+        res->dup_bytes = len;
+        return;
+    }
     if (seq_diff(seq, r->next_seq) > 0) {
         /* A hole before this segment.  It is a capture gap when the peer has
          * acknowledged the missing bytes, or when it is still open as a later
@@ -283,10 +303,10 @@ void ftplens_reasm_feed(ftplens_reasm *r, uint32_t seq, bool syn, const uint8_t 
             return;
         }
         /* The bytes are lost: go on from what we have, in sequence order. */
-        release_held(r, true, seq, cb, ctx, res);
+        release_held(r, true, seq, true, cb, ctx, res);
     }
     take_segment(r, seq, payload, len, true, NULL, cb, ctx, res);
-    release_held(r, false, 0, cb, ctx, res);
+    release_held(r, false, 0, false, cb, ctx, res);
 }
 
 uint32_t ftplens_reasm_skip(ftplens_reasm *r, uint32_t next_seq)

@@ -13,7 +13,8 @@
 
 #define FTPLENS_MAX_LINE 4096  /* bytes of one line kept for analysis and display */
 #define FTPLENS_REASM_HELD 4   /* out-of-order segments kept per direction */
-#define FTPLENS_GAP_MAX 0x40000000u /* a larger 'gap' is a wrong ACK, not lost bytes */
+#define FTPLENS_GAP_MAX 0x100000u /* 1 MiB: a control connection never loses more in one gap; a larger
+                                     'gap' is a wrong or forged number, and is ignored */
 
 typedef struct {
     const char *text;        /* the line without CR LF, at most FTPLENS_MAX_LINE bytes */
@@ -46,7 +47,8 @@ typedef struct {
     bool gap;
     bool cut;                /* the unfinished line began in a capture gap */
     bool replies;            /* the server's direction: a line may start with a reply code */
-    bool fin;                /* a FIN was seen at next_seq (it takes one sequence number) */
+    bool fin;                /* a FIN was seen: it takes the sequence number fin_seq */
+    uint32_t fin_seq;
     bool peer_ack_known;
     uint32_t peer_ack;       /* highest ACK the other side sent: the bytes before it were delivered */
     unsigned n_held;         /* segments that arrived before the bytes preceding them */
@@ -77,6 +79,12 @@ void ftplens_reasm_feed(ftplens_reasm *r, uint32_t seq, bool syn, const uint8_t 
 /* The bytes up to 'next_seq' were not captured (frame cut short); returns how
  * many were skipped (0 when none). */
 uint32_t ftplens_reasm_skip(ftplens_reasm *r, uint32_t next_seq);
+
+/* A held segment the peer has acknowledged whole: the peer got the bytes
+ * before it too, so the hole is a gap (ftplens_reasm_release_acked).  For pure
+ * ACKs, which may be captured before the data they acknowledge: one that
+ * covers a segment held behind a hole is not that case.  Returns the gap bytes. */
+uint32_t ftplens_reasm_release_covered(ftplens_reasm *r, ftplens_line_cb cb, void *ctx);
 
 /* Tag the segment just held (ftplens_reasm_result.held) with the caller's owner. */
 void ftplens_reasm_tag_held(ftplens_reasm *r, uint32_t seq, void *owner);

@@ -429,6 +429,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
                 outcome = T("succeeded");
                 outcome_user = user;
                 login_frame = f->frame;
+                gap_after_failure = false;
             }
             if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head)
                 continue;
@@ -437,6 +438,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
                 outcome = T("succeeded");
                 outcome_user = user;
                 login_frame = f->frame;
+                gap_after_failure = false;
             } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
                 failures++;
                 gap_after_failure = false;
@@ -479,7 +481,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     }
     if (!login_frame && !failures && !unknown_attempts)
         outcome_user = user;    /* no login reply: the last name sent */
-    if (gap_after_failure) {
+    if (gap_after_failure && !login_frame) {
         outcome = T("failed, then client bytes were lost: a later attempt may be missing");
         outcome_user = NULL;
     }

@@ -523,10 +523,13 @@ void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, co
              s->pass_frame, T("login outcome unknown (the reply was not captured)"));
 }
 
-void ftplens_risk_capture_gap(ftplens_risk_session *s)
+void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes)
 {
-    if (!s->logged_in)
+    if (!s->logged_in) {
         s->login_gap = true;
+        if (client_bytes)
+            s->user = NULL;     /* another USER may be in the gap: no name is claimed */
+    }
 }
 
 void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
@@ -565,8 +568,8 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
         return;
     }
-    if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd)
-        return;
+    if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd || cmd->kind != FTPLENS_NOTE_REQUEST)
+        return;         /* no command, or a client line that is none: nothing below applies */
 
     unsigned cls = r->reply_class;
     if (cmd && g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {

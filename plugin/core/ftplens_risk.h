@@ -138,7 +138,7 @@ void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, co
 /* Bytes of the control connection were not captured: what depends on the
  * login state (commands before login) is not claimed any more unless a login
  * is seen. */
-void ftplens_risk_capture_gap(ftplens_risk_session *s);
+void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes);
 /* A server line that is not a reply. */
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line);
 /* The session is on a port the stock FTP dissector does not own. */

@@ -144,6 +144,8 @@ void ftplens_session_server_gap(ftplens_session *s, uint32_t bytes, bool before_
     else
         s->resync = true;
     s->lost_reply_bytes += bytes;
+    if (s->in_multiline)
+        s->uncertain = true;    /* the end of the reply may be lost: what follows is not certain */
     if (before_client_line && !s->pipelining && s->in_multiline) {
         /* A client that waits for replies speaks only after the whole of a multi-line one. */
         s->in_multiline = false;
@@ -229,7 +231,8 @@ static void queue_command(ftplens_session *s, ftplens_note *n, uint32_t frame, i
         s->uncertain = true;
         last = NULL;
     }
-    if (last && !last->lost)
+    /* ABOR and STAT may be sent during a transfer (RFC 959): that is not pipelining. */
+    if (last && !last->lost && !(n->verb && (strcmp(n->verb, "ABOR") == 0 || strcmp(n->verb, "STAT") == 0)))
         s->pipelining = true;
     if (s->pending.length >= FTPLENS_MAX_PENDING) {
         /* Keep memory bounded: forget the oldest unanswered command. */
@@ -415,7 +418,9 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
          * unless what was sent after them was received and fits the code. */
         GList *next = s->pending.head->next;
         const pending_cmd *q = next ? next->data : NULL;
-        if (!(q && received(q, ack) && can_receive(q, code) && (!s->pipelining || p->answered))) {
+        /* Lost commands that had their reply: the next one, once received, takes this one. */
+        bool next_takes = q && received(q, ack) && (p->answered || (can_receive(q, code) && !s->pipelining));
+        if (!next_takes) {
             n->answers = FTPLENS_ANSWERS_LOST;
             n->pairing = FTPLENS_PAIRING_UNKNOWN;
             if (code >= 200)
@@ -469,9 +474,12 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
     s->resync = false;
     if (s->in_multiline && s->ml_gap && ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len)) {
         /* Bytes were lost inside the multi-line reply: a line with another
-         * code starts a new reply (the end of the old one was not captured). */
+         * code, or sent after the server had received a later command, starts
+         * a new reply (the end of the old one was not captured). */
         ftplens_parse_reply(line->text, line->text_len, &rl);
-        if (rl.ok && rl.code != s->ml_code) {
+        pending_cmd *head = g_queue_peek_head(&s->pending);
+        bool later = head && ack && ack->known && head->note != s->ml_first.to_note && received(head, ack);
+        if (rl.ok && (rl.code != s->ml_code || later)) {
             s->in_multiline = false;
             s->ml_gap = false;
         }

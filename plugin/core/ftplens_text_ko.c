@@ -811,7 +811,7 @@ const ftplens_translation ftplens_text_ko[] = {
       "캡처 누락: 서버에서 클라이언트로 가는 %u바이트가 캡처되지 않았습니다; 응답이 빠졌을 수 있습니다; "
       "응답 코드와 ACK로 짝짓기를 다시 맞췄습니다" },
     { "Capture gaps", "캡처 누락" },
-    { "Capture gaps (bytes not captured)", "캡처 누락 (캡처되지 않은 바이트)" },
+    { "Capture gaps by direction", "방향별 캡처 누락" },
     { "The final reply to this command was not captured (it fell into a capture gap)",
       "이 명령의 최종 응답이 캡처되지 않았습니다 (캡처 누락 구간에 있음)" },
     { "[\u2026 %u bytes client \u2192 server not captured \u2026]", "[\u2026 클라이언트 \u2192 서버 %u바이트 캡처되지 않음 \u2026]" },

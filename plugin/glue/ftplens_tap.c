@@ -121,7 +121,7 @@ static void tree_init(stats_tree *st)
     st_commands = stats_tree_create_node(st, n_commands, 0, STAT_DT_INT, TRUE);
     st_risks = stats_tree_create_node(st, n_risks, 0, STAT_DT_INT, TRUE);
     st_sessions = stats_tree_create_node(st, n_sessions, 0, STAT_DT_INT, TRUE);
-    n_gaps = T("Capture gaps (bytes not captured)");
+    n_gaps = T("Capture gaps by direction");
     st_gaps = stats_tree_create_node(st, n_gaps, 0, STAT_DT_INT, TRUE);
 }
 

@@ -327,6 +327,53 @@ static void held_segment_released_by_ack_keeps_its_owner(void **state)
     sink_free(s);
 }
 
+/* Numbers far beyond what a side can have sent are wrong or forged: they
+ * must not make the real bytes after them look like duplicates. */
+static void forged_numbers_are_ignored(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    r.replies = true;
+    feed(&r, 1000, "220 hi\r\n", s, &res);
+    ftplens_reasm_peer_ack(&r, 1008 + 0x3000000);           /* a forged ACK */
+    assert_int_equal(ftplens_reasm_skip_acked(&r, collect, s), 0);
+    feed(&r, 1008 + 0x30000000, "331 x\r\n", s, &res);      /* a forged segment */
+    assert_int_equal(s->lines->len, 1);
+    feed(&r, 1008, "230 ok\r\n", s, &res);                 /* the real bytes still count */
+    assert_int_equal(s->lines->len, 2);
+    assert_string_equal(LINE(s, 1), "230 ok");
+    assert_int_equal(s->gaps, 0);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
+/* A pure ACK that covers a held segment whole: the hole before it was lost. */
+static void held_segment_acknowledged_whole(void **state)
+{
+    ftplens_reasm r;
+    ftplens_reasm_result res;
+    sink *s = sink_new();
+    int tag;
+    (void)state;
+
+    ftplens_reasm_init(&r);
+    feed(&r, 0, "USER a\r\n", s, &res);
+    feed(&r, 20, "QUIT\r\n", s, &res);                     /* 8..19 missing */
+    ftplens_reasm_tag_held(&r, 20, &tag);
+    ftplens_reasm_peer_ack(&r, 22);                          /* covers part of it only: may be reordering */
+    assert_int_equal(ftplens_reasm_release_covered(&r, collect, s), 0);
+    ftplens_reasm_peer_ack(&r, 26);                          /* the whole segment */
+    assert_int_equal(ftplens_reasm_release_covered(&r, collect, s), 12);
+    assert_string_equal(LINE(s, 1), "QUIT");
+    assert_ptr_equal(s->owner[1], &tag);
+    ftplens_reasm_clear(&r);
+    sink_free(s);
+}
+
 static void line_starts(void **state)
 {
     (void)state;
@@ -357,6 +404,8 @@ int main(void)
         cmocka_unit_test(acked_unseen_bytes_are_skipped),
         cmocka_unit_test(held_segment_released_by_ack_keeps_its_owner),
         cmocka_unit_test(line_starts),
+        cmocka_unit_test(forged_numbers_are_ignored),
+        cmocka_unit_test(held_segment_acknowledged_whole),
     };
     return cmocka_run_group_tests_name("reasm", tests, NULL, NULL);
 }

@@ -386,6 +386,42 @@ static void lost_login_reply_keeps_the_credentials_finding(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* A lost command that had its reply does not take the next command's reply,
+ * whatever its code; ABOR during a transfer is not pipelining. */
+static void answered_lost_command_lets_go(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "USER a\r\nPASS b\r\n");                      /* pipelined */
+    SRV(&c, "331 pw\r\n");
+    SRV(&c, "230 in\r\n");
+    lose(&c, false, "SYST\r\n");
+    const ftplens_frame *r1 = SRV(&c, "215 UNIX\r\n");
+    assert_int_equal(nth(r1, 0)->answers, FTPLENS_ANSWERS_LOST);
+    const ftplens_frame *opts = CLI(&c, "OPTS UTF8 ON\r\n");
+    const ftplens_frame *r2 = SRV(&c, "202 UTF8 mode is always enabled\r\n");
+    assert_int_equal(nth(r2, 0)->to_frame, opts->frame);
+    const ftplens_frame *pwd = CLI(&c, "PWD\r\n");
+    const ftplens_frame *r3 = SRV(&c, "257 \"/\"\r\n");
+    assert_int_equal(nth(r3, 0)->to_frame, pwd->frame);
+    ftplens_capture_free(c.cap);
+
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "RETR big\r\n");
+    SRV(&c, "150 go\r\n");
+    CLI(&c, "ABOR\r\n");
+    SRV(&c, "426 aborted\r\n");
+    SRV(&c, "226 abort ok\r\n");
+    const ftplens_frame *type = CLI(&c, "TYPE I\r\n");
+    lose(&c, true, "200 ok\r\n");
+    CLI(&c, "PASV\r\n");                                   /* a client that waits: TYPE was answered */
+    assert_true(nth(type, 0)->reply_lost);
+    ftplens_capture_free(c.cap);
+}
+
 /* Pipelined commands, a reply lost: the reply codes each command can receive
  * (RFC 959 section 5.4) skip the command whose reply was lost. */
 static void lost_reply_skipped_by_code_table(void **state)
@@ -466,6 +502,7 @@ int main(void)
         cmocka_unit_test(reply_to_a_line_that_is_no_command),
         cmocka_unit_test(multiline_end_lost),
         cmocka_unit_test(lost_login_reply_keeps_the_credentials_finding),
+        cmocka_unit_test(answered_lost_command_lets_go),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
