@@ -55,7 +55,8 @@ def parse(out):
                 continue
             for f in proto.iter("field"):
                 if f.get("name") == "ftplens.risk":
-                    risks.add(f.get("show"))
+                    msg = [c.get("show") for c in f if c.get("name") == "ftplens.risk.message"]
+                    risks.add((f.get("show"), msg[0] if msg else ""))
             for el in proto:
                 if el.get("name") != "ftplens.line":
                     continue
@@ -217,11 +218,18 @@ def check_variant(env, name, clean, variant_path, deleted, first_seed):
             same_reply = got is not None and (
                 any(l.get("to") == str(c["frame"]) for l in by_frame.get(old(got), [])) or
                 any(l["frame"] == got and l["text"] == r["text"] for l in v_lines for r in clean_reply))
-            if got is not None and not same_reply and not inside:
+            # RFC 2228 protected replies (63x) wrap a code nobody can read: whether one is final is unknown,
+            # so a later 63x may be the same command's (the lossless pairing cannot tell either)
+            protected = any(l.get("code", "").startswith("63") for l in v_lines if l["frame"] == got)
+            if got is not None and not same_reply and not inside and not protected:
                 fails.append("command %r in frame %d: its reply (lossless frame %s) was deleted, but it is "
                              "given the reply in frame %s" % (v["text"][:40], v["frame"], c["reply_in"],
                                                               v["reply_in"]))
-    extra = v_risks - c_risks
+    # A PASS whose reply was lost raises cleartext_credentials with the outcome unknown: the password
+    # did cross in clear.  The lossless capture may have no such finding when its reply was not a
+    # decisive one (e.g. a malformed line): that is the only finding allowed to be new.
+    extra = {r for r, m in v_risks if r not in {i for i, _ in c_risks}
+             and not (r == "cleartext_credentials" and "login outcome unknown" in m)}
     if inside:
         # the lossless capture has no reply there to compare findings and login with
         st.inside += 1
