@@ -14,7 +14,8 @@ payload is an FTP reply line), never the 220 greeting (the first payload the ser
            (not its first line), the SYN-ACK, the third ACK of the handshake, the 230 of a login, the 150 of a
            transfer, a client segment holding two pipelined commands: target-<case>.pcap
 
-OUTDIR/manifest.json maps each variant file to the frame numbers deleted (1-based, in the input) and what they
+A variant that deletes the same frames as an earlier one is not written again.  OUTDIR/manifest.json maps each
+variant file to the frame numbers deleted (1-based, in the input) and what they
 were, so that a checker can map frame numbers between the input and the variant.  Frames are copied byte for byte
 (classic pcap, `editcap -F pcap`); nothing else changes.
 """
@@ -119,8 +120,13 @@ def main(argv):
     ctl, server, cands = candidates(frames)
     manifest = {}
 
+    written = set()
+
     def write(name, drop, what):
         drop = sorted(set(drop))
+        if tuple(drop) in written:
+            return          # the same deletion as an earlier variant (small captures): nothing new to check
+        written.add(tuple(drop))
         out = [mv.copy_rec(f.rec) for k, f in enumerate(frames) if k not in drop]
         mv.write_pcap(os.path.join(outdir, name), header, endian, out)
         manifest[name] = {"deleted": [k + 1 for k in drop], "what": what}

@@ -418,8 +418,9 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
          * unless what was sent after them was received and fits the code. */
         GList *next = s->pending.head->next;
         const pending_cmd *q = next ? next->data : NULL;
-        /* Lost commands that had their reply: the next one, once received, takes this one. */
-        bool next_takes = q && received(q, ack) && (p->answered || (can_receive(q, code) && !s->pipelining));
+        /* Lost commands that had their reply, or a client that waits for each
+         * reply: the next command, once received, takes a reply it can get. */
+        bool next_takes = q && received(q, ack) && can_receive(q, code) && (p->answered || !s->pipelining);
         if (!next_takes) {
             n->answers = FTPLENS_ANSWERS_LOST;
             n->pairing = FTPLENS_PAIRING_UNKNOWN;
