@@ -27,8 +27,8 @@ void ftplens_config_defaults(ftplens_config *cfg)
     cfg->heuristic = true;
     cfg->mask_passwords = false;
     cfg->bruteforce_session = 5;
-    cfg->bruteforce_client = 20;
-    cfg->bruteforce_window_s = 900;
+    cfg->bruteforce_client = 5;         /* fail2ban's defaults: 5 failures in 10 minutes */
+    cfg->bruteforce_window_s = 600;
     cfg->arg_max_default = 100;
 }
 
@@ -126,8 +126,12 @@ bool ftplens_frame_shown(const ftplens_frame *f)
 {
     if (!f || !f->conn)
         return false;
-    const ftplens_conn *ctl = control_of(f->conn);
-    return ctl->kind == CONN_CONTROL && ctl->confirmed && !ctl->rejected;
+    return ftplens_conn_is_ftp(control_of(f->conn));
+}
+
+bool ftplens_conn_is_ftp(const ftplens_conn *ctl)
+{
+    return ctl->kind == CONN_CONTROL && (ctl->confirmed || ctl->by_heuristic) && !ctl->rejected;
 }
 
 const char *ftplens_frame_role(const ftplens_frame *f)
@@ -341,11 +345,15 @@ static bool looks_like_greeting(const uint8_t *p, uint32_t len)
            (len == 3 || p[3] == ' ' || p[3] == '-' || p[3] == '\r' || p[3] == '\n');
 }
 
-static bool mentions_ftp(const uint8_t *p, uint32_t len)
+/* Whether the first line names 'word' (lower case), in any case. */
+static bool first_line_names(const uint8_t *p, uint32_t len, const char *word)
 {
-    for (uint32_t i = 0; i + 3 <= len && p[i] != '\n'; i++) {
-        if (g_ascii_tolower(p[i]) == 'f' && g_ascii_tolower(p[i + 1]) == 't' &&
-            g_ascii_tolower(p[i + 2]) == 'p')
+    size_t n = strlen(word);
+    for (uint32_t i = 0; i + n <= len && p[i] != '\n'; i++) {
+        size_t k = 0;
+        while (k < n && g_ascii_tolower(p[i + k]) == word[k])
+            k++;
+        if (k == n)
             return true;
     }
     return false;
@@ -440,11 +448,13 @@ static void heuristic_first_payload(ftplens_capture *c, ftplens_conn *conn, cons
 {
     /* The first payload of the connection must be a 220 greeting from the listener. */
     bool sender_listens = !conn->listener_known || from_listener(conn, seg);
-    if (sender_listens && looks_like_greeting(seg->payload, seg->payload_len)) {
+    /* SMTP greets with 220 too, and says so ("220 mail.example.com ESMTP"). */
+    if (sender_listens && looks_like_greeting(seg->payload, seg->payload_len) &&
+        !first_line_names(seg->payload, seg->payload_len, "smtp")) {
         endpoint l = seg_src(seg);
         set_listener(conn, &l);
         conn->by_heuristic = true;
-        conn->confirmed = mentions_ftp(seg->payload, seg->payload_len);
+        conn->confirmed = first_line_names(seg->payload, seg->payload_len, "ftp");
         start_session(c, conn, seg);
     } else {
         conn->kind = CONN_NOT_FTP;

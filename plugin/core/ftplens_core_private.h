@@ -56,8 +56,8 @@ typedef struct ftplens_expect {
 struct ftplens_conn {
     conn_kind kind;
     bool by_heuristic;
-    bool confirmed;
-    bool rejected;
+    bool confirmed;             /* port 21, a greeting that names FTP, or an FTP command after the greeting */
+    bool rejected;              /* a heuristic guess the client's first line disproved */
     bool client_spoke;
     uint32_t stream;
     endpoint listener;          /* the side that accepted the TCP connection */
@@ -114,5 +114,10 @@ struct ftplens_capture {
     const ftplens_plain *last_plain;
 };
 
+
+/* Whether a control connection is shown as FTP: from its greeting on, also
+ * when only the client's first command will confirm it (one pass shows the
+ * greeting where the session is recognised), never once disproved. */
+bool ftplens_conn_is_ftp(const struct ftplens_conn *ctl);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ftplens_core_private.h"
+#include "ftplens_login.h"
 #include "ftplens_text.h"
 
 /* A table rendered as aligned text or as a Markdown table. */
@@ -364,13 +365,15 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
             const ftplens_frame *f = g_ptr_array_index(conn->frames, i);
             for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
                 const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
+                char text[800];
+                const char *message = ftplens_finding_text(fd, true, text, sizeof text);
                 const char *sev = T(ftplens_severity_text(r->severity)), *advice = T(r->advice);
                 if (md)
                     g_string_append_printf(out, T("- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n"),
-                                           sev, r->id, f->frame, fd->message, advice);
+                                           sev, r->id, f->frame, message, advice);
                 else
                     g_string_append_printf(out, T("  [%s] %s (frame %u): %s\n      Countermeasure: %s\n"),
-                                           sev, r->id, f->frame, fd->message, advice);
+                                           sev, r->id, f->frame, message, advice);
                 n++;
             }
         }
@@ -402,7 +405,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     const char *user = NULL, *outcome = T("no login seen"), *outcome_user = NULL;
     bool gap_after_failure = false;     /* a later attempt may be in it */
     uint32_t login_frame = 0;
-    unsigned failures = 0, unknown_attempts = 0;
+    unsigned failures = 0, unknown_attempts = 0, unclear = 0;
     GString *files = g_string_new(NULL);
 
     for (guint i = 0; i < ctl->frames->len; i++) {
@@ -414,39 +417,43 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
                 user = n->arg;
-            if (n->kind == FTPLENS_NOTE_REQUEST && n->reply_lost &&
-                (strcmp(n->verb, "PASS") == 0 || strcmp(n->verb, "USER") == 0)) {
+            /* A login command without a final reply in the capture: its outcome is unknown. */
+            if (n->kind == FTPLENS_NOTE_REQUEST && (n->reply_lost || !n->reply_in) && ftplens_login_verb(n->verb)) {
                 unknown_attempts++;
                 if (!login_frame) {
                     outcome = T("unknown (reply not captured)");   /* never guessed */
                     outcome_user = user;
                 }
             }
-            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
-            if (n->kind == FTPLENS_NOTE_REPLY && head && n->answers == FTPLENS_ANSWERS_LOST &&
-                (n->reply.code == 230 || n->reply.code == 232)) {
-                /* "User logged in" answers only a login command, even one not captured. */
+            switch (ftplens_login_decide(n)) {       /* the one login decision */
+            case FTPLENS_LOGIN_SUCCEEDED:
                 outcome = T("succeeded");
                 outcome_user = user;
                 login_frame = f->frame;
                 gap_after_failure = false;
-            }
-            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head)
-                continue;
-            bool login_cmd = strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0;
-            if (login_cmd && (n->reply.code == 230 || n->reply.code == 232)) {
-                outcome = T("succeeded");
-                outcome_user = user;
-                login_frame = f->frame;
-                gap_after_failure = false;
-            } else if (login_cmd && (n->reply.reply_class == 4 || n->reply.reply_class == 5)) {
+                break;
+            case FTPLENS_LOGIN_FAILED:
+            case FTPLENS_LOGIN_CLOSED:
                 failures++;
                 gap_after_failure = false;
                 if (!login_frame) {
                     outcome = T("failed");
                     outcome_user = user;
                 }
+                break;
+            case FTPLENS_LOGIN_UNCLEAR:
+                unclear++;
+                if (!login_frame) {
+                    outcome = T("unclear (a reply no RFC defines for a login)");
+                    outcome_user = user;
+                }
+                break;
+            default:
+                break;
             }
+            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head)
+                continue;
             const ftplens_note *cmd = n->to_note;
             if (cmd && cmd->command && cmd->command->xfer != FTPLENS_XFER_NONE && n->reply.reply_class == 2) {
                 uint64_t bytes = 0;
@@ -479,7 +486,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         g_snprintf(after + used, sizeof after - used, T("; %u login attempt%s whose reply was not captured"),
                    unknown_attempts, unknown_attempts == 1 ? "" : T("s"));
     }
-    if (!login_frame && !failures && !unknown_attempts)
+    if (!login_frame && !failures && !unknown_attempts && !unclear)
         outcome_user = user;    /* no login reply: the last name sent */
     if (gap_after_failure && !login_frame) {
         outcome = T("failed, then client bytes were lost: a later attempt may be missing");
@@ -527,7 +534,7 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable
         g_string_append_printf(out, "%s\n\n", T("FTP Lens report"));
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
-        if (!ctl->confirmed || ctl->rejected || !ctl->frames)
+        if (!ftplens_conn_is_ftp(ctl) || !ctl->frames)
             continue;
         if (only && !g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream)))
             continue;

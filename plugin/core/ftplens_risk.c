@@ -5,6 +5,7 @@
  */
 #include "ftplens_risk.h"
 
+#include "ftplens_login.h"
 #include "ftplens_text.h"
 
 #include <arpa/inet.h>
@@ -20,6 +21,7 @@ struct ftplens_risk_session {
     const char *pass;           /* raw */
     uint32_t pass_frame;
     bool pass_sent;
+    ftplens_finding *credentials;   /* cleartext_credentials of the last PASS, waiting for its outcome */
     bool logged_in;
     bool anonymous;
     unsigned failures;
@@ -118,14 +120,14 @@ void ftplens_risk_session_free(ftplens_risk_session *s)
 
 #define MAX_PER_SESSION 20   /* findings of one kind per session: memory stays bounded */
 
-static void emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                 ftplens_risk_id id, ...)
+static ftplens_finding *emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                             ftplens_risk_id id, ...)
 {
     va_list ap;
     char buf[600];
 
     if (s && ++s->counts[id] > MAX_PER_SESSION)
-        return;
+        return NULL;
     va_start(ap, id);
     vsnprintf(buf, sizeof buf, T(ftplens_risk_rules[id].message), ap);
     va_end(ap);
@@ -138,6 +140,29 @@ static void emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_
     while (*tail)
         tail = &(*tail)->next;
     *tail = f;
+    return f;
+}
+
+const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf, size_t len)
+{
+    if (f->login == FTPLENS_LOGIN_NONE)
+        return f->message;
+    char outcome[200];
+    ftplens_login_outcome_text(f->login, f->login_code, f->login_frame, final, outcome, sizeof outcome);
+    g_snprintf(buf, len, T("%s; %s"), f->message, outcome);
+    return buf;
+}
+
+/* The outcome of the login whose password the finding shows. */
+static void settle_credentials(ftplens_risk_session *s, ftplens_login_step step, unsigned code, uint32_t frame)
+{
+    if (!s->credentials)
+        return;
+    s->credentials->login = (uint8_t)step;
+    s->credentials->login_code = (uint16_t)code;
+    s->credentials->login_frame = frame;
+    if (step != FTPLENS_LOGIN_CONTINUE)
+        s->credentials = NULL;
 }
 
 /* ---------------------------------------------------------------- tables */
@@ -348,7 +373,8 @@ static unsigned client_failure(ftplens_risk_global *g, const ftplens_risk_ctx *c
         drop++;
     if (drop)
         g_array_remove_range(c->times, 0, drop);
-    *report = c->times->len >= g->cfg.bruteforce_client && ctx->time_ns > c->reported_until;
+    *report = g->cfg.bruteforce_client && c->times->len >= g->cfg.bruteforce_client &&
+              ctx->time_ns > c->reported_until;
     if (*report)
         c->reported_until = ctx->time_ns + window;
     return c->times->len;
@@ -420,6 +446,24 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         s->pass = cmd->secret ? cmd->secret : arg;
         s->pass_frame = ctx->frame;
         s->pass_sent = true;
+        /* The password is on the wire now, whatever the server answers: the
+         * finding is on this line; its outcome is filled in by the reply. */
+        s->credentials = NULL;
+        if (!ctx->encrypted) {
+            s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "?",
+                                  shown_password(g, s->pass));
+            if (s->credentials)
+                s->credentials->login = FTPLENS_LOGIN_PENDING;
+        }
+        if (is_anonymous(s->user)) {
+            const char *known = ftplens_risk_known_password(s->pass);
+            const char *why = known ? known
+                            : !*s->pass ? T("empty: the server accepts anything")
+                            : strchr(s->pass, '@') ? T("an e-mail address, as RFC 1635 suggests, but nobody checks it")
+                            : NULL;
+            if (why)
+                emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
+        }
         if (!*s->pass)
             emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, s->user ? s->user : "");
     } else if (strcmp(verb, "SITE") == 0 && g_ascii_strncasecmp(arg, "EXEC", 4) == 0) {
@@ -440,26 +484,12 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
 {
     unsigned code = reply->reply.code;
     const char *user = s->user ? s->user : "";
-    char outcome[120];
 
-    if (success)
-        g_snprintf(outcome, sizeof outcome, T("login succeeded (%u)"), code);
-    else
-        g_snprintf(outcome, sizeof outcome, T("login failed (%u)"), code);
-    if (!ctx->encrypted && s->pass_sent)
-        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, shown_password(g, s->pass), s->pass_frame, outcome);
-    else if (!ctx->encrypted && s->user)
-        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, T("(none sent)"), s->user_frame, outcome);
-
-    if (is_anonymous(user) && s->pass_sent) {
-        const char *known = ftplens_risk_known_password(s->pass);
-        const char *why = known ? known
-                        : !*s->pass ? T("empty: the server accepts anything")
-                        : strchr(s->pass, '@') ? T("an e-mail address, as RFC 1635 suggests, but nobody checks it")
-                        : NULL;
-        if (why)
-            emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
+    if (!s->pass_sent && !ctx->encrypted && s->user && success) {
+        /* Logged in by USER alone: the name was the only credential. */
+        s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, T("(none sent)"));
     }
+    settle_credentials(s, success ? FTPLENS_LOGIN_SUCCEEDED : FTPLENS_LOGIN_FAILED, code, ctx->frame);
 
     if (success) {
         unsigned before = s->failures;
@@ -483,7 +513,7 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
     emit(g, s, ctx, FTPLENS_RISK_LOGIN_FAILED, user, code, reply->reply.meaning, s->failures);
     bool client_report;
     unsigned client_n = client_failure(g, ctx, user, &client_report);
-    if (s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
+    if (g->cfg.bruteforce_session && s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
         s->bruteforce_reported = true;
         emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, T("in this session"));
     } else if (client_report) {
@@ -516,11 +546,11 @@ static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, cons
 void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                              const ftplens_note *cmd)
 {
-    /* The password crossed the network whatever the server answered: say so,
-     * with the outcome as unknown, never guessed. */
-    if (cmd->verb && strcmp(cmd->verb, "PASS") == 0 && s->pass_sent && !ctx->encrypted)
-        emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "", shown_password(g, s->pass),
-             s->pass_frame, T("login outcome unknown (the reply was not captured)"));
+    /* The outcome of the login is unknown, never guessed. */
+    (void)g;
+    (void)ctx;
+    if (ftplens_login_verb(cmd->verb) && strcmp(cmd->verb, "USER") != 0)
+        settle_credentials(s, FTPLENS_LOGIN_LOST, 0, 0);
 }
 
 void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes)
@@ -579,23 +609,21 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     if (cls == 1)
         return;         /* preliminary: wait for the final reply */
 
-    if (r->code == 421 && s->failures && (strcmp(verb, "PASS") == 0 || strcmp(verb, "USER") == 0)) {
+    ftplens_login_step login = ftplens_login_decide(reply);
+    if (login == FTPLENS_LOGIN_CLOSED && s->failures) {
+        settle_credentials(s, login, r->code, ctx->frame);
         emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
         return;
     }
-    if (strcmp(verb, "USER") == 0) {
-        if (r->code == 331 || r->code == 530)
-            user_reply(g, ctx, cmd->arg ? cmd->arg : "", r->code);
-        if (r->code == 230 || r->code == 232)
-            login_outcome(g, s, ctx, reply, true);
-        else if (cls == 4 || cls == 5)
-            login_outcome(g, s, ctx, reply, false);
-    } else if (strcmp(verb, "PASS") == 0 || strcmp(verb, "ACCT") == 0) {
-        if (r->code == 230 || r->code == 232 || r->code == 202)
-            login_outcome(g, s, ctx, reply, true);
-        else if (cls == 4 || cls == 5)
-            login_outcome(g, s, ctx, reply, false);
-    } else if (strcmp(verb, "AUTH") == 0) {
+    if (strcmp(verb, "USER") == 0 && (r->code == 331 || r->code == 530))
+        user_reply(g, ctx, cmd->arg ? cmd->arg : "", r->code);
+    if (login == FTPLENS_LOGIN_SUCCEEDED)
+        login_outcome(g, s, ctx, reply, true);
+    else if (login == FTPLENS_LOGIN_FAILED || login == FTPLENS_LOGIN_CLOSED)
+        login_outcome(g, s, ctx, reply, false);
+    else if (login == FTPLENS_LOGIN_UNCLEAR)
+        settle_credentials(s, login, r->code, ctx->frame);
+    if (strcmp(verb, "AUTH") == 0) {
         if (r->code == 234) {
             s->tls_used = true;
             emit(g, s, ctx, FTPLENS_RISK_TLS_ACCEPTED, cmd->arg);

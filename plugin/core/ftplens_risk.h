@@ -85,9 +85,18 @@ const char *ftplens_severity_text(ftplens_severity s);
 
 typedef struct ftplens_finding {
     struct ftplens_finding *next;
-    ftplens_risk_id id;
     const char *message;
+    ftplens_risk_id id;
+    /* cleartext_credentials: the outcome of the login attempt, filled in when
+     * its reply arrives (the finding sits on the PASS line itself). */
+    uint8_t login;                  /* ftplens_login_step; NONE for other findings */
+    uint16_t login_code;
+    uint32_t login_frame;
 } ftplens_finding;
+
+/* The finding's message, with the login outcome where it has one; 'final':
+ * the whole capture has been read.  Returns 'buf' or the stored message. */
+const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf, size_t len);
 
 typedef struct {
     bool mask_passwords;

@@ -18,8 +18,9 @@
 
 const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
     [FTPLENS_RISK_CLEARTEXT_CREDENTIALS] = { "cleartext_credentials", SEC, WARN,
-        "USER and PASS sent before any TLS; reported on the reply, with the login outcome",
-        "Credentials sent in clear text: user '%s', password '%s' (frame %u); %s",
+        "PASS sent before any TLS (or a login by USER alone); reported on the PASS line, with the login outcome "
+        "once its reply is seen",
+        "Credentials sent in clear text: user '%s', password '%s'",
         "Anyone on the path can read them: " FTPS_ADVICE ", and change this password." },
     [FTPLENS_RISK_LOGIN_FAILED] = { "login_failed", SEC, NOTE,
         "a 4xx/5xx reply (other than 421) to PASS or USER",
@@ -32,7 +33,7 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         ", and allow logins only from trusted address ranges." },
     [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", SEC, WARN,
         "N failed logins in one session (preference, default 5) or M from one client address within a time window "
-        "(default 20 in 15 minutes)",
+        "(default 5 in 10 minutes, as fail2ban's defaults); 0 turns a check off",
         "Possible brute force: %u failed logins %s",
         "Block the source at the firewall, " LOCKOUT_ADVICE ", allow FTP only from trusted address ranges and watch "
         "with an IDS." },
@@ -51,7 +52,7 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "Disable anonymous access unless it is needed; if it is, make it read-only, chroot it and keep only public "
         "files in it." },
     [FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD] = { "anonymous_default_password", SEC, NOTE,
-        "an anonymous password that is a browser or tool default, empty, or an e-mail address",
+        "PASS after USER anonymous or ftp, with a browser or tool default, an empty password or an e-mail address",
         "Anonymous password '%s': %s",
         "An anonymous password proves nothing: do not rely on it for logging or access control. Tool defaults "
         "point at scanners: review the logs for that source." },

@@ -81,7 +81,9 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
         if (line_no++ > 0)
             g_string_append(g, " + ");
         g_string_append_c(g, '\'');
-        if (pl->mask_passwords && text_len > 5 && g_ascii_strncasecmp((const char *)pl->payload + start, "PASS ", 5) == 0) {
+        bool masked = pl->mask_passwords && text_len > 5 &&
+                      g_ascii_strncasecmp((const char *)pl->payload + start, "PASS ", 5) == 0;
+        if (masked) {
             g_string_append_len(g, (const char *)pl->payload + start, 5);
             g_string_append(g, "********");
         } else {
@@ -93,6 +95,8 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
                 g_string_append(g, "...");
         }
         g_string_append_printf(g, T("' (%u byte%s"), text_len, text_len == 1 ? "" : T("s"));
+        if (masked)     /* the count is of the real line, not of the stars */
+            g_string_append(g, T(", the password masked"));
         if (start == 0 && pl->continues_line)
             g_string_append(g, T(", the end of a line begun in an earlier segment"));
         if (!lf)

@@ -239,8 +239,8 @@ const ftplens_translation ftplens_text_ko[] = {
     { "Mail and send (obsolete)", "메일 및 터미널로 전송 (폐기됨)" },
 
     /* Security findings: message and countermeasure of every check */
-    { "Credentials sent in clear text: user '%s', password '%s' (frame %u); %s",
-      "인증 정보가 평문으로 전송되었습니다: 사용자 '%s', 비밀번호 '%s' (프레임 %u); %s" },
+    { "Credentials sent in clear text: user '%s', password '%s'",
+      "인증 정보가 평문으로 전송되었습니다: 사용자 '%s', 비밀번호 '%s'" },
     { "Anyone on the path can read them: use SFTP (SSH) or FTPS (AUTH TLS, then PBSZ 0 and PROT "
       "P), and change this password.",
       "경로상의 누구나 이를 읽을 수 있습니다: SFTP(SSH)나 FTPS(AUTH TLS 후 PBSZ 0과 PROT P)를 "
@@ -460,8 +460,17 @@ const ftplens_translation ftplens_text_ko[] = {
 
     /* Security findings: pieces of messages */
     { " (the last one reported for this session)", " (이 세션에서 보고하는 마지막 항목)" },
-    { "login succeeded (%u)", "로그인 성공 (%u)" },
-    { "login failed (%u)", "로그인 실패 (%u)" },
+    { "%s; %s", "%s; %s" },
+    { "login succeeded (%u, frame %u)", "로그인 성공 (%u, 프레임 %u)" },
+    { "login failed (%u, frame %u)", "로그인 실패 (%u, 프레임 %u)" },
+    { "the server closed the session instead (%u, frame %u)", "서버가 대신 세션을 닫았습니다 (%u, 프레임 %u)" },
+    { "login outcome unclear: the server answered %u, which no RFC defines for a login (frame %u)",
+      "로그인 결과 불분명: 서버가 %u로 응답했는데, 어떤 RFC도 이를 로그인 응답으로 정의하지 않습니다 (프레임 %u)" },
+    { "login outcome not known yet at this frame (the reply comes later)",
+      "이 프레임에서는 아직 로그인 결과를 알 수 없습니다 (응답은 나중에 옵니다)" },
+    { "login outcome unclear", "로그인 결과 불분명" },
+    { "unclear (a reply no RFC defines for a login)", "불분명 (어떤 RFC도 로그인 응답으로 정의하지 않은 응답)" },
+    { ", the password masked", ", 비밀번호는 가려짐" },
     { "(none sent)", "(보내지 않음)" },
     { "in this session", "이 세션에서" },
     { "for this user from this client, in earlier sessions",
@@ -826,7 +835,7 @@ const ftplens_translation ftplens_text_ko[] = {
     { "unknown (reply not captured)", "알 수 없음 (응답이 캡처되지 않음)" },
     { "failed, then client bytes were lost: a later attempt may be missing",
       "실패, 이후 클라이언트 바이트가 누락됨: 이후의 시도가 빠졌을 수 있음" },
-    { "login outcome unknown (the reply was not captured)", "로그인 결과 알 수 없음 (응답이 캡처되지 않음)" },
+    { "login outcome unknown (no reply captured)", "로그인 결과 알 수 없음 (응답이 캡처되지 않음)" },
     { "; its reply was not captured", "; 그 응답은 캡처되지 않음" },
     { " = %s ISN 0x%08x + 1, and the acknowledgment ", " = %s ISN 0x%08x + 1이고, 확인 응답 번호 " },
     { " is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; relative numbers count from it). "

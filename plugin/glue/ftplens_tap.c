@@ -17,6 +17,7 @@
 #include <epan/to_str.h>
 
 #include "ftplens_compat.h"
+#include "ftplens_login.h"
 #include "ftplens_risk.h"
 #include "ftplens_text.h"
 
@@ -33,7 +34,7 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 
 typedef struct {
     bool markdown;
-    bool filtered;
+    char *filter;               /* the display filter, or NULL */
     GHashTable *sessions;       /* session ids with a frame that passed the filter */
 } report_tap;
 
@@ -58,7 +59,7 @@ static void report_draw(void *p)
     report_tap *r = p;
     if (!*the_capture)
         return;
-    char *text = ftplens_capture_report(*the_capture, r->markdown, r->filtered ? r->sessions : NULL);
+    char *text = ftplens_capture_report(*the_capture, r->markdown, r->filter ? r->sessions : NULL, r->filter);
     fputs(text, stdout);
     g_free(text);
 }
@@ -67,30 +68,65 @@ static void report_finish(void *p)
 {
     report_tap *r = p;
     g_hash_table_destroy(r->sessions);
+    g_free(r->filter);
     g_free(r);
 }
 
-/* -z ftplens,report[,md][,FILTER] */
+/* A report format word, in any case: 1 Markdown, 0 text, -1 not a format. */
+static int report_format(const char *word, size_t len)
+{
+    static const struct { const char *name; int markdown; } formats[] = {
+        { "md", 1 }, { "markdown", 1 }, { "text", 0 }, { "txt", 0 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++)
+        if (strlen(formats[i].name) == len && g_ascii_strncasecmp(word, formats[i].name, len) == 0)
+            return formats[i].markdown;
+    return -1;
+}
+
+/* -z ftplens,report[,FORMAT][,FILTER]: FORMAT is md/markdown or text/txt, FILTER a display filter. */
 static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
 {
-    report_tap *r = g_new0(report_tap, 1);
     const char *rest = opt + strlen("ftplens,report");
-    if (g_str_has_prefix(rest, ",md") && (rest[3] == '\0' || rest[3] == ',')) {
-        r->markdown = true;
-        rest += 3;
-    } else if (g_str_has_prefix(rest, ",text") && (rest[5] == '\0' || rest[5] == ',')) {
-        rest += 5;
+    int markdown = -1;
+    if (*rest == ',') {
+        size_t len = strcspn(rest + 1, ",");
+        markdown = report_format(rest + 1, len);
+        if (markdown >= 0)
+            rest += 1 + len;
     }
-    const char *filter = *rest == ',' ? rest + 1 : NULL;
-    r->filtered = filter && *filter;
+    GString *err = NULL;
+    const char *filter = NULL;
+    if (*rest == ',' && rest[1])
+        filter = rest + 1;
+    else if (*rest && strcmp(rest, ",") != 0)
+        err = g_string_new(rest);       /* "ftplens,reportX" */
+    report_tap *r = g_new0(report_tap, 1);
+    r->markdown = markdown == 1;
+    r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
-    GString *err = register_tap_listener("ftplens", r, r->filtered ? filter : NULL, TL_REQUIRES_NOTHING, report_reset,
-                                         report_packet, report_draw, report_finish);
+    if (!err)
+        err = register_tap_listener("ftplens", r, filter, TL_REQUIRES_NOTHING, report_reset, report_packet, report_draw,
+                                    report_finish);
+    else
+        g_string_printf(err, T("\"%s\" is not a report option"), rest);
     if (err) {
-        fprintf(stderr, "tshark: ftplens,report: %s\n", err->str);
+        /* Without a format word, a word that is not a display filter may be a mistyped format. */
+        if (markdown < 0 && filter && !strpbrk(filter, " =!<>~&|()[]{}\""))
+            fprintf(stderr, "tshark: ftplens,report: %s\n", T("neither a report format nor a valid display filter:"));
+        fprintf(stderr, "tshark: ftplens,report: %s\n%s\n"
+                "  -z ftplens,report\n  -z ftplens,report,md\n"
+                "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n%s\n",
+                err->str, T("Use one of:"),
+                T("(md or markdown, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5)"));
         g_string_free(err, TRUE);
         g_hash_table_destroy(r->sessions);
+        g_free(r->filter);
         g_free(r);
+#ifndef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
+        /* 4.0 and 4.4 go on after a failed -z: end as their own taps do (tap-protohierstat.c). */
+        exit(1);
+#endif
         FTPLENS_STAT_INIT_FAIL;
     }
     FTPLENS_STAT_INIT_OK;
@@ -139,10 +175,11 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
             int s = tick_stat_node(st, server, st_classes, TRUE);
             int c = tick_stat_node(st, cls, s, TRUE);
             tick_stat_node(st, cat, c, FALSE);
-            if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command &&
-                (strcmp(n->to_command, "PASS") == 0 || strcmp(n->to_command, "USER") == 0)) {
-                const char *outcome = (n->reply.code == 230 || n->reply.code == 232) ? T("login succeeded")
-                                    : (n->reply.reply_class >= 4 && n->reply.reply_class <= 5) ? T("login failed") : NULL;
+            ftplens_login_step login = ftplens_login_decide(n);
+            {
+                const char *outcome = login == FTPLENS_LOGIN_SUCCEEDED ? T("login succeeded")
+                                    : login == FTPLENS_LOGIN_FAILED || login == FTPLENS_LOGIN_CLOSED ? T("login failed")
+                                    : login == FTPLENS_LOGIN_UNCLEAR ? T("login outcome unclear") : NULL;
                 if (outcome) {
                     tick_stat_node(st, n_sessions, 0, TRUE);
                     tick_stat_node(st, outcome, st_sessions, FALSE);

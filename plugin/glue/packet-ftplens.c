@@ -28,13 +28,8 @@
 void proto_register_ftplens(void);
 void proto_reg_handoff_ftplens(void);
 
+/* The analysis defaults come from the core (ftplens_config_defaults) at registration. */
 ftplens_preferences ftplens_prefs = {
-    .heuristic = true,
-    .mask_passwords = false,
-    .bruteforce_session = 5,
-    .bruteforce_client = 20,
-    .bruteforce_window = 15,
-    .arg_max_default = 100,
     .language = 0,
     .tcp_every_segment = true,
 };
@@ -171,8 +166,8 @@ static void ftplens_init(void)
     ftplens_config_defaults(&cfg);
     cfg.heuristic = ftplens_prefs.heuristic;
     cfg.mask_passwords = ftplens_prefs.mask_passwords;
-    cfg.bruteforce_session = MAX(ftplens_prefs.bruteforce_session, 1);
-    cfg.bruteforce_client = MAX(ftplens_prefs.bruteforce_client, 1);
+    cfg.bruteforce_session = ftplens_prefs.bruteforce_session;     /* 0: the check is off */
+    cfg.bruteforce_client = ftplens_prefs.bruteforce_client;
     cfg.bruteforce_window_s = ftplens_prefs.bruteforce_window * 60;
     cfg.arg_max_default = ftplens_prefs.arg_max_default;
     capture = ftplens_capture_new(&cfg);
@@ -419,8 +414,10 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
 {
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
-        char label[FTPLENS_LABEL_MAX + 4];
-        g_snprintf(label, sizeof label, "%s (%s): %s", rule->id, T(ftplens_severity_text(rule->severity)), fd->message);
+        char label[FTPLENS_LABEL_MAX + 4], text[800];
+        /* A later frame settles a login outcome: known once the capture was read through. */
+        const char *message = ftplens_finding_text(fd, PINFO_FD_VISITED(pinfo), text, sizeof text);
+        g_snprintf(label, sizeof label, "%s (%s): %s", rule->id, T(ftplens_severity_text(rule->severity)), message);
         size_t len = strlen(label);
         if (len >= FTPLENS_LABEL_MAX)
             memcpy(label + ftplens_utf8_prefix(label, len, FTPLENS_LABEL_MAX - 3), "\u2026", 4);
@@ -428,9 +425,9 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         proto_item_set_generated(ri);
         proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);
         add_gen_string(rt, hf_ftplens_risk_severity, ftplens_severity_text(rule->severity));
-        add_gen_string(rt, hf_ftplens_risk_message, fd->message);
+        add_gen_string(rt, hf_ftplens_risk_message, message);
         add_gen_string(rt, hf_ftplens_risk_advice, T(rule->advice));
-        expert_add_info_format(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", fd->message);
+        expert_add_info_format(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", message);
     }
 }
 
@@ -842,6 +839,15 @@ void proto_register_ftplens(void)
     register_risk_experts(expert);
     register_sections(hf, array_length(hf));
 
+    ftplens_config defaults;
+    ftplens_config_defaults(&defaults);
+    ftplens_prefs.heuristic = defaults.heuristic;
+    ftplens_prefs.mask_passwords = defaults.mask_passwords;
+    ftplens_prefs.bruteforce_session = defaults.bruteforce_session;
+    ftplens_prefs.bruteforce_client = defaults.bruteforce_client;
+    ftplens_prefs.bruteforce_window = defaults.bruteforce_window_s / 60;
+    ftplens_prefs.arg_max_default = defaults.arg_max_default;
+
     module = prefs_register_protocol(proto_ftplens, NULL);
     prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
         "Treat a TCP connection whose server greets with a 220 reply followed by FTP commands as FTP, "
@@ -858,9 +864,9 @@ void proto_register_ftplens(void)
         "when off, plain ACKs and data segments without an FTP line are left to the TCP dissector, which makes "
         "big captures cheaper to read", &ftplens_prefs.tcp_every_segment);
     prefs_register_uint_preference(module, "bruteforce_session", "Brute force: failures per session",
-        "Failed logins in one FTP session that count as brute force", 10, &ftplens_prefs.bruteforce_session);
+        "Failed logins in one FTP session that count as brute force (0: off)", 10, &ftplens_prefs.bruteforce_session);
     prefs_register_uint_preference(module, "bruteforce_client", "Brute force: failures per client",
-        "Failed logins from one client address, over all its sessions, within the window below", 10,
+        "Failed logins from one client address, over all its sessions, within the window below (0: off)", 10,
         &ftplens_prefs.bruteforce_client);
     prefs_register_uint_preference(module, "bruteforce_window", "Brute force: window (minutes)",
         "The time window for failures per client", 10, &ftplens_prefs.bruteforce_window);

@@ -35,7 +35,7 @@ def test_lab_report(env):
                  "230 Positive Completion / Authentication and accounting: User logged in, proceed",
                  "502 Permanent Negative Completion / Syntax: Command not implemented; answers OPTS (frame 329)",
                  "215 Positive Completion / Information", "214 Positive Completion / Information: Help message [first line]",
-                 "[Warning] cleartext_credentials (frame 328)", "[Note] anonymous_login (frame 328)",
+                 "[Warning] cleartext_credentials (frame 268)", "[Note] anonymous_login (frame 328)",
                  "Countermeasure: Anyone on the path can read them: use SFTP (SSH) or FTPS",
                  "the capture ends inside the 214- reply", "user 'anonymous' succeeded (frame 328)"]:
         assert want in out, "report lacks %r\n%s" % (want, out)

@@ -34,12 +34,16 @@ typedef struct {
     uint16_t cport;
     bool fired[FTPLENS_RISK_COUNT];
     GString *messages;
+    const ftplens_frame *with_findings[64];    /* frames that carry findings, in order */
+    unsigned n_with_findings;
 } run;
 
 static void collect(run *r, const ftplens_frame *f)
 {
     if (!f)
         return;
+    if (f->findings && r->n_with_findings < G_N_ELEMENTS(r->with_findings))
+        r->with_findings[r->n_with_findings++] = f;
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         r->fired[fd->id] = true;
         g_string_append_printf(r->messages, "%s: %s\n", ftplens_risk_rules[fd->id].id, fd->message);
@@ -75,12 +79,10 @@ static void segment(run *r, const char *src, uint16_t sport, const char *dst, ui
 }
 
 
-static void run_script(run *r, const char *script)
+static void run_script_with(run *r, const char *script, const ftplens_config *cfg)
 {
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
     memset(r, 0, sizeof *r);
-    r->cap = ftplens_capture_new(&cfg);
+    r->cap = ftplens_capture_new(cfg);
     r->messages = g_string_new(NULL);
     r->cport = 40000;
     r->cseq = 1000;
@@ -139,6 +141,13 @@ static void run_script(run *r, const char *script)
         }
     }
     g_strfreev(lines);
+}
+
+static void run_script(run *r, const char *script)
+{
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    run_script_with(r, script, &cfg);
 }
 
 static void run_free(run *r)
@@ -312,18 +321,97 @@ static void bruteforce_across_connections(void **state)
     GString *fires = g_string_new("S 220 ready\n"), *slow = g_string_new("S 220 ready\n");
     for (int i = 0; i < 10; i++) {
         g_string_append(fires, "NEW\nS 220 ready\n" FAIL FAIL);
-        g_string_append(slow, "NEW\nS 220 ready\nWAIT 200\n" FAIL FAIL);
+        g_string_append(slow, "NEW\nS 220 ready\nWAIT 400\n" FAIL FAIL);
     }
     run r;
     run_script(&r, fires->str);
     assert_true(r.fired[FTPLENS_RISK_BRUTEFORCE]);
-    assert_non_null(strstr(r.messages->str, "20 failed logins from 192.0.2.7 within 15 minutes"));
+    assert_non_null(strstr(r.messages->str, "5 failed logins from 192.0.2.7 within 10 minutes"));
     run_free(&r);
-    run_script(&r, slow->str);      /* 20 failures spread over 33 minutes */
+    run_script(&r, slow->str);      /* 20 failures spread over 66 minutes, 4 at most in 10 */
     assert_false(r.fired[FTPLENS_RISK_BRUTEFORCE]);
     run_free(&r);
     g_string_free(fires, TRUE);
     g_string_free(slow, TRUE);
+}
+
+/* The cleartext_credentials finding of a script: the frame it is on and its final text. */
+static uint32_t credentials(const run *r, char *text, size_t len)
+{
+    for (unsigned i = 0; i < r->n_with_findings; i++) {
+        for (const ftplens_finding *fd = r->with_findings[i]->findings; fd; fd = fd->next) {
+            if (fd->id == FTPLENS_RISK_CLEARTEXT_CREDENTIALS) {
+                g_strlcpy(text, ftplens_finding_text(fd, true, text, len), len);
+                return r->with_findings[i]->frame;
+            }
+        }
+    }
+    return 0;
+}
+
+/* The password is exposed by the PASS line itself: the finding is there, and
+ * it says the outcome when a reply settles it, "unknown" when none does. */
+static void credentials_on_the_pass_line(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *script;
+        const char *outcome;
+    } cases[] = {
+        { LOGIN("alice", "s3cret") "S 230 ok\n", "login succeeded (230, frame 5)" },
+        { LOGIN("alice", "s3cret") "S 530 no\n", "login failed (530, frame 5)" },
+        { LOGIN("alice", "s3cret"), "login outcome unknown (no reply captured)" },          /* capture ends */
+        { LOGIN("alice", "s3cret") "S 231 whatever\n", "the server answered 231" },        /* non-standard */
+        { LOGIN("alice", "s3cret") "S 332 need account\nC ACCT dept7\nS 230 ok\n", "login succeeded (230, frame 7)" },
+        { LOGIN("alice", "s3cret") "S 202 already in\n", "login succeeded (202, frame 5)" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        run r;
+        char text[800];
+        run_script(&r, cases[i].script);
+        assert_int_equal(credentials(&r, text, sizeof text), 4);       /* the PASS frame */
+        assert_non_null(strstr(text, "password 's3cret'"));
+        if (!strstr(text, cases[i].outcome))
+            fail_msg("case %zu: '%s' lacks '%s'", i, text, cases[i].outcome);
+        run_free(&r);
+    }
+    /* Not yet known while reading frame by frame (tshark in one pass). */
+    run r;
+    char pending[800];
+    run_script(&r, LOGIN("alice", "s3cret"));
+    assert_non_null(strstr(ftplens_finding_text(r.with_findings[0]->findings, false, pending, sizeof pending),
+                           "not known yet"));
+    run_free(&r);
+}
+
+/* fail2ban's defaults: 5 failures from one client within 10 minutes, one per
+ * connection; 0 turns a check off. */
+static void bruteforce_defaults_and_off(void **state)
+{
+    (void)state;
+    GString *script = g_string_new("S 220 ready\n");
+    for (int i = 0; i < 8; i++)
+        g_string_append(script, "NEW\nS 220 ready\nWAIT 3\n" FAIL);
+    g_string_append(script, "NEW\nS 220 ready\nC USER alice\nS 331 pw\nC PASS right\nS 230 ok\n");
+    run r;
+    run_script(&r, script->str);
+    assert_true(r.fired[FTPLENS_RISK_BRUTEFORCE]);
+    run_free(&r);
+
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    assert_int_equal(cfg.bruteforce_client, 5);
+    assert_int_equal(cfg.bruteforce_window_s, 600);
+    assert_int_equal(cfg.bruteforce_session, 5);
+
+    ftplens_config off = cfg;
+    off.bruteforce_session = 0;
+    off.bruteforce_client = 0;
+    run_script_with(&r, "S 220 ready\n" FAIL FAIL FAIL FAIL FAIL FAIL, &off);
+    assert_true(r.fired[FTPLENS_RISK_LOGIN_FAILED]);
+    assert_false(r.fired[FTPLENS_RISK_BRUTEFORCE]);
+    run_free(&r);
+    g_string_free(script, TRUE);
 }
 
 static void masked_password_appears_nowhere(void **state)
@@ -376,6 +464,8 @@ int main(void)
         cmocka_unit_test(nonstandard_port),
         cmocka_unit_test(bruteforce_across_connections),
         cmocka_unit_test(masked_password_appears_nowhere),
+        cmocka_unit_test(credentials_on_the_pass_line),
+        cmocka_unit_test(bruteforce_defaults_and_off),
     };
     return cmocka_run_group_tests_name("risk", tests, NULL, NULL);
 }
