@@ -139,6 +139,11 @@ const char *ftplens_frame_role(const ftplens_frame *f)
     return f->conn->role;
 }
 
+const char *ftplens_frame_role_text(const ftplens_frame *f)
+{
+    return f->conn->role_text;
+}
+
 uint32_t ftplens_frame_setup_frame(const ftplens_frame *f)
 {
     return f->conn->kind == CONN_DATA ? f->conn->expect->setup_frame : 0;
@@ -203,19 +208,41 @@ static const char *arena_printf(ftplens_arena *a, const char *fmt, ...)
     return out;
 }
 
+/* The connection's role: 'role' stays English (people filter and colour on
+ * ftplens.tcp.conn_role), 'role_text' is the sentence in the chosen language. */
+static void set_role(ftplens_capture *c, ftplens_conn *conn, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void set_role(ftplens_capture *c, ftplens_conn *conn, const char *fmt, ...)
+{
+    va_list ap, again;
+    va_start(ap, fmt);
+    va_copy(again, ap);
+    char *en = g_strdup_vprintf(fmt, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    char *shown = g_strdup_vprintf(T(fmt), again);   /* same conversions: checked by the translation test */
+#pragma GCC diagnostic pop
+    va_end(again);
+    va_end(ap);
+    conn->role = ftplens_arena_intern(&c->arena, en);
+    conn->role_text = ftplens_arena_intern(&c->arena, shown);
+    g_free(en);
+    g_free(shown);
+}
+
 static void update_data_role(ftplens_capture *c, ftplens_conn *data)
 {
     const ftplens_expect *e = data->expect;
     const char *what = e->command_line ? e->command_line : NULL;
     uint16_t from_port = data->initiator_port;
 
-    if (e->active)
-        data->role = what ? arena_printf(&c->arena, T("FTP data (active, server connects from port %u, for %s)"),
-                                         from_port, what)
-                          : arena_printf(&c->arena, T("FTP data (active, server connects from port %u)"), from_port);
+    if (e->active && what)
+        set_role(c, data, N_("FTP data (active, server connects from port %u, for %s)"), from_port, what);
+    else if (e->active)
+        set_role(c, data, N_("FTP data (active, server connects from port %u)"), from_port);
+    else if (what)
+        set_role(c, data, N_("FTP data (passive, for %s)"), what);
     else
-        data->role = what ? arena_printf(&c->arena, T("FTP data (passive, for %s)"), what)
-                          : T("FTP data (passive)");
+        set_role(c, data, N_("FTP data (passive)"));
 }
 
 /* Unmatched announcements, indexed by port: a new connection looks up its two ports. */
@@ -335,7 +362,7 @@ static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_
     conn->client_port = client.port;
     conn->data_conns = g_ptr_array_new();
     g_ptr_array_add(c->controls, conn);
-    conn->role = T("FTP control");
+    set_role(c, conn, N_("FTP control"));
     c->sessions++;
 }
 
@@ -390,7 +417,7 @@ static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftple
     conn->kind = CONN_DATA;
     conn->expect = e;
     conn->initiator_port = src.port;
-    conn->role = T("vsftpd 2.3.4 backdoor shell (port 6200)");
+    set_role(c, conn, N_("vsftpd 2.3.4 backdoor shell (port 6200)"));
     ftplens_risk_ctx ctx = risk_ctx(ctl, seg, &c->pending);
     ftplens_risk_new_connection(c->risk, &ctx, text, seg->dst_port);
     return true;

@@ -75,7 +75,8 @@ bool ftplens_frame_shown(const ftplens_frame *f);
 /* Draw-time facts of the frame's connection.  For data connections the
  * transfer command is often sent after the connection opened, so the role and
  * data command are read through the connection (complete with two passes). */
-const char *ftplens_frame_role(const ftplens_frame *f);
+const char *ftplens_frame_role(const ftplens_frame *f);          /* English: the filter value */
+const char *ftplens_frame_role_text(const ftplens_frame *f);     /* in the chosen language */
 uint32_t ftplens_frame_setup_frame(const ftplens_frame *f);
 const char *ftplens_frame_data_command(const ftplens_frame *f);
 
@@ -104,7 +105,9 @@ bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 unsigned ftplens_capture_sessions(const ftplens_capture *c);
 
 /* The walkthrough of every session (or of those in 'only', a set of session
- * ids, when not NULL), in text or Markdown.  Caller frees with g_free. */
-char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only);
+ * ids, when not NULL), in text or Markdown.  'filter' is the display filter
+ * that chose 'only' (or NULL), named when no session matches it.  Caller frees
+ * with g_free. */
+char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only, const char *filter);
 
 #endif

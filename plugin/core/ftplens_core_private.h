@@ -69,7 +69,8 @@ struct ftplens_conn {
     GQueue expects;             /* control: announced, not yet matched (ftplens_expect*) */
     ftplens_expect *expect;     /* data: what announced it */
     uint16_t initiator_port;
-    const char *role;
+    const char *role;           /* English, for filters */
+    const char *role_text;      /* the same in the chosen language */
     ftplens_risk_session *risk;  /* control connections */
     char client_text[48];       /* control connections: addresses as text, for findings */
     char server_text[48];

@@ -280,7 +280,7 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
             g_snprintf(bytes, sizeof bytes, "%" G_GUINT64_FORMAT, d->data_bytes);
             g_string_append(out, md ? "- " : "  - ");
             g_string_append_printf(out, T("tcp.stream %u: %s; announced in frame %u; handshake frames %s; %s payload bytes\n"),
-                                   d->stream, d->role, d->expect->setup_frame, steps->len ? steps->str : T("not captured"),
+                                   d->stream, d->role_text, d->expect->setup_frame, steps->len ? steps->str : T("not captured"),
                                    bytes);
             g_string_free(steps, TRUE);
         }
@@ -522,7 +522,7 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         item(out, md, T("Unanswered"), T("%u command%s got no final reply in the capture"), pending, pending == 1 ? "" : T("s"));
 }
 
-char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only)
+char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only, const char *filter)
 {
     GString *out = g_string_new(NULL);
     bool md = markdown;
@@ -554,7 +554,9 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable
         report_summary(out, md, ctl, by_class);
         g_string_append_c(out, '\n');
     }
-    if (!n)
+    if (!n && only && filter)
+        g_string_append_printf(out, T("No FTP session matches the filter '%s'.\n"), filter);
+    else if (!n)
         g_string_append(out, md ? T("No FTP session in this capture.\n") : T("No FTP session in this capture.\n"));
     return g_string_free(out, FALSE);
 }

@@ -72,6 +72,7 @@ typedef enum {
 /* One check.  'message' is a printf template filled with the evidence. */
 typedef struct {
     const char *id;
+    const char *title;          /* short: Expert Information groups by it */
     ftplens_group group;
     ftplens_severity severity;
     const char *trigger;

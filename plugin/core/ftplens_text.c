@@ -52,3 +52,42 @@ size_t ftplens_utf8_prefix(const char *s, size_t len, size_t max)
         n--;
     return n;
 }
+
+size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
+{
+    size_t i = 0, chars = 0, sentence = 0, clause = 0, space = 0;
+    int depth = 0;
+
+    for (; s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xC0) != 0x80) {
+            size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+            if (chars == max_chars || i + len > max_bytes)
+                break;
+            chars++;
+        }
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth > 0)
+            depth--;
+        else if (c == ' ' && i > 0) {
+            char p = s[i - 1];
+            if (depth == 0 && (p == '.' || p == ';' || p == ':'))
+                sentence = i;
+            else if (depth == 0 && p == ',')
+                clause = i;
+            space = i;
+        }
+    }
+    if (!s[i])
+        return i;
+    /* A sentence or clause end when it leaves the piece well filled, else
+     * the last space: pieces read as whole phrases and none is tiny. */
+    if (sentence > i * 3 / 5)
+        return sentence;
+    if (clause > i * 3 / 5)
+        return clause;
+    if (space > i / 3)
+        return space;
+    return i;   /* one long word: cut between two characters */
+}

@@ -30,6 +30,12 @@ const char *ftplens_tr_ko(const char *en);
  * inside a UTF-8 character: where to cut a label or a quoted line. */
 size_t ftplens_utf8_prefix(const char *s, size_t len, size_t max);
 
+/* Long texts are shown in the GUI as several short items (a pane edge cuts a
+ * long label): the byte length of the next piece of s, at most max_chars
+ * characters and max_bytes bytes, ending at a sentence end, else after a
+ * clause (", "), else at a space; never inside a UTF-8 character. */
+size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes);
+
 #define T(s) ftplens_tr(s)
 /* Marks a table string as translatable where it is defined; T() it where it is used. */
 #define N_(s) (s)

@@ -9,13 +9,19 @@
 
 typedef struct {
     ftplens_pref_bool heuristic;        /* ftplens.heuristic: 220 greeting on any port */
-    ftplens_pref_bool mask_passwords;   /* ftplens.mask_passwords */
+    bool mask_passwords;                /* ftplens.mask_passwords, read from mask_passwords_text */
     unsigned bruteforce_session;        /* ftplens.bruteforce_session */
     unsigned bruteforce_client;         /* ftplens.bruteforce_client */
     unsigned bruteforce_window;         /* ftplens.bruteforce_window, minutes */
     unsigned arg_max_default;           /* ftplens.arg_max_default */
-    int language;                       /* ftplens.language: 0 English, 1 Korean */
+    int language;                       /* ftplens.language: 0 English, 1 Korean, read from language_text */
+    /* String preferences, checked by the module's apply callback: Wireshark's
+     * enum and bool preferences take any -o value without a word (an unknown
+     * enum name keeps the old value, a bool is FALSE unless "TRUE"). */
+    const char *language_text;          /* en/English or ko/Korean/한국어, any case */
+    const char *mask_passwords_text;    /* yes/1/on/true or no/0/off/false, any case */
     ftplens_pref_bool tcp_every_segment; /* ftplens.tcp_every_segment: ftplens.tcp.* on plain ACKs and data too */
+    ftplens_pref_bool info_column;      /* ftplens.info_column: "[502 \u2192 OPTS]" in the Info column */
 } ftplens_preferences;
 
 extern ftplens_preferences ftplens_prefs;

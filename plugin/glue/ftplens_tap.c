@@ -1,5 +1,5 @@
 /* ftplens_tap.c - the "ftplens" tap and its two consumers: the lab report
- * (tshark -q -z ftplens,report[,md][,FILTER]) and the statistics tree
+ * (tshark -q -z ftplens,report[,md|text][,FILTER]) and the statistics tree
  * (Statistics > FTP Lens, tshark -z ftplens,tree).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -9,6 +9,7 @@
 #include "ftplens_tap.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <epan/stat_tap_ui.h>
@@ -95,29 +96,35 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
         if (markdown >= 0)
             rest += 1 + len;
     }
-    GString *err = NULL;
-    const char *filter = NULL;
-    if (*rest == ',' && rest[1])
-        filter = rest + 1;
-    else if (*rest && strcmp(rest, ",") != 0)
-        err = g_string_new(rest);       /* "ftplens,reportX" */
+    /* What is left: nothing, "," or ",FILTER"; anything else ("ftplens,reportX") is none of the forms. */
+    const char *filter = *rest == ',' && rest[1] ? rest + 1 : NULL;
     report_tap *r = g_new0(report_tap, 1);
     r->markdown = markdown == 1;
     r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
-    if (!err)
+    GString *err = NULL;
+    if (*rest && *rest != ',') {
+        err = g_string_new(NULL);
+        g_string_printf(err, T("\"%s\" is not a report option"), opt);
+    } else {
         err = register_tap_listener("ftplens", r, filter, TL_REQUIRES_NOTHING, report_reset, report_packet, report_draw,
                                     report_finish);
-    else
-        g_string_printf(err, T("\"%s\" is not a report option"), rest);
+        /* A lone word that is no display filter either was probably meant as a format (html, mardkown). */
+        if (err && markdown < 0 && filter &&
+            strspn(filter, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == strlen(filter)) {
+            char *why = g_strdup_printf(
+                T("\"%s\" is neither a report format (md, markdown, text, txt) nor a valid display filter: "), filter);
+            g_string_prepend(err, why);
+            g_free(why);
+        } else if (err) {
+            g_string_prepend(err, T("invalid display filter: "));
+        }
+    }
     if (err) {
-        /* Without a format word, a word that is not a display filter may be a mistyped format. */
-        if (markdown < 0 && filter && !strpbrk(filter, " =!<>~&|()[]{}\""))
-            fprintf(stderr, "tshark: ftplens,report: %s\n", T("neither a report format nor a valid display filter:"));
-        fprintf(stderr, "tshark: ftplens,report: %s\n%s\n"
+        fprintf(stderr, "tshark: -z %s: %s\n%s\n"
                 "  -z ftplens,report\n  -z ftplens,report,md\n"
                 "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n%s\n",
-                err->str, T("Use one of:"),
+                opt, err->str, T("Use one of:"),
                 T("(md or markdown, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5)"));
         g_string_free(err, TRUE);
         g_hash_table_destroy(r->sessions);

@@ -15,6 +15,7 @@
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto_data.h>
+#include <wsutil/report_message.h>
 
 #include "ftplens_compat.h"
 #include "ftplens_core.h"
@@ -32,13 +33,60 @@ void proto_reg_handoff_ftplens(void);
 ftplens_preferences ftplens_prefs = {
     .language = 0,
     .tcp_every_segment = true,
+    .info_column = true,
+    .language_text = "en",
 };
 
-static const enum_val_t language_vals[] = {
-    { "en", "English", 0 },
-    { "ko", "Korean (한국어)", 1 },
-    { NULL, NULL, -1 }
-};
+/* The accepted spellings of ftplens.language and ftplens.mask_passwords, in
+ * any ASCII case; -1 for anything else. */
+static int language_from_text(const char *text)
+{
+    static const struct { const char *name; int language; } names[] = {
+        { "en", 0 }, { "English", 0 }, { "ko", 1 }, { "Korean", 1 }, { "한국어", 1 },
+    };
+    for (size_t i = 0; text && i < G_N_ELEMENTS(names); i++)
+        if (g_ascii_strcasecmp(text, names[i].name) == 0)
+            return names[i].language;
+    return -1;
+}
+
+static int switch_from_text(const char *text)
+{
+    static const char *const on[] = { "yes", "1", "on", "true" }, *const off[] = { "no", "0", "off", "false" };
+    for (size_t i = 0; text && i < G_N_ELEMENTS(on); i++) {
+        if (g_ascii_strcasecmp(text, on[i]) == 0)
+            return 1;
+        if (g_ascii_strcasecmp(text, off[i]) == 0)
+            return 0;
+    }
+    return -1;
+}
+
+/* The module's apply callback (after the preferences file, -o and the GUI
+ * dialog): a value that is none of the spellings is refused with a message and
+ * the setting keeps its last good value. */
+static void ftplens_prefs_apply(void)
+{
+    int language = language_from_text(ftplens_prefs.language_text);
+    if (language < 0)
+        report_failure(T("ftplens.language: \"%s\" is not a language: use en or English, ko, Korean or 한국어 "
+                         "(in any case). The language stays %s."),
+                       ftplens_prefs.language_text, ftplens_prefs.language == 1 ? "ko" : "en");
+    else
+        ftplens_prefs.language = language;
+    ftplens_set_language(ftplens_prefs.language == 1 ? "ko" : "en");
+    int mask = switch_from_text(ftplens_prefs.mask_passwords_text);
+    if (mask < 0) {
+        char *why = g_strdup_printf(T("ftplens.mask_passwords: \"%s\" is neither yes nor no: use yes, 1, on or true "
+                                      "to mask passwords, no, 0, off or false to show them (in any case)."),
+                                    ftplens_prefs.mask_passwords_text);
+        report_failure("%s %s", why,
+                       ftplens_prefs.mask_passwords ? T("Passwords stay masked.") : T("Passwords stay shown."));
+        g_free(why);
+    } else {
+        ftplens_prefs.mask_passwords = mask;
+    }
+}
 
 static int proto_ftplens = -1;
 static dissector_handle_t ftplens_handle;
@@ -86,7 +134,7 @@ static int hf_ftplens_tcp_next_seq_rel = -1;
 static int hf_ftplens_tcp_seq_bytes = -1;
 static int hf_ftplens_tcp_ack_bytes = -1;
 static int hf_ftplens_tcp_explain = -1;
-static int hf_ftplens_tcp_explain_line = -1;
+static int hf_ftplens_text_more = -1;
 static int hf_ftplens_tcp_ack_ok = -1;
 static int hf_ftplens_tcp_syn_rtt = -1;
 static int hf_ftplens_tcp_hs_rtt = -1;
@@ -101,7 +149,7 @@ static int ett_ftplens = -1;
 static int ett_ftplens_risk = -1;
 static int ett_ftplens_line = -1;
 static int ett_ftplens_tcp = -1;
-static int ett_ftplens_explain = -1;
+static int ett_ftplens_more = -1;
 
 /* One expert item per security check, registered from the core's rule table. */
 static expert_field ei_ftplens_risk[FTPLENS_RISK_COUNT];
@@ -195,24 +243,46 @@ static void line_span(tvbuff_t *tvb, const ftplens_frame *f, const ftplens_note 
     }
 }
 
-/* Wireshark cuts tree labels at a byte limit, which can split a UTF-8
- * character (Korean text): shorten long values for display at a character
- * boundary ourselves; the field keeps the whole value. */
-#define FTPLENS_LABEL_MAX 200
+/* A label a student must read is never cut at the pane edge or by Wireshark's
+ * label limit (which can split a Korean character): at most this many
+ * characters and bytes per item; a long text goes on in child items, one
+ * piece each (add_gen_text); the field always keeps the whole value. */
+#define PIECE_CHARS 100
+#define PIECE_BYTES 200
 
+/* A short value (a name, an argument): shown whole, or cut with an ellipsis
+ * at a character boundary when it would not fit one label. */
 static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
 {
     proto_item *pi;
-    size_t n = strlen(s);
+    size_t n = strlen(s), name = strlen(proto_registrar_get_name(hf)) + 2;
+    size_t shown = ftplens_text_piece(s, PIECE_CHARS - name - 1, PIECE_BYTES - name - 3);
 
-    if (n <= FTPLENS_LABEL_MAX) {
+    if (shown == n)
         pi = proto_tree_add_string(t, hf, NULL, 0, 0, s);
-    } else {
-        size_t shown = ftplens_utf8_prefix(s, n, FTPLENS_LABEL_MAX);
+    else
         pi = proto_tree_add_string_format_value(t, hf, NULL, 0, 0, s, "%.*s\u2026", (int)shown, s);
-    }
     proto_item_set_generated(pi);
     return pi;
+}
+
+/* Wireshark cuts an expert item's label ("Expert Info (Warning/Security): ...")
+ * at 240 bytes, in the middle of a Korean character on 4.0: cut the message
+ * ourselves at a character boundary; the whole text is in the tree above. */
+#define EXPERT_TEXT_MAX 190
+
+static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...)
+{
+    char text[800];
+    va_list ap;
+    va_start(ap, fmt);
+    g_vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    size_t len = strlen(text);
+    if (len > EXPERT_TEXT_MAX)
+        memcpy(text + ftplens_utf8_prefix(text, len, EXPERT_TEXT_MAX - 3), "\u2026", 4);
+    expert_add_info_format(pinfo, pi, ei, "%s", text);
 }
 
 static proto_item *add_gen_uint(proto_tree *t, int hf, uint32_t v)
@@ -222,17 +292,51 @@ static proto_item *add_gen_uint(proto_tree *t, int hf, uint32_t v)
     return pi;
 }
 
+static void add_more_pieces(proto_tree *t, const char *rest)
+{
+    while (*rest == ' ')
+        rest++;
+    while (*rest) {
+        size_t n = ftplens_text_piece(rest, PIECE_CHARS, PIECE_BYTES);
+        proto_item *pi = proto_tree_add_string_format(t, hf_ftplens_text_more, NULL, 0, 0, "", "%.*s", (int)n, rest);
+        proto_item_set_generated(pi);
+        rest += n;
+        while (*rest == ' ')
+            rest++;
+    }
+}
+
+/* Sets the label of 'item' to 'text' ("Name: value" built by the caller),
+ * in pieces when long; returns the item's subtree when one was made. */
+static void set_label_pieces(proto_item *item, int ett, const char *text)
+{
+    size_t n = ftplens_text_piece(text, PIECE_CHARS, PIECE_BYTES);
+    proto_item_set_text(item, "%.*s", (int)n, text);
+    if (text[n])
+        add_more_pieces(proto_item_add_subtree(item, ett), text + n);
+}
+
+/* A generated string item whose value may be long: "Name: first piece", then pieces. */
+static proto_item *add_gen_text(proto_tree *t, int hf, int ett, const char *value)
+{
+    proto_item *pi = proto_tree_add_string(t, hf, NULL, 0, 0, value);
+    proto_item_set_generated(pi);
+    char *label = g_strdup_printf("%s: %s", proto_registrar_get_name(hf), value);
+    set_label_pieces(pi, ett, label);
+    g_free(label);
+    return pi;
+}
+
 static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
 {
     proto_item *pi;
 
-    proto_item_append_text(li, ": %s %s", n->verb,
-                           n->command ? T(n->command->meaning) : T("(not an FTP command in any registry)"));
+    (void)li;
     add_gen_string(lt, hf_ftplens_request_command, n->verb);
     if (n->arg && *n->arg)
         add_gen_string(lt, hf_ftplens_request_arg, n->arg);
-    add_gen_string(lt, hf_ftplens_request_meaning,
-                   n->command ? T(n->command->meaning) : T("not defined by any RFC or registry"));
+    add_gen_text(lt, hf_ftplens_request_meaning, ett_ftplens_more,
+                 n->command ? T(n->command->meaning) : T("not defined by any RFC or registry"));
     add_gen_string(lt, hf_ftplens_request_rfc, n->command ? n->command->rfc : "none");
     pi = proto_tree_add_boolean(lt, hf_ftplens_request_known, NULL, 0, 0, n->command != NULL);
     proto_item_set_generated(pi);
@@ -240,7 +344,7 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
     if (n->reply_lost) {
         pi = proto_tree_add_boolean(lt, hf_ftplens_request_reply_not_captured, NULL, 0, 0, true);
         proto_item_set_generated(pi);
-        expert_add_info_format(pinfo, pi, &ei_ftplens_reply_not_captured, "%s",
+        add_expert(pinfo, pi, &ei_ftplens_reply_not_captured, "%s",
                                T("The final reply to this command was not captured (it fell into a capture gap)"));
     }
     if (n->reply_in) {
@@ -250,10 +354,10 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
     if (n->arg_explained) {
         pi = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
         if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
-            expert_add_info_format(pinfo, pi, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+            add_expert(pinfo, pi, &ei_ftplens_address_malformed, "%s", n->arg_explained);
     }
     if (n->problems & FTPLENS_PROB_PENDING_OVERFLOW)
-        expert_add_info_format(pinfo, li, &ei_ftplens_pending_overflow, "%s",
+        add_expert(pinfo, li, &ei_ftplens_pending_overflow, "%s",
                                T("More than 64 commands are waiting for a reply; the oldest is no longer tracked"));
 }
 
@@ -275,40 +379,50 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
     proto_item_set_generated(ti);
 }
 
+/* What a reply line answers, for its label: " → PASS (frame 268)". */
+static void answers_text(const ftplens_note *n, char *out, size_t len)
+{
+    if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command)
+        g_snprintf(out, len, T(" \u2192 %s (frame %u)"), n->to_command, n->to_frame);
+    else if (n->answers == FTPLENS_ANSWERS_COMMAND)
+        g_snprintf(out, len, T(" \u2192 the client line in frame %u"), n->to_frame);
+    else if (n->answers == FTPLENS_ANSWERS_LOST)
+        g_strlcpy(out, T(" \u2192 a command that was not captured"), len);
+    else if (n->answers == FTPLENS_ANSWERS_GREETING)
+        g_strlcpy(out, T(" (greeting, answers no command)"), len);
+    else
+        g_strlcpy(out, T(" (unsolicited, answers no command)"), len);
+}
+
 static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
 {
     const ftplens_reply_info *r = &n->reply;
     proto_item *pi;
 
-    proto_item_append_text(li, ": %u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
-    if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command)
-        proto_item_append_text(li, T(" (answers %s in frame %u)"), n->to_command, n->to_frame);
-    else if (n->answers == FTPLENS_ANSWERS_COMMAND)
-        proto_item_append_text(li, T(" (answers the client line in frame %u)"), n->to_frame);
-    else if (n->answers == FTPLENS_ANSWERS_LOST)
-        proto_item_append_text(li, "%s", T(" (answers a command that was not captured)"));
-    else if (n->answers == FTPLENS_ANSWERS_GREETING)
-        proto_item_append_text(li, "%s", T(" (greeting, answers no command)"));
-    else
-        proto_item_append_text(li, "%s", T(" (unsolicited, answers no command)"));
-
+    (void)li;
     add_gen_uint(lt, hf_ftplens_reply_code, r->code);
-    pi = add_gen_uint(lt, hf_ftplens_reply_class, r->reply_class);
-    add_gen_string(lt, hf_ftplens_reply_class_text, r->class_text);
-    add_gen_uint(lt, hf_ftplens_reply_category, r->category);
-    add_gen_string(lt, hf_ftplens_reply_category_text, r->category_text);
-    add_gen_string(lt, hf_ftplens_reply_meaning, r->meaning);
+    /* Class and category once, in the chosen language; the text fields stay
+     * for filters and -T fields, hidden in the tree. */
+    pi = proto_tree_add_uint_format_value(lt, hf_ftplens_reply_class, NULL, 0, 0, r->reply_class, "%u (%s)",
+                                          r->reply_class, r->class_text);
+    proto_item_set_generated(pi);
+    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_class_text, r->class_text));
+    proto_item *ci = proto_tree_add_uint_format_value(lt, hf_ftplens_reply_category, NULL, 0, 0, r->category,
+                                                      "%u (%s)", r->category, r->category_text);
+    proto_item_set_generated(ci);
+    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_category_text, r->category_text));
+    add_gen_text(lt, hf_ftplens_reply_meaning, ett_ftplens_more, r->meaning);
     add_gen_string(lt, hf_ftplens_reply_rfc, r->rfc);
     add_gen_string(lt, hf_ftplens_reply_part, part_names[n->part]);
     draw_pairing(lt, n);
     if (n->arg_explained) {
         proto_item *ai = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
         if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
-            expert_add_info_format(pinfo, ai, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+            add_expert(pinfo, ai, &ei_ftplens_address_malformed, "%s", n->arg_explained);
     }
     if ((n->problems & FTPLENS_PROB_UNKNOWN_CLASS) && n->part != FTPLENS_PART_CONTINUATION &&
         n->part != FTPLENS_PART_LAST)
-        expert_add_info_format(pinfo, pi, &ei_ftplens_reply_unknown_class,
+        add_expert(pinfo, pi, &ei_ftplens_reply_unknown_class,
                                T("Reply code %03u: first digit %u / second digit %u is not a class/category defined by any RFC"),
                                r->code, r->reply_class, r->category);
 }
@@ -323,36 +437,6 @@ static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
     return pi;
 }
 
-/* Tree labels are cut at 240 bytes: show an explanation longer than a label
- * sentence by sentence too (the ftplens.tcp.explain field keeps the whole
- * text for -T fields). */
-static void add_sentences(proto_tree *t, const char *text)
-{
-    const char *p = text;
-
-    while (*p) {
-        const char *q = p;
-        int depth = 0;
-        /* A sentence ends at '. ' or '; ' outside brackets. */
-        for (; *q; q++) {
-            if (*q == '(')
-                depth++;
-            else if (*q == ')' && depth > 0)
-                depth--;
-            else if ((*q == '.' || *q == ';') && depth == 0 && (q[1] == ' ' || q[1] == '\0'))
-                break;
-        }
-        size_t n = *q ? (size_t)(q - p) + 1 : (size_t)(q - p);
-        size_t shown = ftplens_utf8_prefix(p, n, FTPLENS_LABEL_MAX);
-        proto_item *pi = proto_tree_add_string_format(t, hf_ftplens_tcp_explain_line, NULL, 0, 0, "",
-                                                      "%.*s", (int)shown, p);
-        proto_item_set_generated(pi);
-        p += n;
-        while (*p == ' ')
-            p++;
-    }
-}
-
 static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftplens_frame *f)
 {
     const ftplens_tcp_note *n = &f->tcp;
@@ -361,8 +445,15 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
 
     proto_item *ti = add_gen_string(t, hf_ftplens_tcp_step, n->step_text);
     proto_tree *tt = proto_item_add_subtree(ti, ett_ftplens_tcp);
-    add_gen_uint(tt, hf_ftplens_tcp_step_num, n->step);
-    add_gen_string(tt, hf_ftplens_tcp_conn_role, ftplens_frame_role(f));
+    /* The step's text is the label above, in the chosen language: the number alone here. */
+    pi = proto_tree_add_uint_format_value(tt, hf_ftplens_tcp_step_num, NULL, 0, 0, n->step, "%u", n->step);
+    proto_item_set_generated(pi);
+    /* The value stays English for filters and colouring rules; the label is translated. */
+    pi = proto_tree_add_string(tt, hf_ftplens_tcp_conn_role, NULL, 0, 0, ftplens_frame_role(f));
+    proto_item_set_generated(pi);
+    char *role = g_strdup_printf("%s: %s", proto_registrar_get_name(hf_ftplens_tcp_conn_role), ftplens_frame_role_text(f));
+    set_label_pieces(pi, ett_ftplens_more, role);
+    g_free(role);
     if (ftplens_frame_setup_frame(f))
         add_gen_uint(tt, hf_ftplens_tcp_setup_frame, ftplens_frame_setup_frame(f));
     if (ftplens_frame_data_command(f))
@@ -389,7 +480,7 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
         pi = proto_tree_add_boolean(tt, hf_ftplens_tcp_ack_ok, NULL, 0, 0, n->ack_ok);
         proto_item_set_generated(pi);
         if (!n->ack_ok)
-            expert_add_info_format(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
+            add_expert(pinfo, pi, &ei_ftplens_tcp_ack_unexpected, T("%s: expected %s"),
                                    n->step_text, n->ack_expected ? n->ack_expected : T("other numbers"));
     }
     /* The sentence is the dearest item: write it only when it is shown or used
@@ -401,12 +492,8 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
         (uint64_t)f->payload_offset + n->len <= tvb_captured_length(tvb))
         payload = tvb_get_ptr(tvb, (int)f->payload_offset, (int)n->len);
     char *explain = ftplens_tcp_explain_payload(n, payload, n->len);
-    if (*explain) {
-        pi = add_gen_string(tt, hf_ftplens_tcp_explain, explain);
-        /* Most explanations fit in their label; the others are cut there. */
-        if (strlen(explain) > FTPLENS_LABEL_MAX)
-            add_sentences(proto_item_add_subtree(pi, ett_ftplens_explain), explain);
-    }
+    if (*explain)
+        add_gen_text(tt, hf_ftplens_tcp_explain, ett_ftplens_more, explain);
     g_free(explain);
 }
 
@@ -414,20 +501,21 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
 {
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
-        char label[FTPLENS_LABEL_MAX + 4], text[800];
+        char text[800];
         /* A later frame settles a login outcome: known once the capture was read through. */
         const char *message = ftplens_finding_text(fd, PINFO_FD_VISITED(pinfo), text, sizeof text);
-        g_snprintf(label, sizeof label, "%s (%s): %s", rule->id, T(ftplens_severity_text(rule->severity)), message);
-        size_t len = strlen(label);
-        if (len >= FTPLENS_LABEL_MAX)
-            memcpy(label + ftplens_utf8_prefix(label, len, FTPLENS_LABEL_MAX - 3), "\u2026", 4);
-        proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id, "%s", label);
+        /* The label is the short title; the evidence and the advice are its children. */
+        proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id, "%s (%s)",
+                                                            T(rule->title), T(ftplens_severity_text(rule->severity)));
         proto_item_set_generated(ri);
         proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);
+        add_gen_text(rt, hf_ftplens_risk_message, ett_ftplens_more, message);
+        add_gen_text(rt, hf_ftplens_risk_advice, ett_ftplens_more, T(rule->advice));
         add_gen_string(rt, hf_ftplens_risk_severity, ftplens_severity_text(rule->severity));
-        add_gen_string(rt, hf_ftplens_risk_message, message);
-        add_gen_string(rt, hf_ftplens_risk_advice, T(rule->advice));
-        expert_add_info_format(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", message);
+        proto_item *fi = proto_tree_add_string_format(rt, hf_ftplens_text_more, NULL, 0, 0, "",
+                                                      T("Filter: ftplens.risk == \"%s\""), rule->id);
+        proto_item_set_generated(fi);
+        add_expert(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", message);
     }
 }
 
@@ -497,42 +585,66 @@ static void draw_gaps(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
         proto_tree *gt = proto_item_add_subtree(gi, ett_ftplens_line);
         add_gen_string(gt, hf_ftplens_gap_sender, d ? "server" : "client");
         if (d)
-            expert_add_info_format(pinfo, gi, &ei_ftplens_capture_gap,
+            add_expert(pinfo, gi, &ei_ftplens_capture_gap,
                 T("Capture gap: %u bytes server to client not captured; replies may be missing; pairing resynchronised by reply code and ACK"),
                 bytes);
         else
-            expert_add_info_format(pinfo, gi, &ei_ftplens_capture_gap,
+            add_expert(pinfo, gi, &ei_ftplens_capture_gap,
                 T("Capture gap: %u bytes client to server not captured; a command and its reply may be missing; pairing resynchronised by reply code and ACK"),
                 bytes);
     }
 }
 
-static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
+/* The label of a line: what it is and what it means, first ("Reply 230 \u2192 PASS
+ * (frame 268): User logged in, proceed"); the details are its children. */
+static void line_label(const ftplens_frame *f, const ftplens_note *n, unsigned i, char *out, size_t len)
 {
-    proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
-    proto_tree *t = proto_item_add_subtree(ti, ett_ftplens);
+    char where[64] = "", answers[96] = "";
+    if (f->note_count > 1)
+        g_snprintf(where, sizeof where, T(" (line %u of %u)"), i + 1, (unsigned)f->note_count);
+    if (n->began_earlier)
+        g_strlcat(where, T(" (began in an earlier segment)"), sizeof where);
+    switch (n->kind) {
+    case FTPLENS_NOTE_REQUEST:
+        g_snprintf(out, len, T("Command %s%s: %s"), n->verb, where,
+                   n->command ? T(n->command->meaning) : T("not an FTP command in any registry"));
+        break;
+    case FTPLENS_NOTE_REPLY:
+        answers_text(n, answers, sizeof answers);
+        g_snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, n->reply.meaning);
+        break;
+    case FTPLENS_NOTE_BAD_REPLY:
+        g_snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(n->problem_text));
+        break;
+    case FTPLENS_NOTE_BAD_REQUEST:
+        g_snprintf(out, len, T("Client line%s: not an FTP command"), where);
+        break;
+    default:
+        g_snprintf(out, len, T("%s line%s: only its end was captured"), n->from_server ? T("Reply") : T("Command"),
+                   where);
+        break;
+    }
+}
+
+static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const ftplens_frame *f)
+{
     unsigned i = 0;
-
-    proto_item_set_generated(ti);
-    add_gen_uint(t, hf_ftplens_session, f->session_id);
-    if (f->user)
-        add_gen_string(t, hf_ftplens_session_user, f->user);
-    draw_gaps(t, pinfo, f);
-    draw_findings(t, pinfo, f);
-    if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&
-        (tcp_has_expert(f) || section_wanted(t, tcp_section, tcp_section_n)))
-        draw_tcp(t, tvb, pinfo, f);
-
-    if (f->notes && !lines_have_experts(f) && !section_wanted(t, line_section, line_section_n))
-        return;
     for (const ftplens_note *n = f->notes; n; n = n->next, i++) {
         int start, len;
+        char label[600];
         line_span(tvb, f, n, &start, &len);
         proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
+        line_label(f, n, i, label, sizeof label);
+        size_t first = ftplens_text_piece(label, PIECE_CHARS, PIECE_BYTES);
+        proto_item_set_text(li, "%.*s", (int)first, label);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
+        add_more_pieces(lt, label + first);
+        /* The line itself, as a child: the label now says what it means. */
+        size_t shown = ftplens_text_piece(n->text, PIECE_CHARS - 10, PIECE_BYTES - 16);   /* room for "Line: " */
+        proto_item *xi = proto_tree_add_string_format(lt, hf_ftplens_text_more, NULL, 0, 0, "", T("Line: %.*s%s"),
+                                                      (int)shown, n->text, n->text[shown] ? "\u2026" : "");
+        proto_item_set_generated(xi);
         add_gen_string(lt, hf_ftplens_sender, n->from_server ? "server" : "client");
-        proto_item_set_text(li, T("%s line %u of this segment%s"), n->from_server ? T("Reply") : T("Command"),
-                            i + 1, n->began_earlier ? T(" (began in an earlier segment)") : "");
         switch (n->kind) {
         case FTPLENS_NOTE_REQUEST:
             draw_request(lt, li, pinfo, n);
@@ -541,33 +653,62 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
             draw_reply(lt, li, pinfo, n);
             break;
         case FTPLENS_NOTE_BAD_REPLY:
-            /* The expert item comes with the reply_malformed finding below. */
-            proto_item_append_text(li, T(": not a valid FTP reply (%s)"), T(n->problem_text));
+            /* The expert item comes with the reply_malformed finding. */
             draw_pairing(lt, n);
             break;
         case FTPLENS_NOTE_BAD_REQUEST:
-            proto_item_append_text(li, "%s", T(": not an FTP command"));
             add_gen_uint(lt, hf_ftplens_request_index, n->index);
             if (n->reply_in) {
                 proto_item *ri = proto_tree_add_uint(lt, hf_ftplens_request_reply_in, NULL, 0, 0, n->reply_in);
                 proto_item_set_generated(ri);
             }
-            expert_add_info_format(pinfo, li, &ei_ftplens_command_malformed,
+            add_expert(pinfo, li, &ei_ftplens_command_malformed,
                                    T("Not an FTP command '%.40s': %s"), n->text, T(n->problem_text));
             break;
         case FTPLENS_NOTE_PARTIAL:
-            proto_item_set_text(li, T("%s line %u of this segment: only its end was captured"),
-                                n->from_server ? T("Reply") : T("Command"), i + 1);
             expert_add_info(pinfo, li, &ei_ftplens_line_partial);
             break;
         }
         if (n->problems & FTPLENS_PROB_LINE_TRUNCATED)
-            expert_add_info_format(pinfo, li, &ei_ftplens_line_truncated,
+            add_expert(pinfo, li, &ei_ftplens_line_truncated,
                                    T("Line of %llu bytes: only the first %u bytes are analysed"),
                                    (unsigned long long)n->full_len, (unsigned)FTPLENS_MAX_LINE);
         if ((n->problems & FTPLENS_PROB_AFTER_GAP) && n->kind != FTPLENS_NOTE_PARTIAL)
             expert_add_info(pinfo, li, &ei_ftplens_bytes_missing);
     }
+}
+
+/* The Info column says which command a reply answers ("[502 \u2192 OPTS]"): the
+ * fact the stock FTP dissector does not show in the packet list. */
+static void add_info(packet_info *pinfo, const ftplens_frame *f)
+{
+    if (!ftplens_prefs.info_column)
+        return;
+    for (const ftplens_note *n = f->notes; n; n = n->next) {
+        if (n->kind == FTPLENS_NOTE_REPLY && n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command &&
+            (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST))
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", n->reply.code, n->to_command);
+    }
+}
+
+/* Order in the detail pane: the lesson first (each line and what it means),
+ * then what is risky, then what is missing, then the TCP numbers. */
+static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
+{
+    proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
+    proto_tree *t = proto_item_add_subtree(ti, ett_ftplens);
+
+    proto_item_set_generated(ti);
+    if (f->notes && (lines_have_experts(f) || section_wanted(t, line_section, line_section_n)))
+        draw_lines(tvb, pinfo, t, f);
+    draw_findings(t, pinfo, f);
+    draw_gaps(t, pinfo, f);
+    add_gen_uint(t, hf_ftplens_session, f->session_id);
+    if (f->user)
+        add_gen_string(t, hf_ftplens_session_user, f->user);
+    if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&
+        (tcp_has_expert(f) || section_wanted(t, tcp_section, tcp_section_n)))
+        draw_tcp(t, tvb, pinfo, f);
 }
 
 static bool frame_has_experts(const ftplens_frame *f)
@@ -624,6 +765,8 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
      * frames that carry expert items, for -z expert. */
     if (proto_field_is_referenced(tree, proto_ftplens) || frame_has_experts(f))
         draw_frame(tvb, pinfo, tree, f);
+    if (f->notes)
+        add_info(pinfo, f);
     ftplens_tap_queue(pinfo, f);
     return tvb_captured_length(tvb);
 }
@@ -655,7 +798,7 @@ static void register_risk_experts(expert_module_t *expert)
         ei[i].eiinfo.name = g_strdup_printf("ftplens.risk.%s", r->id);
         ei[i].eiinfo.group = risk_group(r->group);
         ei[i].eiinfo.severity = risk_severity(r->severity);
-        ei[i].eiinfo.summary = r->trigger;
+        ei[i].eiinfo.summary = r->title;    /* Expert Information groups by it: a short title */
     }
     expert_register_field_array(expert, ei, FTPLENS_RISK_COUNT);
 }
@@ -764,9 +907,9 @@ void proto_register_ftplens(void)
         { &hf_ftplens_tcp_explain,
           { "Explanation", "ftplens.tcp.explain", FT_STRING, BASE_NONE, NULL, 0x0,
             "The arithmetic of this segment with its real numbers", HFILL } },
-        { &hf_ftplens_tcp_explain_line,
-          { "Explanation sentence", "ftplens.tcp.explain.sentence", FT_STRING, BASE_NONE, NULL, 0x0,
-            "One sentence of ftplens.tcp.explain, for reading in the tree", HFILL } },
+        { &hf_ftplens_text_more,
+          { "Text", "ftplens.text", FT_STRING, BASE_NONE, NULL, 0x0,
+            "A piece of a long label, for reading in the tree (the field above keeps the whole text)", HFILL } },
         { &hf_ftplens_tcp_ack_ok,
           { "Numbers as expected", "ftplens.tcp.ack_ok", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
             "Handshake steps 2 and 3 and close ACKs: the acknowledgment is what the peer's SYN/FIN requires", HFILL } },
@@ -800,7 +943,7 @@ void proto_register_ftplens(void)
           { "Missing bytes sent by", "ftplens.gap.sender", FT_STRING, BASE_NONE, NULL, 0x0,
             "client or server", HFILL } },
     };
-    static int *ett[] = { &ett_ftplens, &ett_ftplens_risk, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_explain };
+    static int *ett[] = { &ett_ftplens, &ett_ftplens_risk, &ett_ftplens_line, &ett_ftplens_tcp, &ett_ftplens_more };
     static ei_register_info ei[] = {
         { &ei_ftplens_command_malformed,
           { "ftplens.request.malformed", PI_MALFORMED, PI_WARN, "Client line is not an FTP command", EXPFILL } },
@@ -843,26 +986,31 @@ void proto_register_ftplens(void)
     ftplens_config_defaults(&defaults);
     ftplens_prefs.heuristic = defaults.heuristic;
     ftplens_prefs.mask_passwords = defaults.mask_passwords;
+    ftplens_prefs.mask_passwords_text = defaults.mask_passwords ? "TRUE" : "FALSE";
     ftplens_prefs.bruteforce_session = defaults.bruteforce_session;
     ftplens_prefs.bruteforce_client = defaults.bruteforce_client;
     ftplens_prefs.bruteforce_window = defaults.bruteforce_window_s / 60;
     ftplens_prefs.arg_max_default = defaults.arg_max_default;
 
-    module = prefs_register_protocol(proto_ftplens, NULL);
+    module = prefs_register_protocol(proto_ftplens, ftplens_prefs_apply);
     prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
         "Treat a TCP connection whose server greets with a 220 reply followed by FTP commands as FTP, "
         "whatever the port (e.g. pyftpdlib on 2121)", &ftplens_prefs.heuristic);
 
-    prefs_register_enum_preference(module, "language", "Language of explanations",
-        "Language of meanings, explanations, findings, advice and the report (English or Korean)",
-        &ftplens_prefs.language, language_vals, FALSE);
-    prefs_register_bool_preference(module, "mask_passwords", "Mask passwords",
-        "Show PASS arguments as ******** in the tree, the fields, the findings and the report (off by default: "
-        "the lesson is that they are visible)", &ftplens_prefs.mask_passwords);
+    prefs_register_string_preference(module, "language", "Language of explanations (en or ko)",
+        "Language of meanings, explanations, findings, advice and the report: en (or English) or ko (or Korean, "
+        "한국어), in any case; any other value is refused with a message", &ftplens_prefs.language_text);
+    prefs_register_string_preference(module, "mask_passwords", "Mask passwords (yes or no)",
+        "Show PASS arguments as ******** in the tree, the fields, the findings and the report: yes, 1, on or TRUE "
+        "masks them; no, 0, off or FALSE (the default: the lesson is that they are visible) shows them; any other "
+        "value is refused with a message", &ftplens_prefs.mask_passwords_text);
     prefs_register_bool_preference(module, "tcp_every_segment", "Explain every TCP segment",
         "Put the ftplens.tcp items (step, relative numbers, explanation) on every segment of FTP connections; "
         "when off, plain ACKs and data segments without an FTP line are left to the TCP dissector, which makes "
         "big captures cheaper to read", &ftplens_prefs.tcp_every_segment);
+    prefs_register_bool_preference(module, "info_column", "Show the answered command in the Info column",
+        "Append the reply code and the command it answers to the Info column of a reply, e.g. [502 \u2192 OPTS]",
+        &ftplens_prefs.info_column);
     prefs_register_uint_preference(module, "bruteforce_session", "Brute force: failures per session",
         "Failed logins in one FTP session that count as brute force (0: off)", 10, &ftplens_prefs.bruteforce_session);
     prefs_register_uint_preference(module, "bruteforce_client", "Brute force: failures per client",

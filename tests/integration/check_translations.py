@@ -56,7 +56,17 @@ def source_keys(plugin_dir):
 
 
 def main():
-    data = json.loads(subprocess.run([sys.argv[1]], stdout=subprocess.PIPE, check=True).stdout.decode("utf-8"))
+    dups = []
+
+    def pairs(items):
+        seen = {}
+        for k, v in items:
+            if k in seen:
+                dups.append(k)
+            seen[k] = v
+        return seen
+    data = json.loads(subprocess.run([sys.argv[1]], stdout=subprocess.PIPE, check=True).stdout.decode("utf-8"),
+                      object_pairs_hook=pairs)
     keys = set(k for k in data["keys"] if k) | source_keys(sys.argv[2])
     ko = data["ko"]
     missing = sorted(k for k in keys if k not in ko)
@@ -64,7 +74,7 @@ def main():
     unused = sorted(k for k in ko if k not in keys)
     if "--missing-json" in sys.argv:
         json.dump(missing, open(sys.argv[sys.argv.index("--missing-json") + 1], "w"), ensure_ascii=False, indent=1)
-    for k in missing[:40]:
+    for k in missing[:200]:
         print("MISSING Korean: %r" % k)
     for k in bad:
         print("CONVERSIONS DIFFER: %r -> %r" % (k, ko[k]))
@@ -72,7 +82,9 @@ def main():
         print("unused Korean entry: %r" % k)
     print("%d strings, %d translated, %d missing, %d with different conversions, %d unused"
           % (len(keys), len(keys) - len(missing), len(missing), len(bad), len(unused)))
-    failed = bool(missing or bad)
+    for k in dups:
+        print("DUPLICATE Korean entry (one key, two translations): %r" % k)
+    failed = bool(missing or bad or dups)
     print("%d passed, %d failed" % (0 if failed else 1, 1 if failed else 0))
     return 1 if failed else 0
 

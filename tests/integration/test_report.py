@@ -6,6 +6,7 @@ run with --update-golden to rewrite them after a deliberate change.
 """
 import os
 import shutil
+import subprocess
 import sys
 
 from harness import eq, run
@@ -65,6 +66,72 @@ def test_report_filter_and_markdown(env):
     assert "| frame | step | flags |" in one and "|---|" in one, one
 
 
+def _tshark_rc(env, args):
+    """tshark run as env.tshark runs it, with its exit status (env.tshark raises on a non-zero one)."""
+    variables = {"HOME": env.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8",
+                 "WIRESHARK_PLUGIN_DIR": env.plugin_dir}
+    p = subprocess.run(env.prefix + ["env"] + ["%s=%s" % kv for kv in variables.items()] + ["tshark"] + args,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+REPORT_FORMS = ["  -z ftplens,report\n", "  -z ftplens,report,md\n", "  -z ftplens,report,text,FILTER\n",
+                "  -z ftplens,report,md,FILTER\n"]
+
+
+def test_report_arguments(env):
+    """Format words in any case; an unknown word or an invalid filter fails with the valid forms; a filter that
+    matches no session says so."""
+    pcap = env.own("lab-anonymous.pcapng")
+    for opt, head in [(",md", "# FTP Lens report\n"), (",MarkDown", "# FTP Lens report\n"), (",text", "FTP Lens report\n"),
+                      (",TXT", "FTP Lens report\n"), (",Md,ftplens.session == 0", "# FTP Lens report\n")]:
+        out = report(env, pcap, opt)
+        assert out.startswith(head) and "tcp.stream 0" in out, (opt, out[:200])
+    for opt, why in [(",html", '"html" is neither a report format'), (",markdwn", '"markdwn" is neither a report format'),
+                     (",md,foo==", "invalid display filter"), (",text,ftplens.no_such_field", "invalid display filter"),
+                     (",foo==", "invalid display filter"), ("x", "is not a report option")]:
+        rc, out, err = _tshark_rc(env, ["-r", pcap, "-q", "-z", "ftplens,report" + opt])
+        assert rc != 0, "-z ftplens,report%s exited 0: %r" % (opt, err)
+        assert why in err and all(form in err for form in REPORT_FORMS), (opt, err)
+        assert "FTP Lens report" not in out, (opt, out[:200])
+    for opt, flt in [(",md,ftplens.session == 99", "ftplens.session == 99"),
+                     (',ftp.request.command == "NOPE"', 'ftp.request.command == "NOPE"')]:
+        out = report(env, pcap, opt)
+        assert "No FTP session matches the filter '%s'." % flt in out and "in this capture" not in out, (opt, out)
+    out = report(env, pcap, ",md,ftplens.session == 99", lang="ko")
+    assert "FTP Lens" in out and "No FTP session" not in out and "ftplens.session == 99" in out, out
+
+
+def test_language_spellings(env):
+    """ftplens.language takes en/English and ko/Korean/한국어 in any case and refuses anything else."""
+    pcap = env.own("lab-anonymous.pcapng")
+    for lang, head in [("ko", "FTP Lens 보고서\n"), ("KO", "FTP Lens 보고서\n"), ("Korean", "FTP Lens 보고서\n"),
+                       ("korean", "FTP Lens 보고서\n"), ("한국어", "FTP Lens 보고서\n"), ("en", "FTP Lens report\n"),
+                       ("EN", "FTP Lens report\n"), ("English", "FTP Lens report\n"), ("ENGLISH", "FTP Lens report\n")]:
+        out, err = env.tshark(["-r", pcap, "-q", "-z", "ftplens,report", "-o", "ftplens.language:" + lang])
+        assert out.startswith(head) and not err, (lang, out[:100], err)
+    for bad in ["klingon", "kr", "Korean (한국어)"]:
+        rc, out, err = _tshark_rc(env, ["-r", pcap, "-q", "-z", "ftplens,report", "-o", "ftplens.language:" + bad])
+        assert 'ftplens.language: "%s" is not a language' % bad in err and "en or English, ko, Korean or 한국어" in err, \
+            (bad, err)
+        assert out.startswith("FTP Lens report\n"), (bad, out[:100])     # stays English: no silent Korean
+
+
+def test_mask_passwords_spellings(env):
+    """ftplens.mask_passwords takes yes/1/on/true and no/0/off/false in any case and refuses anything else."""
+    pcap = env.own("lab-anonymous.pcapng")
+    args = ["-r", pcap, "-Y", 'ftplens.request.command == "PASS"', "-T", "fields", "-e", "ftplens.request.arg", "-o"]
+    for value, shown in [("yes", "********"), ("YES", "********"), ("1", "********"), ("on", "********"),
+                         ("True", "********"), ("TRUE", "********"), ("no", "IEUser@"), ("0", "IEUser@"),
+                         ("off", "IEUser@"), ("false", "IEUser@"), ("FALSE", "IEUser@")]:
+        out, err = env.tshark(args + ["ftplens.mask_passwords:" + value])
+        eq((out.split(), err), ([shown], ""), "mask_passwords:" + value)
+    for bad in ["maybe", "2", ""]:
+        rc, out, err = _tshark_rc(env, args + ["ftplens.mask_passwords:" + bad])
+        assert 'ftplens.mask_passwords: "%s" is neither yes nor no' % bad in err, (bad, err)
+        eq(out.split(), ["IEUser@"], "mask_passwords:%s keeps the default" % bad)
+
+
 def _golden(env, name, opt, suffix):
     out = report(env, env.own(name), opt)
     path = os.path.join(GOLDEN, name.replace(".pcapng", ".report." + suffix))
@@ -113,4 +180,4 @@ def test_ftp_lab_profile(env):
 
 if __name__ == "__main__":
     sys.exit(run([test_lab_report, test_korean_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
-                  test_ftp_lab_profile]))
+                  test_ftp_lab_profile, test_report_arguments, test_language_spellings, test_mask_passwords_spellings]))
