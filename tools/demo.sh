@@ -6,9 +6,11 @@
 # meaning and the command it answers.  Default capture: the classroom lab
 # recreation pcaps/lab-anonymous.pcapng.
 #
-# As root it installs missing Debian packages and the plugin into the global
-# plugin folder; as another user it installs into the personal plugin folder
-# and tells you which packages to install if any are missing.
+# As root it installs missing Debian packages, the plugin into the global plugin
+# folder and the profile "FTP Lab (all users, ftplens VERSION)"; as another user
+# the plugin into the personal plugin folder and the profile "FTP Lab" (never
+# over one you changed), and it tells you which packages to install if any are
+# missing.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -21,11 +23,15 @@ if [ "$(id -u)" -eq 0 ]; then
 else
     configure_and_build -DFTPLENS_BUILD_TESTS=OFF -DFTPLENS_INSTALL_USER=ON
 fi
-cmake --install "$FTPLENS_BUILD_DIR" >/dev/null || die "install failed"
+cmake --install "$FTPLENS_BUILD_DIR" >/dev/null 2>"$FTPLENS_BUILD_DIR/install.log" \
+    || { cat "$FTPLENS_BUILD_DIR/install.log" >&2; die "install failed"; }
 INSTALLED=$(grep -m1 '/ftplens\.so$' "$FTPLENS_BUILD_DIR/install_manifest.txt" || true)
 LOADED=$(tshark -G plugins 2>/dev/null | awk '$1 == "ftplens.so" {print $NF}' | head -1)
 [ -n "$LOADED" ] || die "tshark does not load ftplens"
 say "installed: $INSTALLED"
+# The "FTP Lab" profile: installed, updated, or left as you changed it, with the shipped one next to it
+# (plugin/profile/install-profile.cmake says which).
+grep '^\[ftplens\]' "$FTPLENS_BUILD_DIR/install.log" || true
 if [ -n "$INSTALLED" ] && [ "$(readlink -f "$LOADED")" != "$(readlink -f "$INSTALLED")" ]; then
     # Wireshark loads the global folder first: an older global copy hides a personal install.
     say "WARNING: tshark loads $LOADED, not the copy just installed; remove the old one (sudo rm '$LOADED') or run this script as root"

@@ -839,6 +839,7 @@ const ftplens_translation ftplens_text_ko[] = {
     { "empty command line", "빈 명령 줄" },
     /* Statistics tree (Statistics > FTP Lens, -z ftplens,tree) */
     { "Reply classes by server", "서버별 응답 클래스" },
+    { "Reply classes", "응답 클래스" },
     { "Commands", "명령" },
     { "Security findings by severity", "심각도별 보안 점검 결과" },
     { "Sessions by login outcome", "로그인 결과별 세션" },

@@ -150,22 +150,36 @@ static stat_tap_ui report_ui = {
 
 /* ---- the statistics tree ---- */
 
-static int st_classes = -1, st_commands = -1, st_risks = -1, st_sessions = -1, st_gaps = -1;
-/* Node names, in the language of the capture (set in tree_init). */
-static const char *n_classes, *n_commands, *n_risks, *n_sessions, *n_gaps;
+/* The topics in teaching order.  tshark prints them in the order tree_init creates them and sorts
+ * everything below them by name (ST_SORT_COL_NAME at registration), which the names make the teaching
+ * order: classes "1xx ..." to "6xx ...", categories "x0 ..." to "x5 ...", commands A to Z; "login
+ * succeeded" and the Error and Warning findings stay on top (ST_FLG_SORT_TOP).  Wireshark's dialog
+ * (4.0; 4.4 and 4.6 by their source) ignores the registered sort and opens sorted by Topic / Item,
+ * descending: the numbers before the topics make one click on that header give the same order there.
+ * Topic 6 repeats the classes per server (ST_FLG_DEF_NOEXPAND would not keep it closed: the dialog
+ * expands every tree of fewer than 100 rows).  Counters only: the stats_tree API has no way to hide the
+ * Average, Min/Max, Rate and Burst columns (the "FTP Lab" profile turns the burst calculation off). */
+enum { TOPIC_CLASSES, TOPIC_COMMANDS, TOPIC_SESSIONS, TOPIC_RISKS, TOPIC_GAPS, TOPIC_SERVERS, N_TOPICS };
+static int st_topic[N_TOPICS];
+static char n_topic[N_TOPICS][96];      /* "1. Reply classes", in the language of the capture */
 
 static void tree_init(stats_tree *st)
 {
-    n_classes = T("Reply classes by server");
-    n_commands = T("Commands");
-    n_risks = T("Security findings by severity");
-    n_sessions = T("Sessions by login outcome");
-    st_classes = stats_tree_create_node(st, n_classes, 0, STAT_DT_INT, TRUE);
-    st_commands = stats_tree_create_node(st, n_commands, 0, STAT_DT_INT, TRUE);
-    st_risks = stats_tree_create_node(st, n_risks, 0, STAT_DT_INT, TRUE);
-    st_sessions = stats_tree_create_node(st, n_sessions, 0, STAT_DT_INT, TRUE);
-    n_gaps = T("Capture gaps by direction");
-    st_gaps = stats_tree_create_node(st, n_gaps, 0, STAT_DT_INT, TRUE);
+    static const char *const topics[N_TOPICS] = {
+        N_("Reply classes"), N_("Commands"), N_("Sessions by login outcome"),
+        N_("Security findings by severity"), N_("Capture gaps by direction"), N_("Reply classes by server"),
+    };
+    for (int i = 0; i < N_TOPICS; i++) {
+        g_snprintf(n_topic[i], sizeof n_topic[i], "%d. %s", i + 1, T(topics[i]));
+        st_topic[i] = stats_tree_create_node(st, n_topic[i], 0, STAT_DT_INT, TRUE);
+    }
+}
+
+/* Ticks NAME under topic T (as a parent when CHILDREN) and the topic; returns NAME's node id. */
+static int tick_topic(stats_tree *st, int t, const char *name, bool children)
+{
+    tick_stat_node(st, n_topic[t], 0, TRUE);
+    return tick_stat_node(st, name, st_topic[t], children);
 }
 
 static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_, const void *data,
@@ -174,40 +188,42 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     const ftplens_frame *f = data;
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
-            char server[80], cls[64], cat[96];
-            g_snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+            char server[80], cls[96], cat[112];
             g_snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
             g_snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
-            tick_stat_node(st, n_classes, 0, TRUE);
-            int s = tick_stat_node(st, server, st_classes, TRUE);
-            int c = tick_stat_node(st, cls, s, TRUE);
-            tick_stat_node(st, cat, c, FALSE);
+            tick_stat_node(st, cat, tick_topic(st, TOPIC_CLASSES, cls, true), FALSE);
+            g_snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+            tick_stat_node(st, cls, tick_topic(st, TOPIC_SERVERS, server, true), FALSE);
             ftplens_login_step login = ftplens_login_decide(n);
-            {
-                const char *outcome = login == FTPLENS_LOGIN_SUCCEEDED ? T("login succeeded")
-                                    : login == FTPLENS_LOGIN_FAILED || login == FTPLENS_LOGIN_CLOSED ? T("login failed")
-                                    : login == FTPLENS_LOGIN_UNCLEAR ? T("login outcome unclear") : NULL;
-                if (outcome) {
-                    tick_stat_node(st, n_sessions, 0, TRUE);
-                    tick_stat_node(st, outcome, st_sessions, FALSE);
-                }
+            const char *outcome = login == FTPLENS_LOGIN_SUCCEEDED ? T("login succeeded")
+                                : login == FTPLENS_LOGIN_FAILED || login == FTPLENS_LOGIN_CLOSED ? T("login failed")
+                                : login == FTPLENS_LOGIN_UNCLEAR ? T("login outcome unclear") : NULL;
+            if (outcome) {
+                tick_topic(st, TOPIC_SESSIONS, outcome, false);
+                if (login == FTPLENS_LOGIN_SUCCEEDED)
+                    stat_node_set_flags(st, outcome, st_topic[TOPIC_SESSIONS], FALSE, ST_FLG_SORT_TOP);
             }
         } else if (n->kind == FTPLENS_NOTE_REQUEST) {
-            tick_stat_node(st, n_commands, 0, TRUE);
-            tick_stat_node(st, n->verb, st_commands, FALSE);
+            tick_topic(st, TOPIC_COMMANDS, n->verb, false);
         }
     }
     for (int d = 0; d < 2; d++) {
-        if (f->gap_bytes[d]) {
-            tick_stat_node(st, n_gaps, 0, TRUE);
-            tick_stat_node(st, d ? T("server to client") : T("client to server"), st_gaps, FALSE);
-        }
+        if (f->gap_bytes[d])
+            tick_topic(st, TOPIC_GAPS, d ? T("server to client") : T("client to server"), false);
     }
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
-        tick_stat_node(st, n_risks, 0, TRUE);
-        int sev = tick_stat_node(st, T(ftplens_severity_text(r->severity)), st_risks, TRUE);
-        tick_stat_node(st, r->id, sev, FALSE);
+        /* The English name first (the value of ftplens.risk.severity), so that the order is the same in
+         * every language; the translation after it. */
+        const char *en = ftplens_severity_text(r->severity), *tr = T(en);
+        char sev[64];
+        if (strcmp(en, tr))
+            g_snprintf(sev, sizeof sev, "%s (%s)", en, tr);
+        else
+            g_strlcpy(sev, en, sizeof sev);
+        tick_stat_node(st, r->id, tick_topic(st, TOPIC_RISKS, sev, true), FALSE);
+        if (r->severity == FTPLENS_SEV_ERROR || r->severity == FTPLENS_SEV_WARN)
+            stat_node_set_flags(st, sev, st_topic[TOPIC_RISKS], TRUE, ST_FLG_SORT_TOP);
     }
     return TAP_PACKET_REDRAW;
 }
@@ -217,5 +233,6 @@ void ftplens_tap_register(ftplens_capture **capture)
     the_capture = capture;
     ftplens_tap = register_tap("ftplens");
     register_stat_tap_ui(&report_ui, NULL);
-    stats_tree_register_plugin("ftplens", "ftplens", "FTP Lens", 0, tree_packet, tree_init, NULL);
+    stats_tree_register_plugin("ftplens", "ftplens", "FTP Lens", ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
+                               tree_packet, tree_init, NULL);
 }

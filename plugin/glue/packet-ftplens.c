@@ -269,7 +269,7 @@ static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
 /* Wireshark cuts an expert item's label ("Expert Info (Warning/Security): ...")
  * at 240 bytes, in the middle of a Korean character on 4.0: cut the message
  * ourselves at a character boundary; the whole text is in the tree above. */
-#define EXPERT_TEXT_MAX 190
+#define EXPERT_TEXT_MAX 140
 
 static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...)

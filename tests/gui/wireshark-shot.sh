@@ -9,6 +9,7 @@
 #
 #   PLUGIN_DIR  a scratch plugin folder holding <major.minor>/epan/ftplens.so; it is
 #               passed as WIRESHARK_PLUGIN_DIR (Wireshark ignores it when privileged)
+#   FRAME       a frame number ("expert", for the Expert Information dialog, is to come)
 #
 # As root, Wireshark runs as the unprivileged user nobody (uid/gid 65534, via
 # setpriv) with a scratch HOME owned by nobody; otherwise as the calling user,
@@ -28,11 +29,18 @@
 # Hard limits: Wireshark is started under `timeout 60`, every wait has its own
 # deadline, and a trap ends Wireshark and Xvfb (by their process ids) on any exit.
 # Environment: FTPLENS_GUI_SETTLE (seconds to wait after the capture is open,
-# default 3), FTPLENS_GUI_KEEP=1 keeps the scratch folder (logs) for debugging.
+# default 3), FTPLENS_GUI_KEEP=1 keeps the scratch folder (logs) for debugging,
+# FTPLENS_GUI_FILTER a display filter (-Y), FTPLENS_GUI_PROFILE_DIR and
+# FTPLENS_GUI_PROFILE a configuration profile (e.g. plugin/profile, "FTP Lab") copied
+# into the scratch HOME as that personal profile and selected with -C; its packet
+# list then gets 480 pixels instead of 160.
 set -euo pipefail
 
 [ $# -eq 4 ] || { echo "usage: $0 PLUGIN_DIR CAPTURE FRAME OUT.png" >&2; exit 2; }
 PLUGIN_DIR=$1 CAPTURE=$2 FRAME=$3 OUT=$4
+PROFILE_DIR=${FTPLENS_GUI_PROFILE_DIR:-} PROFILE_NAME=${FTPLENS_GUI_PROFILE:-FTP Lab}
+FILTER_ARGS=()
+[ -z "${FTPLENS_GUI_FILTER:-}" ] || FILTER_ARGS=(-Y "$FTPLENS_GUI_FILTER")
 SETTLE=${FTPLENS_GUI_SETTLE:-3}
 W=1600 H=1200
 
@@ -44,7 +52,11 @@ for tool in Xvfb wireshark xdotool import timeout; do
 done
 [ -r "$CAPTURE" ] || fail "cannot read $CAPTURE"
 [ -d "$PLUGIN_DIR" ] || fail "no plugin folder $PLUGIN_DIR"
-case $FRAME in ''|*[!0-9]*) fail "FRAME must be a number, not '$FRAME'" ;; esac
+case $FRAME in
+    expert) fail "FRAME expert (the Expert Information dialog) is not supported yet" ;;
+    ''|*[!0-9]*) fail "FRAME must be a number, not '$FRAME'" ;;
+esac
+[ -z "$PROFILE_DIR" ] || [ -r "$PROFILE_DIR/preferences" ] || fail "no profile in $PROFILE_DIR"
 CAPTURE=$(cd -P "$(dirname "$CAPTURE")" && pwd)/$(basename "$CAPTURE")
 
 WORK=$(mktemp -d /tmp/ftplens-gui.XXXXXX)
@@ -79,12 +91,19 @@ gui.geometry_main_maximized: FALSE
 privs.warn_if_elevated: FALSE
 sys.warn_if_no_capture: FALSE
 EOF
-cat >"$HOMEDIR/.config/wireshark/recent" <<'EOF'
-gui.byte_view_show: FALSE
+LAYOUT='gui.byte_view_show: FALSE
 gui.packet_diagram_show: FALSE
-gui.zoom_level: 0
-gui.geometry_main_upper_pane: 160
-EOF
+gui.zoom_level: 0'
+PROFILE_ARGS=()
+if [ -n "$PROFILE_DIR" ]; then
+    P=$HOMEDIR/.config/wireshark/profiles/$PROFILE_NAME
+    mkdir -p "$P"
+    for f in preferences colorfilters recent; do [ -f "$PROFILE_DIR/$f" ] && cp "$PROFILE_DIR/$f" "$P/"; done
+    printf '%s\ngui.geometry_main_upper_pane: 480\n' "$LAYOUT" >>"$P/recent"
+    PROFILE_ARGS=(-C "$PROFILE_NAME")
+else
+    printf '%s\ngui.geometry_main_upper_pane: 160\n' "$LAYOUT" >"$HOMEDIR/.config/wireshark/recent"
+fi
 RUN_AS=()
 if [ "$(id -u)" -eq 0 ]; then
     chown -R 65534:65534 "$HOMEDIR" "$WORK/runtime"
@@ -103,10 +122,10 @@ export DISPLAY=:$(tr -dc '0-9' <"$WORK/display")
 log "Xvfb on $DISPLAY (${W}x${H})"
 
 # --- Wireshark, unprivileged, at most 60 s --------------------------------------------------
-log "wireshark -r $CAPTURE -g $FRAME (as $([ ${#RUN_AS[@]} -gt 0 ] && echo nobody || id -un))"
+log "wireshark -r $CAPTURE -g $FRAME ${PROFILE_ARGS[*]} ${FILTER_ARGS[*]} (as $([ ${#RUN_AS[@]} -gt 0 ] && echo nobody || id -un))"
 timeout -k 5 60 "${RUN_AS[@]}" env HOME="$HOMEDIR" XDG_RUNTIME_DIR="$WORK/runtime" \
     XDG_CONFIG_HOME="$HOMEDIR/.config" WIRESHARK_PLUGIN_DIR="$PLUGIN_DIR" DISPLAY="$DISPLAY" \
-    wireshark -r "$CAPTURE" -g "$FRAME" >"$WORK/wireshark.log" 2>&1 &
+    wireshark -r "$CAPTURE" -g "$FRAME" "${PROFILE_ARGS[@]}" "${FILTER_ARGS[@]}" >"$WORK/wireshark.log" 2>&1 &
 WS_PID=$!
 
 # The main window's title becomes the capture's file name once the file is open.
