@@ -14,6 +14,15 @@ typedef enum {
     FTPLENS_XFER_LISTING,    /* LIST NLST MLSD */
 } ftplens_xfer_kind;
 
+/* Properties of a command (the 'flags' column). */
+enum {
+    FTPLENS_CMD_FILE = 1u << 0,     /* works on the file area: a server refuses it before login */
+    FTPLENS_CMD_PATH = 1u << 1,     /* its argument is a file or directory path */
+    FTPLENS_CMD_WRITES = 1u << 2,   /* changes the server's files */
+    FTPLENS_CMD_LOGIN = 1u << 3,    /* part of the login: USER, PASS, ACCT */
+    FTPLENS_CMD_TELNET = 1u << 4,   /* sent with Telnet IP/Synch by design (ABOR, STAT) */
+};
+
 /* One row per verb.  Adding a command is adding a row. */
 typedef struct {
     const char *verb;
@@ -25,6 +34,10 @@ typedef struct {
      * (4xx, 5xx) can answer every command.  Used to resynchronise pairing
      * when replies fell into a capture gap. */
     const char *replies;
+    unsigned flags;             /* FTPLENS_CMD_* */
+    /* Longest argument before arg_too_long (Snort 3 ftp_server's cmd_validity
+     * defaults); 0: the ftplens.arg_max_default preference. */
+    unsigned arg_max;
 } ftplens_command_row;
 
 extern const ftplens_command_row ftplens_command_rows[];

@@ -26,7 +26,8 @@ static const struct {
 
 int ftplens_login_verb(const char *verb)
 {
-    return verb && (strcmp(verb, "USER") == 0 || strcmp(verb, "PASS") == 0 || strcmp(verb, "ACCT") == 0);
+    const ftplens_command_row *row = ftplens_command_lookup(verb);
+    return row && (row->flags & FTPLENS_CMD_LOGIN);
 }
 
 ftplens_login_step ftplens_login_decide(const ftplens_note *n)
@@ -37,7 +38,7 @@ ftplens_login_step ftplens_login_decide(const ftplens_note *n)
     if (n->answers == FTPLENS_ANSWERS_LOST)     /* "User logged in" answers only a login, even a lost one */
         return code == 230 || code == 232 ? FTPLENS_LOGIN_SUCCEEDED : FTPLENS_LOGIN_NONE;
     if (n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_note || n->to_note->kind != FTPLENS_NOTE_REQUEST ||
-        !ftplens_login_verb(n->to_command) || cls == 1)
+        !n->to_note->command || !(n->to_note->command->flags & FTPLENS_CMD_LOGIN) || cls == 1)
         return FTPLENS_LOGIN_NONE;
     bool pass = strcmp(n->to_command, "USER") != 0;
     for (size_t i = 0; i < G_N_ELEMENTS(decisive); i++) {

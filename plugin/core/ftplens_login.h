@@ -26,7 +26,7 @@ typedef enum {
  * every other line, for replies to other commands and for preliminary ones. */
 ftplens_login_step ftplens_login_decide(const ftplens_note *reply);
 
-/* Whether a verb takes part in the login (USER, PASS, ACCT). */
+/* Whether a verb takes part in the login (the command table's FTPLENS_CMD_LOGIN: USER, PASS, ACCT). */
 int ftplens_login_verb(const char *verb);
 
 /* "login succeeded (230, frame 270)", "login outcome unknown (no reply captured)"...

@@ -199,39 +199,22 @@ const char *ftplens_risk_known_password(const char *pass)
     return NULL;
 }
 
-/* Argument limits of Snort 3's default ftp_server (cmd_validity / def_max_param_len). */
-static unsigned arg_limit(const ftplens_risk_global *g, const char *verb)
+/* The command's own argument limit (a column of the command table), else the preference. */
+static unsigned arg_limit(const ftplens_risk_global *g, const ftplens_note *cmd)
 {
-    static const struct {
-        const char *verbs;
-        unsigned limit;
-    } limits[] = {
-        { " APPE CMD HELP NLST RETR RNFR STOR STOU XMKD ALLO ", 200 },
-        { " CWD RNTO ", 256 },
-        { " SIZE ", 512 },
-        { " PORT EPRT LPRT ", 400 },
-        { " ADAT MIC CONF ENC ", 65536 },   /* base64 security data (RFC 2228) */
-    };
-    char key[16];
-    g_snprintf(key, sizeof key, " %s ", verb);
-    for (size_t i = 0; i < G_N_ELEMENTS(limits); i++) {
-        if (strstr(limits[i].verbs, key))
-            return limits[i].limit;
-    }
-    return g->cfg.arg_max_default;
+    return cmd->command && cmd->command->arg_max ? cmd->command->arg_max : g->cfg.arg_max_default;
 }
 
-static bool verb_in(const char *verb, const char *list)
+/* A property of the command (FTPLENS_CMD_*): a column of the command table. */
+static bool has(const ftplens_note *cmd, unsigned flag)
 {
-    char key[16];
-    g_snprintf(key, sizeof key, " %s ", verb);
-    return strstr(list, key) != NULL;
+    return cmd && cmd->command && (cmd->command->flags & flag);
 }
 
-#define FILE_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD MLST CWD XCWD CDUP XCUP DELE MKD XMKD RMD XRMD RNFR RNTO SIZE MDTM SITE "
-#define PATH_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD MLST CWD XCWD DELE MKD XMKD RMD XRMD RNFR RNTO SIZE MDTM "
-#define WRITE_COMMANDS " STOR STOU APPE MKD XMKD RMD XRMD DELE RNTO "
-#define XFER_COMMANDS " RETR STOR STOU APPE LIST NLST MLSD "
+static ftplens_xfer_kind xfer_of(const ftplens_note *cmd)
+{
+    return cmd && cmd->command ? cmd->command->xfer : FTPLENS_XFER_NONE;
+}
 
 static bool is_anonymous(const char *user)
 {
@@ -401,16 +384,16 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
     const char *verb = cmd->verb, *arg = cmd->arg ? cmd->arg : "";
     uint64_t arg_len = cmd->arg_len;
 
-    if (cmd->telnet_iac && strcmp(verb, "ABOR") != 0 && strcmp(verb, "STAT") != 0)
+    if (cmd->telnet_iac && !has(cmd, FTPLENS_CMD_TELNET))
         emit(g, s, ctx, FTPLENS_RISK_TELNET_IAC, verb);
-    if (arg_len > arg_limit(g, verb))
-        emit(g, s, ctx, FTPLENS_RISK_ARG_TOO_LONG, verb, (unsigned long long)arg_len, arg_limit(g, verb));
+    if (arg_len > arg_limit(g, cmd))
+        emit(g, s, ctx, FTPLENS_RISK_ARG_TOO_LONG, verb, (unsigned long long)arg_len, arg_limit(g, cmd));
     if (strcmp(verb, "PASS") != 0) {
         const char *pct = strchr(arg, '%');
         if (pct && strchr(pct + 1, '%'))
             emit(g, s, ctx, FTPLENS_RISK_FORMAT_STRING, verb, arg);
     }
-    if (verb_in(verb, PATH_COMMANDS) || (strcmp(verb, "SITE") == 0)) {
+    if (has(cmd, FTPLENS_CMD_PATH) || strcmp(verb, "SITE") == 0) {
         const char *path = arg;
         if (strcmp(verb, "SITE") == 0 && (path = strrchr(arg, ' ')) != NULL)
             path++;
@@ -424,7 +407,7 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
     }
     if (strcmp(verb, "USER") == 0)
         s->start_seen = true;
-    if (s->start_seen && !s->logged_in && !s->login_gap && verb_in(verb, FILE_COMMANDS)) {
+    if (s->start_seen && !s->logged_in && !s->login_gap && has(cmd, FTPLENS_CMD_FILE)) {
         emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND, verb);
         g_hash_table_add(s->preauth, (gpointer)cmd);
     }
@@ -669,7 +652,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
                    cmd->arg ? cmd->arg : "");
         emit(g, s, ctx, FTPLENS_RISK_UNKNOWN_COMMAND, shown, r->code, why);
     }
-    if (cls == 2 && s->anonymous && verb_in(verb, WRITE_COMMANDS)) {
+    if (cls == 2 && s->anonymous && has(cmd, FTPLENS_CMD_WRITES)) {
         char what[80];
         g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg ? cmd->arg : "");
         emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_WRITE, what, r->code);
@@ -677,7 +660,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     /* Whether the data connection was encrypted is read off the data connection itself
      * (PROT may have been sent inside TLS); unknown when it was not captured. */
     bool data_clear = ctx->data_seen ? !ctx->data_tls : !s->tls_used;
-    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && s->tls_used && ctx->data_seen && !ctx->data_tls &&
+    if (cls == 2 && xfer_of(cmd) != FTPLENS_XFER_NONE && s->tls_used && ctx->data_seen && !ctx->data_tls &&
         !s->prot_reported) {
         char what[96];
         s->prot_reported = true;
@@ -685,15 +668,15 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
                    cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
         emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, what);
     }
-    if (cls == 2 && verb_in(verb, XFER_COMMANDS) && data_clear) {
+    if (cls == 2 && xfer_of(cmd) != FTPLENS_XFER_NONE && data_clear) {
         char what[96], amount[96];
         g_snprintf(what, sizeof what, "%s%s%.60s", verb, cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
         if (ctx->data_seen)
             g_snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes,
-                       verb_in(verb, " LIST NLST MLSD ") ? T("directory listing") : T("file content"));
+                       xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content"));
         else
             g_snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"),
-                       verb_in(verb, " LIST NLST MLSD ") ? T("directory listing") : T("file content"));
+                       xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content"));
         emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_TRANSFER, what, amount);
     }
 }

@@ -34,6 +34,7 @@ ftplens_preferences ftplens_prefs = {
     .language = 0,
     .tcp_every_segment = true,
     .info_column = true,
+    .expand_subtree = false,
     .language_text = "en",
 };
 
@@ -210,6 +211,9 @@ static void ftplens_init(void)
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ftplens)))
         return;
     ftplens_config cfg;
+    /* Only here: the expanded-subtree table does not exist yet at registration. */
+    if (ftplens_prefs.expand_subtree)
+        tree_expanded_set(ett_ftplens, TRUE);
     ftplens_set_language(ftplens_prefs.language == 1 ? "ko" : "en");
     ftplens_config_defaults(&cfg);
     cfg.heuristic = ftplens_prefs.heuristic;
@@ -1011,6 +1015,9 @@ void proto_register_ftplens(void)
     prefs_register_bool_preference(module, "info_column", "Show the answered command in the Info column",
         "Append the reply code and the command it answers to the Info column of a reply, e.g. [502 \u2192 OPTS]",
         &ftplens_prefs.info_column);
+    prefs_register_bool_preference(module, "expand_subtree", "Open the FTP Lens subtree",
+        "Show the FTP Lens subtree expanded in the packet details (the FTP Lab profile turns this on)",
+        &ftplens_prefs.expand_subtree);
     prefs_register_uint_preference(module, "bruteforce_session", "Brute force: failures per session",
         "Failed logins in one FTP session that count as brute force (0: off)", 10, &ftplens_prefs.bruteforce_session);
     prefs_register_uint_preference(module, "bruteforce_client", "Brute force: failures per client",
