@@ -24,6 +24,7 @@
 #include <glib.h>
 
 #include "ftplens_core.h"
+#include "ftplens_login.h"
 #include "ftplens_risk.h"
 
 typedef struct {
@@ -414,6 +415,110 @@ static void bruteforce_defaults_and_off(void **state)
     g_string_free(script, TRUE);
 }
 
+/* The one login decision, row by row (ftplens_login.c): what each reply to a
+ * login command means.  The report, the statistics tree and the checks use it. */
+static void login_decisions(void **state)
+{
+    static const struct {
+        const char *verb;
+        unsigned code;
+        ftplens_login_step step;
+    } rows[] = {
+        { "USER", 230, FTPLENS_LOGIN_SUCCEEDED }, { "USER", 232, FTPLENS_LOGIN_SUCCEEDED },
+        { "USER", 331, FTPLENS_LOGIN_CONTINUE }, { "USER", 332, FTPLENS_LOGIN_CONTINUE },
+        { "USER", 530, FTPLENS_LOGIN_FAILED }, { "USER", 421, FTPLENS_LOGIN_CLOSED },
+        { "USER", 202, FTPLENS_LOGIN_UNCLEAR },   /* 202 'already logged in' answers PASS/ACCT, not USER */
+        { "PASS", 230, FTPLENS_LOGIN_SUCCEEDED }, { "PASS", 232, FTPLENS_LOGIN_SUCCEEDED },
+        { "PASS", 202, FTPLENS_LOGIN_SUCCEEDED }, { "PASS", 332, FTPLENS_LOGIN_CONTINUE },
+        { "PASS", 530, FTPLENS_LOGIN_FAILED }, { "PASS", 430, FTPLENS_LOGIN_FAILED },
+        { "PASS", 421, FTPLENS_LOGIN_CLOSED }, { "PASS", 231, FTPLENS_LOGIN_UNCLEAR },
+        { "PASS", 150, FTPLENS_LOGIN_NONE },     /* preliminary: wait for the final reply */
+        { "ACCT", 230, FTPLENS_LOGIN_SUCCEEDED }, { "ACCT", 202, FTPLENS_LOGIN_SUCCEEDED },
+        { "ACCT", 532, FTPLENS_LOGIN_FAILED },
+        { "CWD", 230, FTPLENS_LOGIN_NONE }, { "NOOP", 530, FTPLENS_LOGIN_NONE },
+    };
+    (void)state;
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        ftplens_note cmd, reply;
+        memset(&cmd, 0, sizeof cmd);
+        memset(&reply, 0, sizeof reply);
+        cmd.kind = FTPLENS_NOTE_REQUEST;
+        cmd.verb = rows[i].verb;
+        cmd.command = ftplens_command_lookup(rows[i].verb);
+        reply.kind = FTPLENS_NOTE_REPLY;
+        reply.part = FTPLENS_PART_SINGLE;
+        reply.answers = FTPLENS_ANSWERS_COMMAND;
+        reply.to_note = &cmd;
+        reply.to_command = rows[i].verb;
+        reply.reply.code = rows[i].code;
+        reply.reply.reply_class = rows[i].code / 100;
+        if (ftplens_login_decide(&reply) != rows[i].step)
+            fail_msg("%s -> %u: step %d, expected %d", rows[i].verb, rows[i].code, ftplens_login_decide(&reply),
+                     rows[i].step);
+        reply.part = FTPLENS_PART_CONTINUATION;     /* only the first line of a reply decides */
+        assert_int_equal(ftplens_login_decide(&reply), FTPLENS_LOGIN_NONE);
+    }
+    /* "User logged in" answers only a login command, even one whose bytes were lost. */
+    ftplens_note lost;
+    memset(&lost, 0, sizeof lost);
+    lost.kind = FTPLENS_NOTE_REPLY;
+    lost.answers = FTPLENS_ANSWERS_LOST;
+    lost.reply.code = 230;
+    lost.reply.reply_class = 2;
+    assert_int_equal(ftplens_login_decide(&lost), FTPLENS_LOGIN_SUCCEEDED);
+    lost.reply.code = 250;
+    assert_int_equal(ftplens_login_decide(&lost), FTPLENS_LOGIN_NONE);
+}
+
+/* At most 20 findings of one kind per session, the 20th saying it is the last. */
+static void findings_per_kind_are_capped(void **state)
+{
+    (void)state;
+    GString *script = g_string_new("S 220 ready\n");
+    for (int i = 0; i < 25; i++)
+        g_string_append(script, "C XFOO\nS 500 unknown\n");
+    run r;
+    run_script(&r, script->str);
+    unsigned n = 0;
+    for (const char *p = r.messages->str; (p = strstr(p, "unknown_command: ")) != NULL; p++)
+        n++;
+    assert_int_equal(n, 20);
+    assert_non_null(strstr(r.messages->str, "(the last one reported for this session)"));
+    run_free(&r);
+    g_string_free(script, TRUE);
+}
+
+/* Special cases of the checks, each pinned by a mutant of tools/mutants.list. */
+static void special_cases(void **state)
+{
+    (void)state;
+    run r;
+    char text[800];
+    /* The failures before a success count this client's earlier sessions too. */
+    run_script(&r, "S 220 ready\n" FAIL FAIL FAIL "NEW\nS 220 ready\n" FAIL
+                   "C USER alice\nS 331 pw\nC PASS right\nS 230 ok\n");
+    assert_non_null(strstr(r.messages->str, "user 'alice' after 4 failed attempts"));
+    run_free(&r);
+    /* 500 to a known verb is a refusal, not an unknown command. */
+    run_script(&r, LOGIN("a", "b") "S 230 ok\nC RETR x\nS 500 syntax error\n");
+    assert_false(r.fired[FTPLENS_RISK_UNKNOWN_COMMAND]);
+    run_free(&r);
+    /* '%' in a password is not a format-string attack. */
+    run_script(&r, LOGIN("a", "%s%s%n") "S 230 ok\n");
+    assert_false(r.fired[FTPLENS_RISK_FORMAT_STRING]);
+    run_free(&r);
+    /* A capture that starts in the middle of a session claims nothing about the login. */
+    run_script(&r, "C RETR secret.txt\nS 150 here\nS 226 done\n");
+    assert_false(r.fired[FTPLENS_RISK_PREAUTH_COMMAND]);
+    assert_false(r.fired[FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED]);
+    run_free(&r);
+    /* A settled outcome stays: a later failed USER does not rewrite it. */
+    run_script(&r, LOGIN("alice", "s3cret") "S 230 ok\nC USER bob\nS 530 no\n");
+    assert_int_equal(credentials(&r, text, sizeof text), 4);
+    assert_non_null(strstr(text, "login succeeded (230, frame 5)"));
+    run_free(&r);
+}
+
 static void masked_password_appears_nowhere(void **state)
 {
     (void)state;
@@ -466,6 +571,9 @@ int main(void)
         cmocka_unit_test(masked_password_appears_nowhere),
         cmocka_unit_test(credentials_on_the_pass_line),
         cmocka_unit_test(bruteforce_defaults_and_off),
+        cmocka_unit_test(login_decisions),
+        cmocka_unit_test(findings_per_kind_are_capped),
+        cmocka_unit_test(special_cases),
     };
     return cmocka_run_group_tests_name("risk", tests, NULL, NULL);
 }

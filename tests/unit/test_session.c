@@ -285,6 +285,28 @@ static void heuristic_finds_ftp_on_any_port(void **state)
     assert_null(CLI(&c, "EHLO client\r\n"));
     ftplens_capture_free(c.cap);
 
+    /* A greeting that names FTP confirms the session at once: a first client
+     * line that is no FTP command does not reject it. */
+    conv_init(&c, 2121, false, true);
+    g = SRV(&c, "220 pyftpdlib 1.5.7 ready.\r\n");
+    CLI(&c, "HELLO there\r\n");
+    assert_true(ftplens_frame_shown(g));
+    ftplens_capture_free(c.cap);
+
+    /* MAIL is in the command table (obsolete mail-over-FTP) but is SMTP's
+     * second line: it does not confirm a guess. */
+    conv_init(&c, 2525, false, true);
+    g = SRV(&c, "220 mx ready\r\n");
+    CLI(&c, "MAIL FROM:<a@example.org>\r\n");
+    assert_false(ftplens_frame_shown(g));
+    ftplens_capture_free(c.cap);
+    /* ...while another real FTP command does. */
+    conv_init(&c, 2525, false, true);
+    g = SRV(&c, "220 mx ready\r\n");
+    CLI(&c, "SYST\r\n");
+    assert_true(ftplens_frame_shown(g));
+    ftplens_capture_free(c.cap);
+
     /* A greeting that names neither: the client's non-FTP first line rejects
      * the guess, retroactively (two passes and the GUI hide it). */
     conv_init(&c, 2525, false, true);
@@ -402,6 +424,44 @@ static void lost_login_reply_keeps_the_credentials_finding(void **state)
 
 /* A lost command that had its reply does not take the next command's reply,
  * whatever its code; ABOR during a transfer is not pipelining. */
+/* After CCC the control channel is read afresh: a multi-line reply begun
+ * before TLS does not swallow the first clear line after it. */
+static void ccc_reads_afresh(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "AUTH TLS\r\n");
+    SRV(&c, "234 go\r\n");
+    CLI(&c, "\x16\x03\x01\x00\x05hello");
+    SRV(&c, "\x16\x03\x03\x00\x05hello");
+    const ftplens_frame *clear = SRV(&c, "200 CCC ok, clear from here\r\n");
+    assert_int_equal(nth(clear, 0)->kind, FTPLENS_NOTE_REPLY);
+    assert_int_equal(nth(clear, 0)->part, FTPLENS_PART_SINGLE);
+    assert_int_equal(nth(clear, 0)->reply.code, 200);
+    const ftplens_frame *next = CLI(&c, "PWD\r\n");
+    assert_string_equal(nth(next, 0)->verb, "PWD");
+    ftplens_capture_free(c.cap);
+}
+
+/* RFC 959: a server may first say "120 ready in n minutes"; that and the 220
+ * after it open the session, answering no command. */
+static void delayed_greeting(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    const ftplens_frame *wait = SRV(&c, "120 Service ready in 2 minutes\r\n");
+    const ftplens_frame *ready = SRV(&c, "220 ready\r\n");
+    assert_int_equal(nth(wait, 0)->answers, FTPLENS_ANSWERS_GREETING);
+    assert_int_equal(nth(ready, 0)->answers, FTPLENS_ANSWERS_GREETING);
+    CLI(&c, "USER alice\r\n");
+    const ftplens_frame *r = SRV(&c, "331 pw\r\n");
+    assert_string_equal(nth(r, 0)->to_command, "USER");
+    ftplens_capture_free(c.cap);
+}
+
 static void answered_lost_command_lets_go(void **state)
 {
     conv c;
@@ -517,6 +577,8 @@ int main(void)
         cmocka_unit_test(multiline_end_lost),
         cmocka_unit_test(lost_login_reply_keeps_the_credentials_finding),
         cmocka_unit_test(answered_lost_command_lets_go),
+        cmocka_unit_test(ccc_reads_afresh),
+        cmocka_unit_test(delayed_greeting),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
