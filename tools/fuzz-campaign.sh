@@ -45,7 +45,7 @@ ensure_packages cmake gcc make pkg-config libglib2.0-dev wireshark-dev tshark ut
 # The sanitized plugin (same build as tools/sanitize.sh).
 B=$ROOT/build-sanitize
 say "building the ASan + UBSan plugin in $B"
-cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_BUILD_TESTS=OFF -DFTPLENS_SANITIZE=ON \
+cmake -S "$ROOT" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_BUILD_TESTS=OFF -DFTPLENS_WERROR=ON -DFTPLENS_SANITIZE=ON \
     >/dev/null 2>"$ROOT/.fuzz-configure.err" || { cat "$ROOT/.fuzz-configure.err"; rm -f "$ROOT/.fuzz-configure.err"; die "cmake configure failed"; }
 rm -f "$ROOT/.fuzz-configure.err"
 cmake --build "$B" -j "$(nproc)" >"$B/build.log" 2>&1 || { cat "$B/build.log"; die "build failed"; }

@@ -30,7 +30,7 @@ SRC=$SCRATCH/src
 mkdir -p "$SRC"
 (cd "$FTPLENS_ROOT" && tar cf - CMakeLists.txt cmake plugin tests pcaps) | (cd "$SRC" && tar xf -)
 B=$SCRATCH/build
-cmake -S "$SRC" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_SHARED_DIR="$FTPLENS_ROOT/../shared" >/dev/null
+cmake -S "$SRC" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_WERROR=ON -DFTPLENS_SHARED_DIR="$FTPLENS_ROOT/../shared" >/dev/null
 cmake --build "$B" -j "$(nproc)" >/dev/null 2>&1 || die "the unmutated tree does not build"
 (cd "$B" && ctest -R '^unit_' >/dev/null) || die "the unit tests fail on the unmutated tree"
 WS=$(ws_major_minor)

@@ -63,7 +63,7 @@ build() { # build DIR cmake-args...
     local dir=$1
     shift
     say "building $dir"
-    cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_BUILD_TESTS=OFF "$@" \
+    cmake -S "$ROOT" -B "$ROOT/$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_BUILD_TESTS=OFF -DFTPLENS_WERROR=ON "$@" \
         >"$ROOT/$dir.configure.log" 2>&1 || { cat "$ROOT/$dir.configure.log"; die "cmake configure of $dir failed"; }
     cmake --build "$ROOT/$dir" -j "$(nproc)" >"$ROOT/$dir/build.log" 2>&1 \
         || { cat "$ROOT/$dir/build.log"; die "build of $dir failed"; }

@@ -18,7 +18,7 @@ fi
 
 ensure_packages cmake gcc make pkg-config libglib2.0-dev libcmocka-dev wireshark-dev tshark python3 util-linux
 say "Wireshark $(ws_major_minor) ($(tshark --version | head -1))"
-configure_and_build -DFTPLENS_BUILD_TESTS=ON "-DFTPLENS_SHARED_DIR=$FTPLENS_ROOT/../shared"
+configure_and_build -DFTPLENS_BUILD_TESTS=ON -DFTPLENS_WERROR=ON "-DFTPLENS_SHARED_DIR=$FTPLENS_ROOT/../shared"
 [ -d "$FTPLENS_ROOT/../shared/pcaps/public" ] ||
     say "WARNING: $FTPLENS_ROOT/../shared/pcaps/public is absent: public-capture tests will be SKIPPED"
 cd "$FTPLENS_BUILD_DIR"

@@ -70,8 +70,8 @@ const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len)
     if (i == len)   /* plain printable ASCII: the common case, copied as is */
         return g_string_chunk_insert_len(a->strings, s, (gssize)len);
     GString *g = g_string_sized_new(len + 1);
-    for (gsize i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
+    for (gsize k = 0; k < len; k++) {
+        unsigned char c = (unsigned char)s[k];
         g_string_append_c(g, (c < 0x20 || c == 0x7f) ? '.' : (char)c);
     }
     gchar *valid = g_utf8_make_valid(g->str, (gssize)g->len);

@@ -764,7 +764,6 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
     n->ack_raw = p->ack_raw;
     n->flags = p->flags;
     n->has_ack = (p->flags & FTPLENS_TCP_ACK) != 0;
-    n->has_isn = true;
     n->isn = p->isn;
     n->isn_is_base = p->isn_is_base;
     n->has_peer_isn = p->has_peer_isn;

@@ -84,7 +84,6 @@ const char *ftplens_frame_data_command(const ftplens_frame *f);
 typedef struct {
     char eth_src[18], eth_dst[18];   /* empty when not Ethernet */
     char outer_src[48], outer_dst[48];  /* the outer IPv4 header of a tunnel (6to4), else empty */
-    char src[48], dst[48];           /* innermost IP addresses */
     unsigned ttl;                    /* IPv4 TTL or IPv6 hop limit of the innermost header */
     bool ipv6;
 } ftplens_link;

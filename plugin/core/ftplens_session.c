@@ -84,7 +84,6 @@ void ftplens_session_tls_ended(ftplens_session *s)
 }
 
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask) { s->mask_passwords = mask; }
-uint32_t ftplens_session_id(const ftplens_session *s) { return s->id; }
 const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
 bool ftplens_session_encrypted(const ftplens_session *s) { return s->encrypted; }
 unsigned ftplens_session_pending(const ftplens_session *s) { return s->pending.length; }

@@ -46,7 +46,6 @@ const ftplens_note *ftplens_session_take_given_up(ftplens_session *s);
 
 /* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask);
-uint32_t ftplens_session_id(const ftplens_session *s);
 const char *ftplens_session_user(const ftplens_session *s);
 /* After AUTH was accepted (234) the control channel carries TLS, not lines. */
 bool ftplens_session_encrypted(const ftplens_session *s);

@@ -241,7 +241,6 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         t->base_known[p] = true;
         t->isn[p] = seg->ack;
     }
-    out->has_isn = true;
     out->isn = t->isn[d];
     out->isn_is_base = !t->isn_known[d];
     out->has_peer_isn = t->base_known[p];

@@ -55,7 +55,6 @@ typedef struct {
     uint8_t step;                   /* ftplens_step */
     uint8_t lazy;                   /* ftplens_lazy */
     bool has_ack;
-    bool has_isn;                   /* this sender's ISN is known (or a base was taken) */
     bool isn_is_base;               /* no SYN seen: first sequence number seen */
     bool has_peer_isn;
     bool has_ack_ok;

@@ -19,10 +19,9 @@ extern const ftplens_translation ftplens_text_ko[];
 
 /* "en" (default) or "ko"; anything else is English. */
 void ftplens_set_language(const char *lang);
-const char *ftplens_language(void);
 
 /* The string in the current language (the English key when it has no entry). */
-const char *ftplens_tr(const char *en);
+const char *ftplens_tr(const char *en) __attribute__((format_arg(1)));
 /* The Korean entry or NULL: for the completeness test. */
 const char *ftplens_tr_ko(const char *en);
 

@@ -7,6 +7,8 @@
 #ifndef FTPLENS_COMPAT_H
 #define FTPLENS_COMPAT_H
 
+#include <stdlib.h>
+
 #include <epan/proto.h>
 
 /* field_info.value: an embedded fvalue_t in 4.0, a pointer from 4.2 on. */
@@ -14,17 +16,6 @@
 #define FTPLENS_FI_VALUE(fi) ((fi)->value)
 #else
 #define FTPLENS_FI_VALUE(fi) (&(fi)->value)
-/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
-#ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
-#define FTPLENS_STAT_INIT_RET bool
-#define FTPLENS_STAT_INIT_OK return true
-#define FTPLENS_STAT_INIT_FAIL return false
-#else
-#define FTPLENS_STAT_INIT_RET void
-#define FTPLENS_STAT_INIT_OK return
-#define FTPLENS_STAT_INIT_FAIL return
-#endif
-
 #endif
 
 /* Boolean preferences: gboolean* in 4.0, bool* from 4.2 on. */
@@ -32,7 +23,11 @@
 typedef bool ftplens_pref_bool;
 #else
 typedef gboolean ftplens_pref_bool;
-/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
+#endif
+
+/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on.  A failed
+ * void init lets tshark go on, so it ends the program as Wireshark's own
+ * taps do there (tap-protohierstat.c). */
 #ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
 #define FTPLENS_STAT_INIT_RET bool
 #define FTPLENS_STAT_INIT_OK return true
@@ -40,20 +35,7 @@ typedef gboolean ftplens_pref_bool;
 #else
 #define FTPLENS_STAT_INIT_RET void
 #define FTPLENS_STAT_INIT_OK return
-#define FTPLENS_STAT_INIT_FAIL return
-#endif
-
-#endif
-
-/* stat_tap_ui init callbacks: void in 4.0/4.4, bool from 4.6 on. */
-#ifdef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
-#define FTPLENS_STAT_INIT_RET bool
-#define FTPLENS_STAT_INIT_OK return true
-#define FTPLENS_STAT_INIT_FAIL return false
-#else
-#define FTPLENS_STAT_INIT_RET void
-#define FTPLENS_STAT_INIT_OK return
-#define FTPLENS_STAT_INIT_FAIL return
+#define FTPLENS_STAT_INIT_FAIL exit(1)
 #endif
 
 #endif

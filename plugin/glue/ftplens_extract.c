@@ -231,10 +231,6 @@ void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *li
     memset(link, 0, sizeof *link);
     mac_text(&pinfo->dl_src, link->eth_src, sizeof link->eth_src);
     mac_text(&pinfo->dl_dst, link->eth_dst, sizeof link->eth_dst);
-    if (pinfo->src.type == AT_IPv4 || pinfo->src.type == AT_IPv6) {
-        address_to_str_buf(&pinfo->src, link->src, (int)sizeof link->src);
-        address_to_str_buf(&pinfo->dst, link->dst, (int)sizeof link->dst);
-    }
     link->ipv6 = pinfo->src.type == AT_IPv6;
     if (!tcp_header(pinfo, tree, &ds, &hdr))
         return;

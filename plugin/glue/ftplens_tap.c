@@ -130,10 +130,6 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
         g_hash_table_destroy(r->sessions);
         g_free(r->filter);
         g_free(r);
-#ifndef FTPLENS_HAVE_STAT_TAP_INIT_BOOL
-        /* 4.0 and 4.4 go on after a failed -z: end as their own taps do (tap-protohierstat.c). */
-        exit(1);
-#endif
         FTPLENS_STAT_INIT_FAIL;
     }
     FTPLENS_STAT_INIT_OK;

@@ -358,7 +358,7 @@ static void credentials_on_the_pass_line(void **state)
     static const struct {
         const char *script;
         const char *outcome;
-    } cases[] = {
+    } outcomes[] = {
         { LOGIN("alice", "s3cret") "S 230 ok\n", "login succeeded (230, frame 5)" },
         { LOGIN("alice", "s3cret") "S 530 no\n", "login failed (530, frame 5)" },
         { LOGIN("alice", "s3cret"), "login outcome unknown (no reply captured)" },          /* capture ends */
@@ -366,14 +366,14 @@ static void credentials_on_the_pass_line(void **state)
         { LOGIN("alice", "s3cret") "S 332 need account\nC ACCT dept7\nS 230 ok\n", "login succeeded (230, frame 7)" },
         { LOGIN("alice", "s3cret") "S 202 already in\n", "login succeeded (202, frame 5)" },
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    for (size_t i = 0; i < G_N_ELEMENTS(outcomes); i++) {
         run r;
         char text[800];
-        run_script(&r, cases[i].script);
+        run_script(&r, outcomes[i].script);
         assert_int_equal(credentials(&r, text, sizeof text), 4);       /* the PASS frame */
         assert_non_null(strstr(text, "password 's3cret'"));
-        if (!strstr(text, cases[i].outcome))
-            fail_msg("case %zu: '%s' lacks '%s'", i, text, cases[i].outcome);
+        if (!strstr(text, outcomes[i].outcome))
+            fail_msg("case %zu: '%s' lacks '%s'", i, text, outcomes[i].outcome);
         run_free(&r);
     }
     /* Not yet known while reading frame by frame (tshark in one pass). */
