@@ -383,30 +383,40 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
         g_string_append(out, md ? T("No findings.\n") : T("  No findings.\n"));
 }
 
-static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const unsigned *by_class)
+/* Capture gaps of a session and what they did to the pairing. */
+typedef struct {
+    unsigned gaps[2], lost, inferred, unknown;
+    uint64_t bytes[2];
+} gap_counts;
+
+static gap_counts summary_gaps(const ftplens_conn *ctl)
 {
-    unsigned gaps[2] = { 0, 0 }, lost = 0, inferred = 0, unknown = 0;
-    uint64_t gap_bytes[2] = { 0, 0 };
+    gap_counts g;
+    memset(&g, 0, sizeof g);
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
         for (int d = 0; d < 2; d++) {
-            gaps[d] += f->gap_bytes[d] != 0;
-            gap_bytes[d] += f->gap_bytes[d];
+            g.gaps[d] += f->gap_bytes[d] != 0;
+            g.bytes[d] += f->gap_bytes[d];
         }
         for (const ftplens_note *n = f->notes; n; n = n->next) {
-            lost += n->reply_lost;
+            g.lost += n->reply_lost;
             bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
-            inferred += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_INFERRED;
-            unknown += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_UNKNOWN;
+            g.inferred += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_INFERRED;
+            g.unknown += n->kind == FTPLENS_NOTE_REPLY && head && n->pairing == FTPLENS_PAIRING_UNKNOWN;
         }
     }
-    bool gapped = gaps[0] || gaps[1];
+    return g;
+}
 
+/* The Login line: the session's login attempts as ftplens_login_decide saw
+ * them, never a guess where a reply or a USER fell into a capture gap. */
+static void summary_login(GString *out, bool md, const ftplens_conn *ctl, bool gapped)
+{
     const char *user = NULL, *outcome = T("no login seen"), *outcome_user = NULL;
     bool gap_after_failure = false;     /* a later attempt may be in it */
     uint32_t login_frame = 0;
     unsigned failures = 0, unknown_attempts = 0, unclear = 0;
-    GString *files = g_string_new(NULL);
 
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
@@ -451,29 +461,6 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
             default:
                 break;
             }
-            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
-            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head)
-                continue;
-            const ftplens_note *cmd = n->to_note;
-            if (cmd && cmd->command && cmd->command->xfer != FTPLENS_XFER_NONE && n->reply.reply_class == 2) {
-                uint64_t bytes = 0;
-                bool seen = false;
-                for (guint k = 0; k < ctl->data_conns->len; k++) {
-                    const ftplens_conn *d = g_ptr_array_index(ctl->data_conns, k);
-                    if (d->expect->command_note == cmd) {
-                        bytes = d->data_bytes;
-                        seen = true;
-                    }
-                }
-                char amount[48];
-                if (seen)
-                    g_snprintf(amount, sizeof amount, T("%llu bytes"), (unsigned long long)bytes);
-                else
-                    g_strlcpy(amount, T("data connection not captured"), sizeof amount);
-                g_string_append_printf(files, "%s%s%s%s (%s%s)", files->len ? "; " : "", cmd->verb,
-                                       *cmd->arg ? " " : "", cmd->arg, amount,
-                                       cmd->command->xfer == FTPLENS_XFER_UPLOAD ? T(", upload") : "");
-            }
         }
     }
     char after[160] = "";
@@ -498,8 +485,50 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
     else
         item(out, md, T("Login"), "%s%s%s%s", outcome_user ? T("user '") : "", outcome_user ? outcome_user : "",
              outcome_user ? "' " : "", outcome);
+}
+
+/* The Transfers line: every completed transfer command and what its data connection carried. */
+static void summary_transfers(GString *out, bool md, const ftplens_conn *ctl)
+{
+    GString *files = g_string_new(NULL);
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            bool head = n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST;
+            const ftplens_note *cmd = n->to_note;
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command || !head ||
+                !cmd || !cmd->command || cmd->command->xfer == FTPLENS_XFER_NONE || n->reply.reply_class != 2)
+                continue;
+            uint64_t bytes = 0;
+            bool seen = false;
+            for (guint k = 0; k < ctl->data_conns->len; k++) {
+                const ftplens_conn *d = g_ptr_array_index(ctl->data_conns, k);
+                if (d->expect->command_note == cmd) {
+                    bytes = d->data_bytes;
+                    seen = true;
+                }
+            }
+            char amount[48];
+            if (seen)
+                g_snprintf(amount, sizeof amount, T("%llu bytes"), (unsigned long long)bytes);
+            else
+                g_strlcpy(amount, T("data connection not captured"), sizeof amount);
+            g_string_append_printf(files, "%s%s%s%s (%s%s)", files->len ? "; " : "", cmd->verb,
+                                   *cmd->arg ? " " : "", cmd->arg, amount,
+                                   cmd->command->xfer == FTPLENS_XFER_UPLOAD ? T(", upload") : "");
+        }
+    }
     item(out, md, T("Transfers"), "%s", files->len ? files->str : T("none"));
     g_string_free(files, TRUE);
+}
+
+static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const unsigned *by_class)
+{
+    gap_counts g = summary_gaps(ctl);
+    bool gapped = g.gaps[0] || g.gaps[1];
+
+    summary_login(out, md, ctl, gapped);
+    summary_transfers(out, md, ctl);
     GString *cls = g_string_new(NULL);
     for (unsigned k = 1; k <= 6; k++) {
         if (by_class[k])
@@ -511,8 +540,8 @@ static void report_summary(GString *out, bool md, const ftplens_conn *ctl, const
         item(out, md, T("Capture gaps"),
              T("client \u2192 server: %u gaps, %llu bytes; server \u2192 client: %u gaps, %llu bytes; replies paired "
                "by inference: %u, with the command unknown: %u; commands whose reply was not captured: %u"),
-             gaps[0], (unsigned long long)gap_bytes[0], gaps[1], (unsigned long long)gap_bytes[1], inferred, unknown,
-             lost);
+             g.gaps[0], (unsigned long long)g.bytes[0], g.gaps[1], (unsigned long long)g.bytes[1], g.inferred,
+             g.unknown, g.lost);
     unsigned open = ftplens_session_open_reply(ctl->session);
     unsigned pending = ftplens_session_pending(ctl->session);
     if (open)

@@ -545,18 +545,12 @@ void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes)
     }
 }
 
-void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                        const ftplens_note *reply)
+/* Lines of the greeting and of SYST/FEAT replies, whatever their part: what the banner discloses. */
+static void reply_banner(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                         const ftplens_note *reply, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
-    const ftplens_note *cmd = reply->to_note;
-    const char *verb = reply->to_command ? reply->to_command : "";
-    bool head = reply->part == FTPLENS_PART_SINGLE || reply->part == FTPLENS_PART_FIRST;
     char product[64];
 
-    if (reply->answers == FTPLENS_ANSWERS_GREETING)
-        s->start_seen = true;
-    /* Lines of the greeting and of SYST/FEAT replies, whatever their part. */
     if (reply->answers == FTPLENS_ANSWERS_GREETING && !s->greeting_done &&
         ftplens_banner_product(reply->text, product, sizeof product)) {
         s->greeting_done = true;
@@ -566,7 +560,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
                 emit(g, s, ctx, FTPLENS_RISK_VULNERABLE_VERSION, product, T(vulnerable[i].why));
         }
     }
-    if (strcmp(verb, "SYST") == 0 && r->code == 215 && !s->syst_done &&
+    if (strcmp(verb, "SYST") == 0 && reply->reply.code == 215 && !s->syst_done &&
         ftplens_banner_product(reply->text, product, sizeof product)) {
         s->syst_done = true;
         emit(g, s, ctx, FTPLENS_RISK_BANNER_DISCLOSURE, T("215 reply to SYST"), product);
@@ -574,29 +568,20 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     if (strcmp(verb, "FEAT") == 0 && !s->feat_tls_frame &&
         (strstr(reply->text, "AUTH TLS") || strstr(reply->text, "AUTH SSL") || strstr(reply->text, "AUTH TLS-")))
         s->feat_tls_frame = ctx->frame;
+}
 
-    if (!head)
-        return;
-    if (reply->answers == FTPLENS_ANSWERS_UNSOLICITED && r->code == 421 && s->failures) {
-        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
-        return;
-    }
-    if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd || cmd->kind != FTPLENS_NOTE_REQUEST)
-        return;         /* no command, or a client line that is none: nothing below applies */
-
-    unsigned cls = r->reply_class;
-    if (cmd && g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {
-        g_hash_table_remove(s->preauth, cmd);
-        emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED, verb, r->code);
-    }
-    if (cls == 1)
-        return;         /* preliminary: wait for the final reply */
-
+/* The login decision of this reply (ftplens_login_decide), and what follows from it.
+ * Returns true when the reply closed the session (nothing else applies). */
+static bool reply_login(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                        const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
+{
+    const ftplens_reply_info *r = &reply->reply;
     ftplens_login_step login = ftplens_login_decide(reply);
+
     if (login == FTPLENS_LOGIN_CLOSED && s->failures) {
         settle_credentials(s, login, r->code, ctx->frame);
         emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
-        return;
+        return true;
     }
     if (strcmp(verb, "USER") == 0 && (r->code == 331 || r->code == 530))
         user_reply(g, ctx, cmd->arg ? cmd->arg : "", r->code);
@@ -606,6 +591,16 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         login_outcome(g, s, ctx, reply, false);
     else if (login == FTPLENS_LOGIN_UNCLEAR)
         settle_credentials(s, login, r->code, ctx->frame);
+    return false;
+}
+
+/* AUTH, CCC and PROT: the state of TLS on the two channels. */
+static void reply_tls(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                      const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
+{
+    const ftplens_reply_info *r = &reply->reply;
+    unsigned cls = r->reply_class;
+
     if (strcmp(verb, "AUTH") == 0) {
         if (r->code == 234) {
             s->tls_used = true;
@@ -624,10 +619,17 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
             s->prot_reported = true;
             emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, T("PROT C accepted"));
         }
-    } else if (strcmp(verb, "SITE") == 0 && cls == 2 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "EXEC", 4) == 0) {
-        emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC_SUCCESS, r->code, cmd->arg);
-    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && cls == 2 && cmd->hostport &&
-               cmd->hostport->has_addr && !same_address(cmd->hostport->addr, ctx->client)) {
+    }
+}
+
+/* Data-connection addresses accepted by the server: PORT/EPRT to a third host, 227 elsewhere. */
+static void reply_addresses(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                            const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
+{
+    const ftplens_reply_info *r = &reply->reply;
+
+    if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && cmd->hostport &&
+        cmd->hostport->has_addr && !same_address(cmd->hostport->addr, ctx->client)) {
         char what[80];
         g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
         emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, cmd->hostport->addr);
@@ -638,47 +640,99 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         else
             emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, reply->hostport->addr, ctx->server);
     }
+}
 
-    /* 502: a known command the server chose not to implement; 500: a verb no registry knows
-     * (500 to a known verb is a syntax or policy refusal, not an unknown command). */
-    if (r->code == 502 || (r->code == 500 && !cmd->command)) {
-        const char *why = r->code == 502 ? T("it is a known command this server chose not to implement")
-                                         : T("the server does not recognise it");
-        if (strcmp(verb, "OPTS") == 0 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "utf8", 4) == 0)
-            why = T("the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
-                    "OPTS; harmless, names are then sent as the server's own encoding");
-        char shown[64];
-        g_snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
-                   cmd->arg ? cmd->arg : "");
-        emit(g, s, ctx, FTPLENS_RISK_UNKNOWN_COMMAND, shown, r->code, why);
-    }
-    if (cls == 2 && s->anonymous && has(cmd, FTPLENS_CMD_WRITES)) {
+/* 502: a known command the server chose not to implement; 500: a verb no registry knows
+ * (500 to a known verb is a syntax or policy refusal, not an unknown command). */
+static void reply_unknown_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                                  const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
+{
+    const ftplens_reply_info *r = &reply->reply;
+
+    if (!(r->code == 502 || (r->code == 500 && !cmd->command)))
+        return;
+    const char *why = r->code == 502 ? T("it is a known command this server chose not to implement")
+                                     : T("the server does not recognise it");
+    if (strcmp(verb, "OPTS") == 0 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "utf8", 4) == 0)
+        why = T("the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
+                "OPTS; harmless, names are then sent as the server's own encoding");
+    char shown[64];
+    g_snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
+               cmd->arg ? cmd->arg : "");
+    emit(g, s, ctx, FTPLENS_RISK_UNKNOWN_COMMAND, shown, r->code, why);
+}
+
+/* A completed write or transfer: anonymous writes, and what crossed the network in clear text. */
+static void reply_transfer(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                           const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
+{
+    const ftplens_reply_info *r = &reply->reply;
+    bool done = r->reply_class == 2;
+    const char *arg = cmd->arg ? cmd->arg : "";
+
+    if (done && s->anonymous && has(cmd, FTPLENS_CMD_WRITES)) {
         char what[80];
-        g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg ? cmd->arg : "");
+        g_snprintf(what, sizeof what, "%s %.60s", verb, arg);
         emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_WRITE, what, r->code);
     }
+    if (!done || xfer_of(cmd) == FTPLENS_XFER_NONE)
+        return;
     /* Whether the data connection was encrypted is read off the data connection itself
      * (PROT may have been sent inside TLS); unknown when it was not captured. */
     bool data_clear = ctx->data_seen ? !ctx->data_tls : !s->tls_used;
-    if (cls == 2 && xfer_of(cmd) != FTPLENS_XFER_NONE && s->tls_used && ctx->data_seen && !ctx->data_tls &&
-        !s->prot_reported) {
+    const char *content = xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content");
+    if (s->tls_used && ctx->data_seen && !ctx->data_tls && !s->prot_reported) {
         char what[96];
         s->prot_reported = true;
         g_snprintf(what, sizeof what, T("the data connection of %s%s%.60s carried clear text"), verb,
-                   cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
+                   *arg ? " " : "", arg);
         emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, what);
     }
-    if (cls == 2 && xfer_of(cmd) != FTPLENS_XFER_NONE && data_clear) {
+    if (data_clear) {
         char what[96], amount[96];
-        g_snprintf(what, sizeof what, "%s%s%.60s", verb, cmd->arg && *cmd->arg ? " " : "", cmd->arg ? cmd->arg : "");
+        g_snprintf(what, sizeof what, "%s%s%.60s", verb, *arg ? " " : "", arg);
         if (ctx->data_seen)
-            g_snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes,
-                       xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content"));
+            g_snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes, content);
         else
-            g_snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"),
-                       xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content"));
+            g_snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"), content);
         emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_TRANSFER, what, amount);
     }
+}
+
+void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                        const ftplens_note *reply)
+{
+    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_note *cmd = reply->to_note;
+    const char *verb = reply->to_command ? reply->to_command : "";
+
+    if (reply->answers == FTPLENS_ANSWERS_GREETING)
+        s->start_seen = true;
+    reply_banner(g, s, ctx, reply, verb);
+    if (reply->part != FTPLENS_PART_SINGLE && reply->part != FTPLENS_PART_FIRST)
+        return;
+    if (reply->answers == FTPLENS_ANSWERS_UNSOLICITED && r->code == 421 && s->failures) {
+        emit(g, s, ctx, FTPLENS_RISK_LOCKOUT, s->failures, s->failures == 1 ? "" : T("s"));
+        return;
+    }
+    if (reply->answers != FTPLENS_ANSWERS_COMMAND || !cmd || cmd->kind != FTPLENS_NOTE_REQUEST)
+        return;         /* no command, or a client line that is none: nothing below applies */
+
+    unsigned cls = r->reply_class;
+    if (g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {
+        g_hash_table_remove(s->preauth, cmd);
+        emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED, verb, r->code);
+    }
+    if (cls == 1)
+        return;         /* preliminary: wait for the final reply */
+    if (reply_login(g, s, ctx, reply, cmd, verb))
+        return;
+    reply_tls(g, s, ctx, reply, cmd, verb);
+    if (strcmp(verb, "SITE") == 0 && cls == 2 && cmd->arg && g_ascii_strncasecmp(cmd->arg, "EXEC", 4) == 0)
+        emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC_SUCCESS, r->code, cmd->arg);
+    reply_addresses(g, s, ctx, reply, cmd, verb);
+    reply_unknown_command(g, s, ctx, reply, cmd, verb);
+    reply_transfer(g, s, ctx, reply, cmd, verb);
 }
 
 void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, bool active,
