@@ -378,16 +378,16 @@ static unsigned client_recent_failures(ftplens_risk_global *g, const ftplens_ris
     return n;
 }
 
-void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                          const ftplens_note *cmd)
+/* What the argument itself shows: overflow, format strings, paths that climb out or touch secrets. */
+static void command_argument(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                             const ftplens_note *cmd)
 {
     const char *verb = cmd->verb, *arg = cmd->arg ? cmd->arg : "";
-    uint64_t arg_len = cmd->arg_len;
 
     if (cmd->telnet_iac && !has(cmd, FTPLENS_CMD_TELNET))
         emit(g, s, ctx, FTPLENS_RISK_TELNET_IAC, verb);
-    if (arg_len > arg_limit(g, cmd))
-        emit(g, s, ctx, FTPLENS_RISK_ARG_TOO_LONG, verb, (unsigned long long)arg_len, arg_limit(g, cmd));
+    if (cmd->arg_len > arg_limit(g, cmd))
+        emit(g, s, ctx, FTPLENS_RISK_ARG_TOO_LONG, verb, (unsigned long long)cmd->arg_len, arg_limit(g, cmd));
     if (strcmp(verb, "PASS") != 0) {
         const char *pct = strchr(arg, '%');
         if (pct && strchr(pct + 1, '%'))
@@ -405,6 +405,59 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         if (sens)
             emit(g, s, ctx, FTPLENS_RISK_SENSITIVE_FILE, verb, arg);
     }
+}
+
+static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                         const char *arg)
+{
+    s->user = arg;
+    s->user_frame = ctx->frame;
+    s->pass_sent = false;
+    if (g_str_has_suffix(arg, ":)")) {
+        char msg[300];
+        g_snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
+                                      "connection to port 6200 of %s would be its shell"), arg, ctx->server);
+        emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
+        g_hash_table_replace(g->backdoor, g_strdup(ctx->server), GUINT_TO_POINTER(ctx->frame));
+    }
+    if (is_privileged(arg))
+        emit(g, s, ctx, FTPLENS_RISK_PRIVILEGED_ACCOUNT, arg);
+}
+
+/* The password is on the wire now, whatever the server answers: the findings
+ * are on this line; the login outcome is filled in by the reply. */
+static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                         const ftplens_note *cmd)
+{
+    s->pass = cmd->secret ? cmd->secret : (cmd->arg ? cmd->arg : "");
+    s->pass_frame = ctx->frame;
+    s->pass_sent = true;
+    s->credentials = NULL;
+    if (!ctx->encrypted) {
+        s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "?",
+                              shown_password(g, s->pass));
+        if (s->credentials)
+            s->credentials->login = FTPLENS_LOGIN_PENDING;
+    }
+    if (is_anonymous(s->user)) {
+        const char *known = ftplens_risk_known_password(s->pass);
+        const char *why = known ? known
+                        : !*s->pass ? T("empty: the server accepts anything")
+                        : strchr(s->pass, '@') ? T("an e-mail address, as RFC 1635 suggests, but nobody checks it")
+                        : NULL;
+        if (why)
+            emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
+    }
+    if (!*s->pass)
+        emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, s->user ? s->user : "");
+}
+
+void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                          const ftplens_note *cmd)
+{
+    const char *verb = cmd->verb, *arg = cmd->arg ? cmd->arg : "";
+
+    command_argument(g, s, ctx, cmd);
     if (strcmp(verb, "USER") == 0)
         s->start_seen = true;
     if (s->start_seen && !s->logged_in && !s->login_gap && has(cmd, FTPLENS_CMD_FILE)) {
@@ -413,42 +466,9 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
     }
 
     if (strcmp(verb, "USER") == 0) {
-        s->user = arg;
-        s->user_frame = ctx->frame;
-        s->pass_sent = false;
-        if (g_str_has_suffix(arg, ":)")) {
-            char msg[300];
-            g_snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
-                                          "connection to port 6200 of %s would be its shell"), arg, ctx->server);
-            emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
-            g_hash_table_replace(g->backdoor, g_strdup(ctx->server), GUINT_TO_POINTER(ctx->frame));
-        }
-        if (is_privileged(arg))
-            emit(g, s, ctx, FTPLENS_RISK_PRIVILEGED_ACCOUNT, arg);
+        command_user(g, s, ctx, arg);
     } else if (strcmp(verb, "PASS") == 0) {
-        s->pass = cmd->secret ? cmd->secret : arg;
-        s->pass_frame = ctx->frame;
-        s->pass_sent = true;
-        /* The password is on the wire now, whatever the server answers: the
-         * finding is on this line; its outcome is filled in by the reply. */
-        s->credentials = NULL;
-        if (!ctx->encrypted) {
-            s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "?",
-                                  shown_password(g, s->pass));
-            if (s->credentials)
-                s->credentials->login = FTPLENS_LOGIN_PENDING;
-        }
-        if (is_anonymous(s->user)) {
-            const char *known = ftplens_risk_known_password(s->pass);
-            const char *why = known ? known
-                            : !*s->pass ? T("empty: the server accepts anything")
-                            : strchr(s->pass, '@') ? T("an e-mail address, as RFC 1635 suggests, but nobody checks it")
-                            : NULL;
-            if (why)
-                emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
-        }
-        if (!*s->pass)
-            emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, s->user ? s->user : "");
+        command_pass(g, s, ctx, cmd);
     } else if (strcmp(verb, "SITE") == 0 && g_ascii_strncasecmp(arg, "EXEC", 4) == 0) {
         emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC, arg);
     } else if (strcmp(verb, "HELP") == 0 && g_ascii_strcasecmp(arg, "ACIDBITCHEZ") == 0) {
