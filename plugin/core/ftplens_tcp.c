@@ -43,6 +43,22 @@ void ftplens_tcp_hex_bytes(uint32_t v, char out[12])
     }
 }
 
+const char *const ftplens_tcp_step_names[FTPLENS_STEP_COUNT] = {
+    [FTPLENS_STEP_NONE] = "none",
+    [FTPLENS_STEP_SYN] = "handshake 1/3: SYN",
+    [FTPLENS_STEP_SYNACK] = "handshake 2/3: SYN-ACK",
+    [FTPLENS_STEP_ESTABLISHED] = "handshake 3/3: ACK",
+    [FTPLENS_STEP_DATA] = "data",
+    [FTPLENS_STEP_ACK_ONLY] = "ack only",
+    [FTPLENS_STEP_FIN] = "close: FIN",
+    [FTPLENS_STEP_FINAL_ACK] = "close: final ACK",
+    [FTPLENS_STEP_RST] = "reset (RST)",
+    [FTPLENS_STEP_SYN_RETRANS] = "retransmitted SYN",
+    [FTPLENS_STEP_SYNACK_RETRANS] = "SYN-ACK retransmission",
+    [FTPLENS_STEP_NO_HANDSHAKE] = "no handshake captured",
+    [FTPLENS_STEP_FIN_ACK] = "close: ACK of the FIN",
+};
+
 /* "0x626bf2f8 (1651241720; bytes 62 6b f2 f8)" */
 static void append_raw(GString *g, uint32_t v)
 {

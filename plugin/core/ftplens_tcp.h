@@ -26,6 +26,7 @@ typedef enum {
     FTPLENS_STEP_SYNACK_RETRANS = 10,
     FTPLENS_STEP_NO_HANDSHAKE = 11,
     FTPLENS_STEP_FIN_ACK = 12,      /* acknowledges the peer's FIN, no FIN of its own yet */
+    FTPLENS_STEP_COUNT
 } ftplens_step;
 
 /* Sentences of the commonest segments are written only when shown. */
@@ -118,5 +119,8 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
 
 /* "62 6b f2 f7" */
 void ftplens_tcp_hex_bytes(uint32_t v, char out[12]);
+
+/* The short English name of each step (ftplens.tcp.step_num's value string; filters use the number). */
+extern const char *const ftplens_tcp_step_names[FTPLENS_STEP_COUNT];
 
 #endif

@@ -168,41 +168,23 @@ static expert_field ei_ftplens_line_partial = EI_INIT;
 /* ftplens.reply.pairing: language-neutral values to filter on. */
 static const char *const pairing_names[] = { "direct", "inferred", "unknown" };
 
-static const value_string tcp_step_vals[] = {
-    { FTPLENS_STEP_SYN, "handshake 1/3: SYN" },
-    { FTPLENS_STEP_SYNACK, "handshake 2/3: SYN-ACK" },
-    { FTPLENS_STEP_ESTABLISHED, "handshake 3/3: ACK" },
-    { FTPLENS_STEP_DATA, "data" },
-    { FTPLENS_STEP_ACK_ONLY, "ack only" },
-    { FTPLENS_STEP_FIN, "close: FIN" },
-    { FTPLENS_STEP_FINAL_ACK, "close: final ACK" },
-    { FTPLENS_STEP_RST, "reset (RST)" },
-    { FTPLENS_STEP_SYN_RETRANS, "retransmitted SYN" },
-    { FTPLENS_STEP_SYNACK_RETRANS, "SYN-ACK retransmission" },
-    { FTPLENS_STEP_NO_HANDSHAKE, "no handshake captured" },
-    { FTPLENS_STEP_FIN_ACK, "close: ACK of the FIN" },
-    { 0, NULL }
-};
+/* Value strings made at registration from the core's tables (one fact, one place). */
+static value_string tcp_step_vals[FTPLENS_STEP_COUNT + 1];
+static value_string reply_class_vals[7 + 1];
+static value_string reply_category_vals[6 + 1];
 
-static const value_string reply_class_vals[] = {
-    { 1, "Positive Preliminary" },
-    { 2, "Positive Completion" },
-    { 3, "Positive Intermediate" },
-    { 4, "Transient Negative Completion" },
-    { 5, "Permanent Negative Completion" },
-    { 6, "Protected" },
-    { 0, NULL }
-};
-
-static const value_string reply_category_vals[] = {
-    { 0, "Syntax" },
-    { 1, "Information" },
-    { 2, "Connections" },
-    { 3, "Authentication and accounting" },
-    { 4, "Unspecified" },
-    { 5, "File system" },
-    { 0, NULL }
-};
+static void fill_value_strings(void)
+{
+    unsigned n = 0;
+    for (unsigned k = 1; k < FTPLENS_STEP_COUNT; k++)
+        tcp_step_vals[n++] = (value_string){ k, ftplens_tcp_step_names[k] };
+    n = 0;
+    for (unsigned k = 1; ftplens_class_text(k); k++)
+        reply_class_vals[n++] = (value_string){ k, ftplens_class_text(k) };
+    n = 0;
+    for (unsigned k = 0; ftplens_category_text(k); k++)
+        reply_category_vals[n++] = (value_string){ k, ftplens_category_text(k) };
+}
 
 static const char *const part_names[] = { "single", "first", "continuation", "last" };
 
@@ -365,11 +347,19 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
                                T("More than 64 commands are waiting for a reply; the oldest is no longer tracked"));
 }
 
+static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
+{
+    nstime_t d;
+    d.secs = (time_t)(ns / 1000000000);
+    d.nsecs = (int)(ns % 1000000000);
+    proto_item *pi = proto_tree_add_time(t, hf, NULL, 0, 0, &d);
+    proto_item_set_generated(pi);
+    return pi;
+}
+
 /* reply.to, reply.to_command and reply.time of a reply line answering a command. */
 static void draw_pairing(proto_tree *lt, const ftplens_note *n)
 {
-    nstime_t delta;
-
     add_gen_string(lt, hf_ftplens_reply_pairing, pairing_names[n->pairing]);
     if (n->answers != FTPLENS_ANSWERS_COMMAND)
         return;
@@ -377,10 +367,7 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
     if (n->to_command)
         add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
     add_gen_uint(lt, hf_ftplens_reply_to_index, n->to_index);
-    delta.secs = (time_t)(n->reply_time_ns / 1000000000);
-    delta.nsecs = (int)(n->reply_time_ns % 1000000000);
-    proto_item *ti = proto_tree_add_time(lt, hf_ftplens_reply_time, NULL, 0, 0, &delta);
-    proto_item_set_generated(ti);
+    add_gen_time(lt, hf_ftplens_reply_time, n->reply_time_ns);
 }
 
 /* What a reply line answers, for its label: " → PASS (frame 268)". */
@@ -429,16 +416,6 @@ static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const
         add_expert(pinfo, pi, &ei_ftplens_reply_unknown_class,
                                T("Reply code %03u: first digit %u / second digit %u is not a class/category defined by any RFC"),
                                r->code, r->reply_class, r->category);
-}
-
-static proto_item *add_gen_time(proto_tree *t, int hf, int64_t ns)
-{
-    nstime_t d;
-    d.secs = (time_t)(ns / 1000000000);
-    d.nsecs = (int)(ns % 1000000000);
-    proto_item *pi = proto_tree_add_time(t, hf, NULL, 0, 0, &d);
-    proto_item_set_generated(pi);
-    return pi;
 }
 
 static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftplens_frame *f)
@@ -720,6 +697,12 @@ static bool frame_has_experts(const ftplens_frame *f)
     return f->findings || f->gap_bytes[0] || f->gap_bytes[1] || tcp_has_expert(f) || lines_have_experts(f);
 }
 
+/* What a frame keeps between passes (p_add_proto_data keys). */
+enum {
+    KEY_RESULT = 0,     /* a whole ftplens_frame */
+    KEY_PLAIN = 1,      /* the compact record of a plain segment (ftplens_plain) */
+};
+
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
     const ftplens_frame *f;
@@ -727,10 +710,9 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
-    /* Key 0: a whole result; key 1: the compact record of a plain segment. */
-    f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0);
+    f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_RESULT);
     if (!f && PINFO_FD_VISITED(pinfo)) {
-        const ftplens_plain *p = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 1);
+        const ftplens_plain *p = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN);
         if (p) {
             ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
             ftplens_plain_expand(p, x);
@@ -757,9 +739,9 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         if (p) {
             /* f is the core's scratch: the tap reads it after this call. */
             f = wmem_memdup(pinfo->pool, f, sizeof *f);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 1, (void *)p);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN, (void *)p);
         } else {
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, 0, (void *)f);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_RESULT, (void *)f);
         }
     }
     if (!f || !ftplens_frame_shown(f))
@@ -978,6 +960,7 @@ void proto_register_ftplens(void)
     module_t *module;
     expert_module_t *expert;
 
+    fill_value_strings();
     proto_ftplens = proto_register_protocol("FTP Lens (explained FTP)", "FTP Lens", "ftplens");
     proto_register_field_array(proto_ftplens, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
