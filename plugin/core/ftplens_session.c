@@ -452,30 +452,32 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
     }
 }
 
-ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
-                                          const ftplens_line *line, const ftplens_reply_ack *ack)
+/* A server line whose start was not captured, or more of a reply whose first
+ * line was lost: whatever it answered is unknown.  True when the line is one. */
+static bool server_partial(ftplens_session *s, ftplens_note *n, const ftplens_line *line)
 {
-    ftplens_reply_line rl;
-    ftplens_note *n = new_note(s, line, true);
-
-    s->server_lines++;
     if (s->resync && !s->in_multiline && n->kind != FTPLENS_NOTE_PARTIAL &&
         !ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len))
-        n->kind = FTPLENS_NOTE_PARTIAL;     /* more of a reply whose first line was lost */
-    if (n->kind == FTPLENS_NOTE_PARTIAL) {
-        /* The end of a reply whose start was lost: whatever it answered is unknown. */
-        if (s->in_multiline)
-            s->ml_gap = true;
-        else
-            s->resync = true;
-        s->lost_reply_bytes += line->full_len + 2;
-        return n;
-    }
-    s->resync = false;
+        n->kind = FTPLENS_NOTE_PARTIAL;
+    if (n->kind != FTPLENS_NOTE_PARTIAL)
+        return false;
+    if (s->in_multiline)
+        s->ml_gap = true;
+    else
+        s->resync = true;
+    s->lost_reply_bytes += line->full_len + 2;
+    return true;
+}
+
+/* Inside a multi-line reply every line belongs to it, whatever it looks like;
+ * after bytes were lost inside it, a line with another code, or sent after the
+ * server had received a later command, starts a new reply (the end of the old
+ * one was not captured).  True when the line continued the reply. */
+static bool server_continuation(ftplens_session *s, ftplens_note *n, const ftplens_line *line,
+                                const ftplens_reply_ack *ack)
+{
     if (s->in_multiline && s->ml_gap && ftplens_reasm_line_start(true, (const uint8_t *)line->text, line->text_len)) {
-        /* Bytes were lost inside the multi-line reply: a line with another
-         * code, or sent after the server had received a later command, starts
-         * a new reply (the end of the old one was not captured). */
+        ftplens_reply_line rl;
         ftplens_parse_reply(line->text, line->text_len, &rl);
         pending_cmd *head = g_queue_peek_head(&s->pending);
         bool later = head && ack && ack->known && head->note != s->ml_first.to_note && received(head, ack);
@@ -484,47 +486,65 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
             s->ml_gap = false;
         }
     }
-    if (s->in_multiline) {
-        /* Inside a multi-line reply every line belongs to it, whatever it looks like. */
-        bool end = ftplens_is_multiline_end(line->text, line->text_len, s->ml_code);
-        n->kind = FTPLENS_NOTE_REPLY;
-        n->reply = s->ml_first.reply;
-        n->answers = s->ml_first.answers;
-        n->to_frame = s->ml_first.to_frame;
-        n->to_command = s->ml_first.to_command;
-        n->to_note = s->ml_first.to_note;
-        n->to_index = s->ml_first.to_index;
-        n->pairing = s->ml_first.pairing;
-        if (s->ml_gap && n->pairing == FTPLENS_PAIRING_DIRECT)
-            n->pairing = FTPLENS_PAIRING_INFERRED;      /* lines of it were lost */
-        n->reply_time_ns = s->ml_first.reply_time_ns;
-        n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
-        if (end) {
-            s->in_multiline = false;
-            s->ml_gap = false;
-        }
-        return n;
+    if (!s->in_multiline)
+        return false;
+    bool end = ftplens_is_multiline_end(line->text, line->text_len, s->ml_code);
+    n->kind = FTPLENS_NOTE_REPLY;
+    n->reply = s->ml_first.reply;
+    n->answers = s->ml_first.answers;
+    n->to_frame = s->ml_first.to_frame;
+    n->to_command = s->ml_first.to_command;
+    n->to_note = s->ml_first.to_note;
+    n->to_index = s->ml_first.to_index;
+    n->pairing = s->ml_first.pairing;
+    if (s->ml_gap && n->pairing == FTPLENS_PAIRING_DIRECT)
+        n->pairing = FTPLENS_PAIRING_INFERRED;      /* lines of it were lost */
+    n->reply_time_ns = s->ml_first.reply_time_ns;
+    n->part = end ? FTPLENS_PART_LAST : FTPLENS_PART_CONTINUATION;
+    if (end) {
+        s->in_multiline = false;
+        s->ml_gap = false;
     }
+    return true;
+}
 
+/* The server did answer, only badly: the oldest command is done (otherwise
+ * every later reply would pair with the wrong command). */
+static void server_bad_reply(ftplens_session *s, ftplens_note *n, const ftplens_reply_line *rl, uint32_t frame,
+                             int64_t time_ns, const ftplens_reply_ack *ack)
+{
+    n->kind = FTPLENS_NOTE_BAD_REPLY;
+    n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
+    n->problem_text = rl->problem;
+    n->answers = FTPLENS_ANSWERS_UNSOLICITED;
+    n->pairing = s->uncertain ? FTPLENS_PAIRING_UNKNOWN : FTPLENS_PAIRING_DIRECT;
+    pending_cmd *p = s->greeting_seen ? g_queue_peek_head(&s->pending) : NULL;
+    if (p && p->lost) {
+        n->answers = FTPLENS_ANSWERS_LOST;
+        n->pairing = FTPLENS_PAIRING_UNKNOWN;
+        p->answered = true;
+    } else if (p && received(p, ack)) {
+        answer(n, p, time_ns);
+        p->note->reply_in = frame;
+        pop_pending(s);
+    }
+}
+
+ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, int64_t time_ns,
+                                          const ftplens_line *line, const ftplens_reply_ack *ack)
+{
+    ftplens_reply_line rl;
+    ftplens_note *n = new_note(s, line, true);
+
+    s->server_lines++;
+    if (server_partial(s, n, line))
+        return n;
+    s->resync = false;
+    if (server_continuation(s, n, line, ack))
+        return n;
     ftplens_parse_reply(line->text, line->text_len, &rl);
     if (!rl.ok) {
-        /* The server did answer, only badly: the oldest command is done
-         * (otherwise every later reply would pair with the wrong command). */
-        n->kind = FTPLENS_NOTE_BAD_REPLY;
-        n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
-        n->problem_text = rl.problem;
-        n->answers = FTPLENS_ANSWERS_UNSOLICITED;
-        n->pairing = s->uncertain ? FTPLENS_PAIRING_UNKNOWN : FTPLENS_PAIRING_DIRECT;
-        pending_cmd *p = s->greeting_seen ? g_queue_peek_head(&s->pending) : NULL;
-        if (p && p->lost) {
-            n->answers = FTPLENS_ANSWERS_LOST;
-            n->pairing = FTPLENS_PAIRING_UNKNOWN;
-            p->answered = true;
-        } else if (p && received(p, ack)) {
-            answer(n, p, time_ns);
-            p->note->reply_in = frame;
-            pop_pending(s);
-        }
+        server_bad_reply(s, n, &rl, frame, time_ns, ack);
         return n;
     }
     n->kind = FTPLENS_NOTE_REPLY;
