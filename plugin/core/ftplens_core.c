@@ -512,15 +512,11 @@ static ftplens_frame *line_frame(const line_ctx *x, const ftplens_line *line)
 /* Bytes of one direction that the capture does not hold: counted on the frame
  * where the gap is found, and told to the pairing. */
 /* Commands the session found without a reply: the checks that wait for one hear it. */
-static void report_given_up(line_ctx *x, ftplens_frame *f)
+static void report_given_up(line_ctx *x)
 {
     const ftplens_note *cmd;
-    while ((cmd = ftplens_session_take_given_up(x->conn->session))) {
-        ftplens_risk_ctx rctx = risk_ctx(x->conn, x->seg, &f->findings);
-        rctx.frame = f->frame;
-        rctx.time_ns = f->time_ns;
-        ftplens_risk_reply_lost(x->cap->risk, x->conn->risk, &rctx, cmd);
-    }
+    while ((cmd = ftplens_session_take_given_up(x->conn->session)))
+        ftplens_risk_reply_lost(x->conn->risk, cmd);
 }
 
 static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_seq)
@@ -532,7 +528,7 @@ static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_s
         ftplens_session_server_gap(x->conn->session, bytes, x->before_client_line);
     else
         ftplens_session_client_gap(x->conn->session, end_seq);
-    report_given_up(x, f);
+    report_given_up(x);
 }
 
 static ftplens_expect *expect_of_command(ftplens_conn *ctl, const ftplens_note *cmd)
@@ -569,7 +565,7 @@ static void on_line(const ftplens_line *line, void *p)
         else if (!x->peer)
             ack = (ftplens_reply_ack){ (x->seg->flags & FTPLENS_TCP_ACK) != 0, x->seg->ack };
         n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
-        report_given_up(x, f);
+        report_given_up(x);
         if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
             n->part != FTPLENS_PART_LAST && n->to_command &&
             (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
@@ -589,7 +585,7 @@ static void on_line(const ftplens_line *line, void *p)
         }
     } else {
         n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
-        report_given_up(x, f);
+        report_given_up(x);
         if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
             announce(x->cap, conn, n, f->frame, x->seg, x->peer);
         else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
@@ -813,7 +809,7 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
          * accepted by a reply that was not captured. */
         ftplens_session_tls_started(conn->session);
         line_ctx tx = { c, conn, f, NULL, seg, listener_sent, false, false };
-        report_given_up(&tx, f);
+        report_given_up(&tx);
     }
     bool fresh = true;
     if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len) {

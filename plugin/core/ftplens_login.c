@@ -24,10 +24,9 @@ static const struct {
     { 421, FTPLENS_LOGIN_CLOSED, 0 },
 };
 
-int ftplens_login_verb(const char *verb)
+int ftplens_login_command(const ftplens_note *cmd)
 {
-    const ftplens_command_row *row = ftplens_command_lookup(verb);
-    return row && (row->flags & FTPLENS_CMD_LOGIN);
+    return cmd && cmd->kind == FTPLENS_NOTE_REQUEST && cmd->command && (cmd->command->flags & FTPLENS_CMD_LOGIN);
 }
 
 ftplens_login_step ftplens_login_decide(const ftplens_note *n)
@@ -37,8 +36,7 @@ ftplens_login_step ftplens_login_decide(const ftplens_note *n)
     unsigned code = n->reply.code, cls = n->reply.reply_class;
     if (n->answers == FTPLENS_ANSWERS_LOST)     /* "User logged in" answers only a login, even a lost one */
         return code == 230 || code == 232 ? FTPLENS_LOGIN_SUCCEEDED : FTPLENS_LOGIN_NONE;
-    if (n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_note || n->to_note->kind != FTPLENS_NOTE_REQUEST ||
-        !n->to_note->command || !(n->to_note->command->flags & FTPLENS_CMD_LOGIN) || cls == 1)
+    if (n->answers != FTPLENS_ANSWERS_COMMAND || !ftplens_login_command(n->to_note) || cls == 1)
         return FTPLENS_LOGIN_NONE;
     bool pass = strcmp(n->to_command, "USER") != 0;
     for (size_t i = 0; i < G_N_ELEMENTS(decisive); i++) {

@@ -26,8 +26,9 @@ typedef enum {
  * every other line, for replies to other commands and for preliminary ones. */
 ftplens_login_step ftplens_login_decide(const ftplens_note *reply);
 
-/* Whether a verb takes part in the login (the command table's FTPLENS_CMD_LOGIN: USER, PASS, ACCT). */
-int ftplens_login_verb(const char *verb);
+/* Whether a command line takes part in the login (the command table's
+ * FTPLENS_CMD_LOGIN: USER, PASS, ACCT). */
+int ftplens_login_command(const ftplens_note *cmd);
 
 /* "login succeeded (230, frame 270)", "login outcome unknown (no reply captured)"...
  * 'final': the whole capture has been read (a PENDING outcome is then unknown). */

@@ -428,7 +428,7 @@ static void summary_login(GString *out, bool md, const ftplens_conn *ctl, bool g
             if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
                 user = n->arg;
             /* A login command without a final reply in the capture: its outcome is unknown. */
-            if (n->kind == FTPLENS_NOTE_REQUEST && (n->reply_lost || !n->reply_in) && ftplens_login_verb(n->verb)) {
+            if ((n->reply_lost || !n->reply_in) && ftplens_login_command(n)) {
                 unknown_attempts++;
                 if (!login_frame) {
                     outcome = T("unknown (reply not captured)");   /* never guessed */

@@ -546,13 +546,10 @@ static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, cons
     }
 }
 
-void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                             const ftplens_note *cmd)
+void ftplens_risk_reply_lost(ftplens_risk_session *s, const ftplens_note *cmd)
 {
     /* The outcome of the login is unknown, never guessed. */
-    (void)g;
-    (void)ctx;
-    if (ftplens_login_verb(cmd->verb) && strcmp(cmd->verb, "USER") != 0)
+    if (ftplens_login_command(cmd) && strcmp(cmd->verb, "USER") != 0)
         settle_credentials(s, FTPLENS_LOGIN_LOST, 0, 0);
 }
 

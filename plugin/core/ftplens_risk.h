@@ -143,8 +143,7 @@ void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx 
 /* After AUTH, the control channel carries readable FTP lines again. */
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
 /* The final reply to this command fell into a capture gap. */
-void ftplens_risk_reply_lost(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                             const ftplens_note *cmd);
+void ftplens_risk_reply_lost(ftplens_risk_session *s, const ftplens_note *cmd);
 /* Bytes of the control connection were not captured: what depends on the
  * login state (commands before login) is not claimed any more unless a login
  * is seen. */

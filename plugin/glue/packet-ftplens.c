@@ -292,8 +292,7 @@ static void add_more_pieces(proto_tree *t, const char *rest)
     }
 }
 
-/* Sets the label of 'item' to 'text' ("Name: value" built by the caller),
- * in pieces when long; returns the item's subtree when one was made. */
+/* Sets the label of 'item' to 'text', in pieces when long (the rest as children in its subtree 'ett'). */
 static void set_label_pieces(proto_item *item, int ett, const char *text)
 {
     size_t n = ftplens_text_piece(text, PIECE_CHARS, PIECE_BYTES);
@@ -302,22 +301,28 @@ static void set_label_pieces(proto_item *item, int ett, const char *text)
         add_more_pieces(proto_item_add_subtree(item, ett), text + n);
 }
 
-/* A generated string item whose value may be long: "Name: first piece", then pieces. */
-static proto_item *add_gen_text(proto_tree *t, int hf, int ett, const char *value)
+/* A generated string item labelled "Name: shown" in pieces; the field's value is 'value'
+ * (English where people filter on it, while 'shown' is in the chosen language). */
+static proto_item *add_gen_text_shown(proto_tree *t, int hf, int ett, const char *value, const char *shown)
 {
     proto_item *pi = proto_tree_add_string(t, hf, NULL, 0, 0, value);
     proto_item_set_generated(pi);
-    char *label = g_strdup_printf("%s: %s", proto_registrar_get_name(hf), value);
+    char *label = g_strdup_printf("%s: %s", proto_registrar_get_name(hf), shown);
     set_label_pieces(pi, ett, label);
     g_free(label);
     return pi;
+}
+
+/* A generated string item whose value may be long: "Name: first piece", then pieces. */
+static proto_item *add_gen_text(proto_tree *t, int hf, int ett, const char *value)
+{
+    return add_gen_text_shown(t, hf, ett, value, value);
 }
 
 static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
 {
     proto_item *pi;
 
-    (void)li;
     add_gen_string(lt, hf_ftplens_request_command, n->verb);
     if (n->arg && *n->arg)
         add_gen_string(lt, hf_ftplens_request_arg, n->arg);
@@ -385,12 +390,11 @@ static void answers_text(const ftplens_note *n, char *out, size_t len)
         g_strlcpy(out, T(" (unsolicited, answers no command)"), len);
 }
 
-static void draw_reply(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
+static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n)
 {
     const ftplens_reply_info *r = &n->reply;
     proto_item *pi;
 
-    (void)li;
     add_gen_uint(lt, hf_ftplens_reply_code, r->code);
     /* Class and category once, in the chosen language; the text fields stay
      * for filters and -T fields, hidden in the tree. */
@@ -430,11 +434,7 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
     pi = proto_tree_add_uint_format_value(tt, hf_ftplens_tcp_step_num, NULL, 0, 0, n->step, "%u", n->step);
     proto_item_set_generated(pi);
     /* The value stays English for filters and colouring rules; the label is translated. */
-    pi = proto_tree_add_string(tt, hf_ftplens_tcp_conn_role, NULL, 0, 0, ftplens_frame_role(f));
-    proto_item_set_generated(pi);
-    char *role = g_strdup_printf("%s: %s", proto_registrar_get_name(hf_ftplens_tcp_conn_role), ftplens_frame_role_text(f));
-    set_label_pieces(pi, ett_ftplens_more, role);
-    g_free(role);
+    add_gen_text_shown(tt, hf_ftplens_tcp_conn_role, ett_ftplens_more, ftplens_frame_role(f), ftplens_frame_role_text(f));
     if (ftplens_frame_setup_frame(f))
         add_gen_uint(tt, hf_ftplens_tcp_setup_frame, ftplens_frame_setup_frame(f));
     if (ftplens_frame_data_command(f))
@@ -616,10 +616,8 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
         line_span(tvb, f, n, &start, &len);
         proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
         line_label(f, n, i, label, sizeof label);
-        size_t first = ftplens_text_piece(label, PIECE_CHARS, PIECE_BYTES);
-        proto_item_set_text(li, "%.*s", (int)first, label);
+        set_label_pieces(li, ett_ftplens_line, label);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
-        add_more_pieces(lt, label + first);
         /* The line itself, as a child: the label now says what it means. */
         size_t shown = ftplens_text_piece(n->text, PIECE_CHARS - 10, PIECE_BYTES - 16);   /* room for "Line: " */
         proto_item *xi = proto_tree_add_string_format(lt, hf_ftplens_text_more, NULL, 0, 0, "", T("Line: %.*s%s"),
@@ -631,7 +629,7 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
             draw_request(lt, li, pinfo, n);
             break;
         case FTPLENS_NOTE_REPLY:
-            draw_reply(lt, li, pinfo, n);
+            draw_reply(lt, pinfo, n);
             break;
         case FTPLENS_NOTE_BAD_REPLY:
             /* The expert item comes with the reply_malformed finding. */
