@@ -400,15 +400,16 @@ static ftplens_risk_ctx risk_ctx(const ftplens_conn *ctl, const ftplens_segment 
     return ctx;
 }
 
-/* A connection to port 6200 of a server that got a USER ending in ':)'. */
+/* A connection to the vsftpd 2.3.4 backdoor port of a server that got its trigger. */
 static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
 {
     endpoint dst = seg_dst(seg), src = seg_src(seg);
     char text[48];
     endpoint_text(&dst, text, sizeof text);
-    ftplens_conn *ctl = g_hash_table_lookup(c->backdoor_watch, text);
-    if (!ctl)
+    const backdoor_watch *w = g_hash_table_lookup(c->backdoor_watch, text);
+    if (!w)
         return false;
+    ftplens_conn *ctl = w->control;
     ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
     e->control = ctl;
     e->listener = dst;
@@ -419,7 +420,7 @@ static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftple
     conn->initiator_port = src.port;
     set_role(c, conn, N_("vsftpd 2.3.4 backdoor shell (port 6200)"));
     ftplens_risk_ctx ctx = risk_ctx(ctl, seg, &c->pending);
-    ftplens_risk_new_connection(c->risk, &ctx, text, seg->dst_port);
+    ftplens_risk_backdoor_shell(c->risk, &ctx, text, w->trigger_frame);
     return true;
 }
 
@@ -460,7 +461,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         endpoint_text(&i, from, sizeof from);
         ftplens_risk_ctx ctx = risk_ctx(e->control, seg, &c->pending);
         ftplens_risk_data_connection(c->risk, &ctx, e->active, from, i.port, e->setup_frame);
-    } else if (seg->dst_port == 6200 && watched_backdoor(c, conn, seg)) {
+    } else if (seg->dst_port == FTPLENS_VSFTPD_BACKDOOR_PORT && watched_backdoor(c, conn, seg)) {
         /* shown as part of the session whose ':)' user triggered it */
     } else if (!c->config.heuristic) {
         conn->kind = CONN_NOT_FTP;
@@ -592,8 +593,11 @@ static void on_line(const ftplens_line *line, void *p)
             assign_transfer(x->cap, conn, n);
         if (n->kind == FTPLENS_NOTE_REQUEST) {
             ftplens_risk_command(x->cap->risk, conn->risk, &rctx, n);
-            if (strcmp(n->verb, "USER") == 0 && g_str_has_suffix(n->arg, ":)"))
-                g_hash_table_replace(x->cap->backdoor_watch, g_strdup(conn->server_text), conn);
+            if (ftplens_risk_backdoor_trigger(n)) {
+                backdoor_watch *w = ftplens_arena_alloc0(&x->cap->arena, sizeof *w);
+                *w = (backdoor_watch){ conn, f->frame };
+                g_hash_table_replace(x->cap->backdoor_watch, g_strdup(conn->server_text), w);
+            }
         }
         if (!conn->client_spoke) {
             conn->client_spoke = true;

@@ -13,11 +13,7 @@
 #include <glib.h>
 
 #include "ftplens_result.h"
-
-#define FTPLENS_TCP_FIN 0x001
-#define FTPLENS_TCP_SYN 0x002
-#define FTPLENS_TCP_RST 0x004
-#define FTPLENS_TCP_ACK 0x010
+#include "ftplens_tcp.h"          /* FTPLENS_TCP_* flag bits */
 
 typedef struct {
     uint32_t frame;

@@ -99,6 +99,12 @@ struct ftplens_conn {
 
 #define FTPLENS_HELD_SEGMENTS 4
 
+/* A server whose control connection carried the vsftpd 2.3.4 backdoor trigger. */
+typedef struct {
+    struct ftplens_conn *control;
+    uint32_t trigger_frame;
+} backdoor_watch;
+
 struct ftplens_capture {
     ftplens_config config;
     ftplens_arena arena;
@@ -108,7 +114,7 @@ struct ftplens_capture {
     GHashTable *open_expects;   /* port -> GPtrArray of unmatched ftplens_expect */
     unsigned sessions;
     ftplens_risk_global *risk;
-    GHashTable *backdoor_watch; /* server address text -> control conn that sent USER ...:) */
+    GHashTable *backdoor_watch; /* server address text -> backdoor_watch (ftplens_risk_backdoor_trigger) */
     ftplens_finding *pending;   /* findings made before the frame's result exists */
     GPtrArray *controls;        /* control connections in the order they started */
     ftplens_frame scratch;      /* the result being built; returned as is for a plain segment */

@@ -157,11 +157,11 @@ static char *format_time(int64_t ns)
 static const char *flags_text(uint16_t f, char *buf)
 {
     size_t n = 0;
-    if (f & 0x002) buf[n++] = 'S';
-    if (f & 0x010) buf[n++] = 'A';
-    if (f & 0x008) buf[n++] = 'P';
-    if (f & 0x001) buf[n++] = 'F';
-    if (f & 0x004) buf[n++] = 'R';
+    if (f & FTPLENS_TCP_SYN) buf[n++] = 'S';
+    if (f & FTPLENS_TCP_ACK) buf[n++] = 'A';
+    if (f & FTPLENS_TCP_PSH) buf[n++] = 'P';
+    if (f & FTPLENS_TCP_FIN) buf[n++] = 'F';
+    if (f & FTPLENS_TCP_RST) buf[n++] = 'R';
     buf[n] = '\0';
     return buf;
 }

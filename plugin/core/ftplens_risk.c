@@ -62,7 +62,6 @@ struct ftplens_risk_global {
     ftplens_arena *arena;
     GHashTable *clients;        /* address text -> client_failures */
     GHashTable *servers;        /* "addr port" -> server_users */
-    GHashTable *backdoor;       /* server address text -> frame of the ':)' USER */
 };
 
 static void client_failures_free(gpointer p)
@@ -87,7 +86,6 @@ ftplens_risk_global *ftplens_risk_global_new(const ftplens_risk_config *cfg, ftp
     g->arena = arena;
     g->clients = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, client_failures_free);
     g->servers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, server_users_free);
-    g->backdoor = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return g;
 }
 
@@ -97,7 +95,6 @@ void ftplens_risk_global_free(ftplens_risk_global *g)
         return;
     g_hash_table_destroy(g->clients);
     g_hash_table_destroy(g->servers);
-    g_hash_table_destroy(g->backdoor);
     g_free(g);
 }
 
@@ -407,18 +404,23 @@ static void command_argument(ftplens_risk_global *g, ftplens_risk_session *s, co
     }
 }
 
-static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                         const char *arg)
+bool ftplens_risk_backdoor_trigger(const ftplens_note *cmd)
 {
+    return strcmp(cmd->verb, "USER") == 0 && cmd->arg && g_str_has_suffix(cmd->arg, ":)");
+}
+
+static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                         const ftplens_note *cmd)
+{
+    const char *arg = cmd->arg ? cmd->arg : "";
     s->user = arg;
     s->user_frame = ctx->frame;
     s->pass_sent = false;
-    if (g_str_has_suffix(arg, ":)")) {
+    if (ftplens_risk_backdoor_trigger(cmd)) {
         char msg[300];
-        g_snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
-                                      "connection to port 6200 of %s would be its shell"), arg, ctx->server);
+        snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
+                                    "connection to port 6200 of %s would be its shell"), arg, ctx->server);
         emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
-        g_hash_table_replace(g->backdoor, g_strdup(ctx->server), GUINT_TO_POINTER(ctx->frame));
     }
     if (is_privileged(arg))
         emit(g, s, ctx, FTPLENS_RISK_PRIVILEGED_ACCOUNT, arg);
@@ -466,7 +468,7 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
     }
 
     if (strcmp(verb, "USER") == 0) {
-        command_user(g, s, ctx, arg);
+        command_user(g, s, ctx, cmd);
     } else if (strcmp(verb, "PASS") == 0) {
         command_pass(g, s, ctx, cmd);
     } else if (strcmp(verb, "SITE") == 0 && g_ascii_strncasecmp(arg, "EXEC", 4) == 0) {
@@ -762,15 +764,13 @@ void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx
              active ? T("FTP server (active mode)") : T("FTP client (passive mode)"), expected);
 }
 
-void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
-                                 uint16_t dst_port)
+void ftplens_risk_backdoor_shell(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *server,
+                                 uint32_t trigger_frame)
 {
-    gpointer frame;
-    if (dst_port != 6200 || !g_hash_table_lookup_extended(g->backdoor, dst, NULL, &frame))
-        return;
     char msg[300];
-    g_snprintf(msg, sizeof msg, T("Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
-                                  "backdoor shell was opened"), dst, GPOINTER_TO_UINT(frame));
+    /* The sentences name the port of this one backdoor as a fact, like its CVE. */
+    snprintf(msg, sizeof msg, T("Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
+                                "backdoor shell was opened"), server, trigger_frame);
     emit(g, NULL, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
 }
 

@@ -137,9 +137,14 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
 /* A data connection opened from 'from' for an announcement by 'announced_by_client'. */
 void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, bool active,
                                   const char *from, uint16_t from_port, uint32_t setup_frame);
-/* A new TCP connection to addr:port (the vsftpd 2.3.4 backdoor listens on 6200). */
-void ftplens_risk_new_connection(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *dst,
-                                 uint16_t dst_port);
+/* The vsftpd 2.3.4 backdoor (CVE-2011-2523): a USER ending in ':)' opens a
+ * shell on this port of the server.  The trigger test and the port live here
+ * only; the core watches the port, the risk rules name the finding. */
+#define FTPLENS_VSFTPD_BACKDOOR_PORT 6200
+bool ftplens_risk_backdoor_trigger(const ftplens_note *cmd);
+/* A connection to the backdoor port of 'server' after the trigger in 'trigger_frame'. */
+void ftplens_risk_backdoor_shell(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *server,
+                                 uint32_t trigger_frame);
 /* After AUTH, the control channel carries readable FTP lines again. */
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx);
 /* The final reply to this command fell into a capture gap. */

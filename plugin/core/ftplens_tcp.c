@@ -12,10 +12,10 @@
 
 #include <string.h>
 
-#define SYN 0x002
-#define FIN 0x001
-#define RST 0x004
-#define ACK 0x010
+#define SYN FTPLENS_TCP_SYN
+#define FIN FTPLENS_TCP_FIN
+#define RST FTPLENS_TCP_RST
+#define ACK FTPLENS_TCP_ACK
 
 enum { INIT = 0, LISTEN = 1 };
 

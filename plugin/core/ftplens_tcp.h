@@ -12,6 +12,13 @@
 
 #include "ftplens_arena.h"
 
+/* TCP header flag bits as in tcp.flags (RFC 9293); the only definition. */
+#define FTPLENS_TCP_FIN 0x001
+#define FTPLENS_TCP_SYN 0x002
+#define FTPLENS_TCP_RST 0x004
+#define FTPLENS_TCP_PSH 0x008
+#define FTPLENS_TCP_ACK 0x010
+
 typedef enum {
     FTPLENS_STEP_NONE = 0,
     FTPLENS_STEP_SYN = 1,

@@ -104,12 +104,12 @@ static void run_script_with(run *r, const char *script, const ftplens_config *cf
             static const char rec[] = "\x17\x03\x03\x00\x05" "abcde";
             bool c = line[4] == 'C';
             segment(r, c ? CLIENT : SERVER, c ? r->cport : 21, c ? SERVER : CLIENT, c ? 21 : r->cport,
-                    0x18, c ? r->cseq : r->sseq, rec, 10);
+                    FTPLENS_TCP_PSH | FTPLENS_TCP_ACK, c ? r->cseq : r->sseq, rec, 10);
             *(c ? &r->cseq : &r->sseq) += 10;
         } else if (g_str_has_prefix(line, "SYN ")) {
             uint32_t keep = r->stream;
             r->stream = 1000 + r->frame;
-            segment(r, CLIENT, 50000, SERVER, (uint16_t)atoi(line + 4), 0x002, 1, NULL, 0);
+            segment(r, CLIENT, 50000, SERVER, (uint16_t)atoi(line + 4), FTPLENS_TCP_SYN, 1, NULL, 0);
             r->stream = keep;
         } else if (g_str_has_prefix(line, "DATA ") || g_str_has_prefix(line, "DATATLS ")) {
             bool tls = line[4] == 'T';
@@ -118,10 +118,10 @@ static void run_script_with(run *r, const char *script, const ftplens_config *cf
             const char *text = tls ? "\x17\x03\x03\x00\x05" "abcde" : strchr(rest, ' ') + 1;
             uint32_t keep = r->stream;
             r->stream = 1000 + r->frame;
-            segment(r, CLIENT, 50002, SERVER, port, 0x002, 1, NULL, 0);
-            segment(r, SERVER, port, CLIENT, 50002, 0x012, 7, NULL, 0);
-            segment(r, CLIENT, 50002, SERVER, port, 0x010, 2, NULL, 0);
-            segment(r, SERVER, port, CLIENT, 50002, 0x018, 8, text, tls ? 10 : strlen(text));
+            segment(r, CLIENT, 50002, SERVER, port, FTPLENS_TCP_SYN, 1, NULL, 0);
+            segment(r, SERVER, port, CLIENT, 50002, FTPLENS_TCP_SYN | FTPLENS_TCP_ACK, 7, NULL, 0);
+            segment(r, CLIENT, 50002, SERVER, port, FTPLENS_TCP_ACK, 2, NULL, 0);
+            segment(r, SERVER, port, CLIENT, 50002, FTPLENS_TCP_PSH | FTPLENS_TCP_ACK, 8, text, tls ? 10 : strlen(text));
             r->stream = keep;
         } else if (g_str_has_prefix(line, "SYNFROM ")) {
             char host[32];
@@ -129,13 +129,13 @@ static void run_script_with(run *r, const char *script, const ftplens_config *cf
             uint32_t keep = r->stream;
             sscanf(line + 8, "%31s %u", host, &port);
             r->stream = 1000 + r->frame;
-            segment(r, host, 50001, SERVER, (uint16_t)port, 0x002, 1, NULL, 0);
+            segment(r, host, 50001, SERVER, (uint16_t)port, FTPLENS_TCP_SYN, 1, NULL, 0);
             r->stream = keep;
         } else {
             bool c = line[0] == 'C';
             char *data = g_strdup_printf("%s\r\n", line + 2);
             size_t len = strlen(data);
-            segment(r, c ? CLIENT : SERVER, c ? r->cport : 21, c ? SERVER : CLIENT, c ? 21 : r->cport, 0x18,
+            segment(r, c ? CLIENT : SERVER, c ? r->cport : 21, c ? SERVER : CLIENT, c ? 21 : r->cport, FTPLENS_TCP_PSH | FTPLENS_TCP_ACK,
                     c ? r->cseq : r->sseq, data, len);
             *(c ? &r->cseq : &r->sseq) += (uint32_t)len;
             g_free(data);
@@ -299,7 +299,7 @@ static void nonstandard_port(void **state)
     s.addr_len = 4;
     s.src_port = 2121;
     s.dst_port = 40000;
-    s.flags = 0x18;
+    s.flags = FTPLENS_TCP_PSH | FTPLENS_TCP_ACK;
     s.payload = (const uint8_t *)"220 pyftpdlib ready\r\n";
     s.payload_len = s.tcp_len = 21;
     const ftplens_frame *f = ftplens_capture_segment(cap, &s);
@@ -539,7 +539,7 @@ static void masked_password_appears_nowhere(void **state)
         s.dst_port = srv ? 40000 : 21;
         s.src_port_is_ftp = srv;
         s.dst_port_is_ftp = !srv;
-        s.flags = 0x18;
+        s.flags = FTPLENS_TCP_PSH | FTPLENS_TCP_ACK;
         s.seq = seq[srv];
         s.ack = seq[!srv];
         s.payload = (const uint8_t *)lines[i];

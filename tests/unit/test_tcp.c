@@ -11,10 +11,10 @@
 
 #include "ftplens_tcp.h"
 
-#define S 0x002
-#define F 0x001
-#define R 0x004
-#define A 0x010
+#define S FTPLENS_TCP_SYN
+#define F FTPLENS_TCP_FIN
+#define R FTPLENS_TCP_RST
+#define A FTPLENS_TCP_ACK
 
 typedef struct {
     ftplens_tcp_tracker t;
