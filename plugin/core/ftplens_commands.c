@@ -16,6 +16,8 @@
 #define W FTPLENS_CMD_WRITES
 #define LG FTPLENS_CMD_LOGIN
 #define TN FTPLENS_CMD_TELNET
+#define PV FTPLENS_CMD_PASSIVE
+#define SM FTPLENS_CMD_SMTP
 
 const ftplens_command_row ftplens_command_rows[] = {
     /* RFC 959 */
@@ -33,7 +35,7 @@ const ftplens_command_row ftplens_command_rows[] = {
     { "NLST", "List file names over a data connection", "RFC 959", L, "110 125 150 226 250", F|P, 200 },
     { "NOOP", "No operation (keep-alive)", "RFC 959", N, "200", 0, 0 },
     { "PASS", "Send the password (in clear text)", "RFC 959", N, "202 230 232 332", LG, 0 },
-    { "PASV", "Ask the server to listen for a data connection (passive mode)", "RFC 959", N, "227", 0, 0 },
+    { "PASV", "Ask the server to listen for a data connection (passive mode)", "RFC 959", N, "227", PV, 0 },
     { "PORT", "Tell the server the client's address and port for the data connection (active mode)", "RFC 959", N, "200", 0, 400 },
     { "PWD",  "Print the working directory", "RFC 959", N, "257", 0, 0 },
     { "QUIT", "Log out and close the control connection", "RFC 959", N, "221", 0, 0 },
@@ -74,7 +76,7 @@ const ftplens_command_row ftplens_command_rows[] = {
     { "FEAT", "Ask which extensions the server supports", "RFC 2389", N, "211", 0, 0 },
     { "OPTS", "Set options for a command or feature (e.g. OPTS UTF8 ON)", "RFC 2389", N, "200", 0, 0 },
     { "EPRT", "Extended PORT: the client's IPv4/IPv6 address and port for the data connection", "RFC 2428", N, "200", 0, 400 },
-    { "EPSV", "Extended passive mode: the server listens, replies with the port only", "RFC 2428", N, "200 229", 0, 0 },
+    { "EPSV", "Extended passive mode: the server listens, replies with the port only", "RFC 2428", N, "200 229", PV, 0 },
     { "LANG", "Set the language of the server's replies", "RFC 2640", N, "200", 0, 0 },
     /* RFC 3659 */
     { "MDTM", "Ask for a file's modification time", "RFC 3659", N, "213", F|P, 0 },
@@ -102,7 +104,7 @@ const ftplens_command_row ftplens_command_rows[] = {
     { "XSHA1", "Ask for a file's SHA-1 hash", "non-standard", N, NULL, 0, 0 },
     { "XSHA256", "Ask for a file's SHA-256 hash", "non-standard", N, NULL, 0, 0 },
     /* Obsolete mail-over-FTP (RFC 765 and earlier) */
-    { "MAIL", "Mail a message to a user (obsolete)", "RFC 765", N, NULL, 0, 0 },
+    { "MAIL", "Mail a message to a user (obsolete)", "RFC 765", N, NULL, SM, 0 },
     { "MLFL", "Mail file (obsolete)", "RFC 765", N, NULL, 0, 0 },
     { "MSND", "Send to terminal (obsolete)", "RFC 765", N, NULL, 0, 0 },
     { "MSOM", "Send to terminal or mailbox (obsolete)", "RFC 765", N, NULL, 0, 0 },

@@ -21,6 +21,10 @@ enum {
     FTPLENS_CMD_WRITES = 1u << 2,   /* changes the server's files */
     FTPLENS_CMD_LOGIN = 1u << 3,    /* part of the login: USER, PASS, ACCT */
     FTPLENS_CMD_TELNET = 1u << 4,   /* sent with Telnet IP/Synch by design (ABOR, STAT) */
+    FTPLENS_CMD_PASSIVE = 1u << 5,  /* its reply announces the server's data address (PASV, EPSV) */
+    /* As a client's first line it does not confirm a heuristic FTP guess: the
+     * verb starts SMTP transactions too, and SMTP servers also greet with 220. */
+    FTPLENS_CMD_SMTP = 1u << 6,
 };
 
 /* One row per verb.  Adding a command is adding a row. */

@@ -542,75 +542,81 @@ static ftplens_expect *expect_of_command(ftplens_conn *ctl, const ftplens_note *
     return NULL;
 }
 
-static void on_line(const ftplens_line *line, void *p)
+static bool command_has(const char *verb, unsigned flag)
 {
-    line_ctx *x = p;
-    ftplens_conn *conn = x->conn;
-    ftplens_note *n;
+    const ftplens_command_row *row = verb ? ftplens_command_lookup(verb) : NULL;
+    return row && (row->flags & flag);
+}
 
-    if (ftplens_session_encrypted(conn->session) || conn->rejected)
-        return;
-    ftplens_frame *f = line_frame(x, line);
-    if (line->gap_bytes) {
-        on_gap(x, f, line->gap_bytes, line->end_seq);
-        return;
+/* A server line: paired by the session, then what it announces and what it risks. */
+static ftplens_note *server_line(line_ctx *x, ftplens_frame *f, const ftplens_line *line, ftplens_risk_ctx *rctx)
+{
+    ftplens_conn *conn = x->conn;
+    /* The ACK sent with the reply: of its own segment when at hand. */
+    ftplens_reply_ack ack = { false, 0 };
+    if (line->owner)
+        ack = (ftplens_reply_ack){ (f->tcp.flags & FTPLENS_TCP_ACK) != 0, f->tcp.ack_raw };
+    else if (!x->peer)
+        ack = (ftplens_reply_ack){ (x->seg->flags & FTPLENS_TCP_ACK) != 0, x->seg->ack };
+    ftplens_note *n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
+    report_given_up(x);
+    if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
+        n->part != FTPLENS_PART_LAST && command_has(n->to_command, FTPLENS_CMD_PASSIVE))
+        announce(x->cap, conn, n, f->frame, x->seg, x->peer);
+    if (n->answers == FTPLENS_ANSWERS_GREETING)
+        ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, rctx);
+    if (n->kind == FTPLENS_NOTE_BAD_REPLY) {
+        ftplens_risk_malformed_reply(x->cap->risk, rctx, n);
+        return n;
     }
-    ftplens_risk_ctx rctx = risk_ctx(conn, x->seg, &f->findings);
-    rctx.frame = f->frame;
-    rctx.time_ns = f->time_ns;
-    if (x->from_server) {
-        /* The ACK sent with the reply: of its own segment when at hand. */
-        ftplens_reply_ack ack = { false, 0 };
-        if (line->owner)
-            ack = (ftplens_reply_ack){ (f->tcp.flags & FTPLENS_TCP_ACK) != 0, f->tcp.ack_raw };
-        else if (!x->peer)
-            ack = (ftplens_reply_ack){ (x->seg->flags & FTPLENS_TCP_ACK) != 0, x->seg->ack };
-        n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
-        report_given_up(x);
-        if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
-            n->part != FTPLENS_PART_LAST && n->to_command &&
-            (strcmp(n->to_command, "PASV") == 0 || strcmp(n->to_command, "EPSV") == 0))
-            announce(x->cap, conn, n, f->frame, x->seg, x->peer);
-        if (n->answers == FTPLENS_ANSWERS_GREETING)
-            ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, &rctx);
-        if (n->kind == FTPLENS_NOTE_BAD_REPLY) {
-            ftplens_risk_malformed_reply(x->cap->risk, &rctx, n);
-        } else {
-            ftplens_expect *e = n->to_note ? expect_of_command(conn, n->to_note) : NULL;
-            if (e && e->data) {
-                rctx.data_seen = true;
-                rctx.data_bytes = e->data->data_bytes;
-                rctx.data_tls = e->data->data_tls;
-            }
-            ftplens_risk_reply(x->cap->risk, conn->risk, &rctx, n);
-        }
-    } else {
-        n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
-        report_given_up(x);
-        if (n->kind == FTPLENS_NOTE_REQUEST && n->hostport)
-            announce(x->cap, conn, n, f->frame, x->seg, x->peer);
-        else if (n->kind == FTPLENS_NOTE_REQUEST && n->command && n->command->xfer != FTPLENS_XFER_NONE)
-            assign_transfer(x->cap, conn, n);
-        if (n->kind == FTPLENS_NOTE_REQUEST) {
-            ftplens_risk_command(x->cap->risk, conn->risk, &rctx, n);
-            if (ftplens_risk_backdoor_trigger(n)) {
-                backdoor_watch *w = ftplens_arena_alloc0(&x->cap->arena, sizeof *w);
-                *w = (backdoor_watch){ conn, f->frame };
-                g_hash_table_replace(x->cap->backdoor_watch, g_strdup(conn->server_text), w);
-            }
-        }
-        if (!conn->client_spoke) {
-            conn->client_spoke = true;
-            /* A greeting-only guess is confirmed by a real FTP command from the client
-             * (SMTP also greets with 220, but its clients start with EHLO/HELO). */
-            if (conn->by_heuristic && !conn->confirmed) {
-                if (n->kind == FTPLENS_NOTE_REQUEST && n->command && strcmp(n->verb, "MAIL") != 0)
-                    conn->confirmed = true;
-                else
-                    conn->rejected = true;
-            }
+    ftplens_expect *e = n->to_note ? expect_of_command(conn, n->to_note) : NULL;
+    if (e && e->data) {
+        rctx->data_seen = true;
+        rctx->data_bytes = e->data->data_bytes;
+        rctx->data_tls = e->data->data_tls;
+    }
+    ftplens_risk_reply(x->cap->risk, conn->risk, rctx, n);
+    return n;
+}
+
+/* A client line: queued by the session, then its data connection, its risks, the
+ * backdoor watch, and (first line) whether it confirms a heuristic guess. */
+static ftplens_note *client_line(line_ctx *x, ftplens_frame *f, const ftplens_line *line, ftplens_risk_ctx *rctx)
+{
+    ftplens_conn *conn = x->conn;
+    ftplens_note *n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
+    report_given_up(x);
+    bool request = n->kind == FTPLENS_NOTE_REQUEST;
+    if (request && n->hostport)
+        announce(x->cap, conn, n, f->frame, x->seg, x->peer);
+    else if (request && n->command && n->command->xfer != FTPLENS_XFER_NONE)
+        assign_transfer(x->cap, conn, n);
+    if (request) {
+        ftplens_risk_command(x->cap->risk, conn->risk, rctx, n);
+        if (ftplens_risk_backdoor_trigger(n)) {
+            backdoor_watch *w = ftplens_arena_alloc0(&x->cap->arena, sizeof *w);
+            *w = (backdoor_watch){ conn, f->frame };
+            g_hash_table_replace(x->cap->backdoor_watch, g_strdup(conn->server_text), w);
         }
     }
+    if (!conn->client_spoke) {
+        conn->client_spoke = true;
+        /* A greeting-only guess is confirmed by a real FTP command from the client
+         * (SMTP also greets with 220, but its clients start with EHLO/HELO). */
+        if (conn->by_heuristic && !conn->confirmed) {
+            if (request && n->command && !(n->command->flags & FTPLENS_CMD_SMTP))
+                conn->confirmed = true;
+            else
+                conn->rejected = true;
+        }
+    }
+    return n;
+}
+
+/* The note goes to its frame's list, in line order (a released line may belong
+ * to an earlier frame). */
+static void attach_note(line_ctx *x, ftplens_frame *f, ftplens_note *n)
+{
     if (f != x->frame) {
         ftplens_note **at = &f->notes;
         while (*at)
@@ -625,6 +631,24 @@ static void on_line(const ftplens_line *line, void *p)
     }
     if (f->note_count < UINT16_MAX)
         f->note_count++;
+}
+
+static void on_line(const ftplens_line *line, void *p)
+{
+    line_ctx *x = p;
+    ftplens_conn *conn = x->conn;
+
+    if (ftplens_session_encrypted(conn->session) || conn->rejected)
+        return;
+    ftplens_frame *f = line_frame(x, line);
+    if (line->gap_bytes) {
+        on_gap(x, f, line->gap_bytes, line->end_seq);
+        return;
+    }
+    ftplens_risk_ctx rctx = risk_ctx(conn, x->seg, &f->findings);
+    rctx.frame = f->frame;
+    rctx.time_ns = f->time_ns;
+    attach_note(x, f, x->from_server ? server_line(x, f, line, &rctx) : client_line(x, f, line, &rctx));
 }
 
 static bool tls_record(const uint8_t *p, uint32_t len)
@@ -780,6 +804,131 @@ const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftple
     return f == &c->scratch ? c->last_plain : NULL;
 }
 
+/* A TLS handshake record where an FTP line should start: AUTH was accepted by
+ * a reply that was not captured, so TLS begins here. */
+static void tls_begins_unannounced(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f,
+                                   const ftplens_segment *seg, bool listener_sent)
+{
+    if (ftplens_session_encrypted(conn->session) || seg->payload_len < 6 ||
+        seg->payload[0] != 0x16 || seg->payload[1] != 0x03 || seg->payload[2] > 0x04 ||
+        (listener_sent ? conn->to_initiator : conn->to_listener)->line_len != 0)
+        return;
+    ftplens_session_tls_started(conn->session);
+    line_ctx tx = { c, conn, f, NULL, seg, listener_sent, false, false };
+    report_given_up(&tx);
+}
+
+/* In TLS, whether this segment's bytes are new: only new bytes can tell that
+ * the channel is readable again (a retransmitted record is not the end of TLS). */
+static bool tls_fresh_bytes(ftplens_conn *conn, const ftplens_segment *seg, bool listener_sent)
+{
+    int d = listener_sent ? 1 : 0;
+    const ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
+    uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
+    if (!conn->tls_next_known[d]) {
+        conn->tls_next_known[d] = true;
+        conn->tls_next[d] = r->have_next ? r->next_seq : seq;
+    }
+    bool fresh = (int32_t)(seq - conn->tls_next[d]) >= 0;
+    if ((int32_t)(seq + seg->tcp_len - conn->tls_next[d]) > 0)
+        conn->tls_next[d] = seq + seg->tcp_len;
+    return fresh;
+}
+
+/* FTP text after TLS (CCC): lines are read again from here on, in both directions. */
+static void tls_ends_if_text(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f,
+                             const ftplens_segment *seg, bool listener_sent)
+{
+    if (!ftplens_session_encrypted(conn->session) || !seg->payload_len ||
+        !tls_fresh_bytes(conn, seg, listener_sent) ||
+        tls_record(seg->payload, seg->payload_len) || !ftp_text(seg->payload, seg->payload_len))
+        return;
+    ftplens_session_tls_ended(conn->session);
+    ftplens_reasm_clear(conn->to_listener);
+    ftplens_reasm_clear(conn->to_initiator);
+    conn->to_initiator->replies = true;
+    ftplens_risk_ctx rctx = risk_ctx(conn, seg, &f->findings);
+    ftplens_risk_tls_ended(c->risk, conn->risk, &rctx);
+}
+
+/* The FTP lines of a control segment: first what it acknowledges of the other
+ * direction that the capture does not hold (a gap there, before this segment's
+ * lines), then its own bytes.  Returns whether its bytes wait behind a hole. */
+static bool control_lines(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f, const ftplens_segment *seg,
+                          bool listener_sent, ftplens_tcp_payload *pl)
+{
+    ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
+    ftplens_reasm *peer = listener_sent ? conn->to_listener : conn->to_initiator;
+    bool syn = (seg->flags & FTPLENS_TCP_SYN) != 0, held = false;
+    uint32_t end = seg->seq + (syn ? 1u : 0u) + seg->tcp_len;
+    line_ctx x = { c, conn, f, NULL, seg, listener_sent, false, false };
+
+    if (seg->flags & FTPLENS_TCP_ACK)
+        ftplens_reasm_peer_ack(peer, seg->ack);
+    pl->encrypted = ftplens_session_encrypted(conn->session);
+    pl->text = !pl->encrypted;
+    pl->continues_line = r->line_len > 0;
+    if (!pl->encrypted && (seg->payload_len || (seg->flags & (FTPLENS_TCP_FIN | FTPLENS_TCP_RST)))) {
+        /* Not on pure ACKs: one captured before the data it acknowledges is
+         * reordering, and the data still comes. */
+        line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
+        ftplens_reasm_release_acked(peer, on_line, &px);
+        px.before_client_line = !listener_sent;
+        ftplens_reasm_skip_acked(peer, on_line, &px);
+        x.tail = px.tail;
+    } else if (!pl->encrypted && peer->n_held) {
+        line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
+        ftplens_reasm_release_covered(peer, on_line, &px);
+        x.tail = px.tail;
+    }
+    if (!pl->encrypted && !ftplens_session_encrypted(conn->session)) {
+        ftplens_reasm_result rr;
+        ftplens_reasm_feed(r, seg->seq, syn, seg->payload, seg->payload_len, on_line, &x, &rr);
+        pl->dup_bytes = rr.dup_bytes;
+        held = rr.held;
+        if (seg->payload_len < seg->tcp_len) {
+            uint32_t lost = ftplens_reasm_skip(r, end);
+            if (lost)
+                on_gap(&x, f, lost, end);
+        }
+        if (seg->flags & FTPLENS_TCP_FIN)
+            ftplens_reasm_fin(r, end);
+    }
+    f->user = ftplens_session_user(conn->session);
+    return held;
+}
+
+/* The TCP teaching of the segment, then the result kept: whole, as a compact
+ * plain record, or not at all (the scratch frame) when nothing new is learned. */
+static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f,
+                                  const ftplens_segment *seg, ftplens_tcp_payload *pl, bool allow_plain, bool held)
+{
+    bool listener_sent = f->from_listener;
+    /* The explanation of FTP lines is written again from the frame's bytes when
+     * shown, except on the first data and ACK segments, which the report quotes
+     * after the capture (when no bytes are at hand). */
+    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
+    pl->lines_later = seg->payload_offset_known && rows_full;
+    ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
+    ftplens_tcp_segment_note(&conn->tcp, &ts, pl, &c->arena, &f->tcp);
+    f->has_tcp = true;
+    if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
+        conn->report_rows++;
+    if (allow_plain && !held && plain_ok(conn, f, rows_full)) {
+        c->last_plain = keep_plain(c, f);
+        return f;
+    }
+    ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
+    *keep = *f;
+    g_ptr_array_add(conn->frames, keep);
+    if (held) {
+        /* Its lines are read when the hole before it is filled or found lost. */
+        ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
+        ftplens_reasm_tag_held(r, seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u), keep);
+    }
+    return keep;
+}
+
 /* The result of one segment of an FTP control or data connection. */
 static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg,
                                    bool allow_plain)
@@ -795,122 +944,27 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     f->time_ns = seg->time_ns;
     f->payload_offset = seg->payload_offset;
     f->payload_offset_known = seg->payload_offset_known;
-
-    bool listener_sent = from_listener(conn, seg);
-    bool syn = (seg->flags & FTPLENS_TCP_SYN) != 0;
-    ftplens_tcp_payload pl = { .payload = seg->payload, .len = seg->payload_len,
-                               .mask_passwords = c->config.mask_passwords };
-
+    f->from_listener = from_listener(conn, seg);
     f->findings = c->pending;
     c->pending = NULL;
-    if (conn->kind == CONN_DATA)
-        count_data(conn, seg, listener_sent);
 
-    if (conn->kind == CONN_CONTROL && !ftplens_session_encrypted(conn->session) && seg->payload_len >= 6 &&
-        seg->payload[0] == 0x16 && seg->payload[1] == 0x03 && seg->payload[2] <= 0x04 &&
-        (listener_sent ? conn->to_initiator : conn->to_listener)->line_len == 0) {
-        /* A TLS handshake record where an FTP line should start: AUTH was
-         * accepted by a reply that was not captured. */
-        ftplens_session_tls_started(conn->session);
-        line_ctx tx = { c, conn, f, NULL, seg, listener_sent, false, false };
-        report_given_up(&tx);
-    }
-    bool fresh = true;
-    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len) {
-        /* In TLS: only new bytes can tell that the channel is readable again. */
-        int d = listener_sent ? 1 : 0;
-        const ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
-        uint32_t seq = seg->seq + (syn ? 1u : 0u);
-        if (!conn->tls_next_known[d]) {
-            conn->tls_next_known[d] = true;
-            conn->tls_next[d] = r->have_next ? r->next_seq : seq;
-        }
-        fresh = (int32_t)(seq - conn->tls_next[d]) >= 0;
-        if ((int32_t)(seq + seg->tcp_len - conn->tls_next[d]) > 0)
-            conn->tls_next[d] = seq + seg->tcp_len;
-    }
-    if (conn->kind == CONN_CONTROL && ftplens_session_encrypted(conn->session) && seg->payload_len && fresh &&
-        !tls_record(seg->payload, seg->payload_len) && ftp_text(seg->payload, seg->payload_len)) {
-        /* TLS is over (CCC): read lines again from here on, in both directions. */
-        ftplens_session_tls_ended(conn->session);
-        ftplens_reasm_clear(conn->to_listener);
-        ftplens_reasm_clear(conn->to_initiator);
-        conn->to_initiator->replies = true;
-        ftplens_risk_ctx rctx = risk_ctx(conn, seg, &f->findings);
-        ftplens_risk_tls_ended(c->risk, conn->risk, &rctx);
-    }
+    ftplens_tcp_payload pl = { .payload = seg->payload, .len = seg->payload_len,
+                               .mask_passwords = c->config.mask_passwords };
     bool held = false;
+    if (conn->kind == CONN_DATA)
+        count_data(conn, seg, f->from_listener);
     if (conn->kind == CONN_CONTROL) {
-        ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
-        ftplens_reasm *peer = listener_sent ? conn->to_listener : conn->to_initiator;
-        line_ctx x = { c, conn, f, NULL, seg, listener_sent, false, false };
-        if (seg->flags & FTPLENS_TCP_ACK)
-            ftplens_reasm_peer_ack(peer, seg->ack);
-        pl.encrypted = ftplens_session_encrypted(conn->session);
-        pl.text = !pl.encrypted;
-        pl.continues_line = r->line_len > 0;
-        if (!pl.encrypted && (seg->payload_len || (seg->flags & (FTPLENS_TCP_FIN | FTPLENS_TCP_RST)))) {
-            /* What this segment acknowledges of the other direction and the
-             * capture does not hold is a gap there, before this segment's lines.
-             * (Not on pure ACKs: one captured before the data it acknowledges
-             * is reordering, and the data still comes.) */
-            line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
-            ftplens_reasm_release_acked(peer, on_line, &px);
-            px.before_client_line = !listener_sent;
-            ftplens_reasm_skip_acked(peer, on_line, &px);
-            x.tail = px.tail;
-        } else if (!pl.encrypted && peer->n_held) {
-            line_ctx px = { c, conn, f, NULL, seg, !listener_sent, false, true };
-            ftplens_reasm_release_covered(peer, on_line, &px);
-            x.tail = px.tail;
-        }
-        if (!pl.encrypted && !ftplens_session_encrypted(conn->session)) {
-            ftplens_reasm_result rr;
-            ftplens_reasm_feed(r, seg->seq, syn, seg->payload, seg->payload_len, on_line, &x, &rr);
-            pl.dup_bytes = rr.dup_bytes;
-            held = rr.held;
-            if (seg->payload_len < seg->tcp_len) {
-                uint32_t lost = ftplens_reasm_skip(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
-                if (lost)
-                    on_gap(&x, f, lost, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
-            }
-            if (seg->flags & FTPLENS_TCP_FIN)
-                ftplens_reasm_fin(r, seg->seq + (syn ? 1u : 0u) + seg->tcp_len);
-        }
-        f->user = ftplens_session_user(conn->session);
+        tls_begins_unannounced(c, conn, f, seg, f->from_listener);
+        tls_ends_if_text(c, conn, f, seg, f->from_listener);
+        held = control_lines(c, conn, f, seg, f->from_listener, &pl);
     }
-
     if (!conn->frames) {
         conn->frames = g_ptr_array_new();
         conn->first_ns = seg->time_ns;
     }
     conn->frame_count++;
     conn->last_ns = seg->time_ns;
-    f->from_listener = listener_sent;
-
-    /* The explanation of FTP lines is written again from the frame's bytes when
-     * shown, except on the first data and ACK segments, which the report quotes
-     * after the capture (when no bytes are at hand). */
-    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
-    pl.lines_later = seg->payload_offset_known && rows_full;
-    ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
-    ftplens_tcp_segment_note(&conn->tcp, &ts, &pl, &c->arena, &f->tcp);
-    f->has_tcp = true;
-    if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
-        conn->report_rows++;
-    if (allow_plain && !held && plain_ok(conn, f, rows_full)) {
-        c->last_plain = keep_plain(c, f);
-        return f;
-    }
-    ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
-    *keep = *f;
-    g_ptr_array_add(conn->frames, keep);
-    if (held) {
-        /* Its lines are read when the hole before it is filled or found lost. */
-        ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;
-        ftplens_reasm_tag_held(r, seg->seq + (syn ? 1u : 0u), keep);
-    }
-    return keep;
+    return keep_result(c, conn, f, seg, &pl, allow_plain, held);
 }
 
 /* An undecided connection is followed from its SYN, so that its handshake can be

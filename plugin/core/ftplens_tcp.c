@@ -202,35 +202,76 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
     return g_string_free(g, FALSE);
 }
 
-void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg,
-                              const ftplens_tcp_payload *pl, ftplens_arena *arena, ftplens_tcp_note *out)
+/* One segment being explained: what it is, and the sentences written so far. */
+typedef struct {
+    ftplens_tcp_tracker *t;
+    const ftplens_tcp_segment *seg;
+    ftplens_tcp_note *out;
+    ftplens_arena *arena;
+    int d, p;                       /* the sender's side and its peer's */
+    bool syn, fin, rst, ack;
+    bool first_segment;
+    bool synack_lost, third_ack_lost;   /* handshake segments missing from the capture */
+    GString *g;                     /* most segments need no sentence now: created on first use */
+    char *expected;
+    const char *step_text;
+} seg_ctx;
+
+/* What kind of segment it is: decided by segment_kind, written by one function each. */
+typedef enum {
+    K_RST, K_SYN_RETRANS, K_SYN_SIMULTANEOUS, K_SYN, K_SYNACK_RETRANS, K_SYNACK, K_SYNACK_LOST,
+    K_THIRD_ACK_LOST, K_ESTABLISHED, K_CLOSE, K_DATA, K_ACK_ONLY,
+} seg_kind;
+
+static bool acks_peer_fin(const seg_ctx *x)
 {
-    int d = seg->from_listener ? LISTEN : INIT, p = !d;
-    bool syn = seg->flags & SYN, fin = seg->flags & FIN, rst = seg->flags & RST, ack = seg->flags & ACK;
-    GString *g = NULL;      /* most segments need no sentence now: created on first use */
-    const char *step_text = NULL;
-    char *expected = NULL;
-    bool first_segment = !t->any_segment;
+    const ftplens_tcp_tracker *t = x->t;
+    return x->ack && t->fin_seen[x->p] && !t->fin_acked[x->p] && x->seg->ack == t->fin_seq[x->p] + 1;
+}
 
-    memset(out, 0, sizeof *out);
+/* The step table: the first matching row decides (order matters). */
+static seg_kind segment_kind(const seg_ctx *x)
+{
+    const ftplens_tcp_tracker *t = x->t;
+    if (x->rst)
+        return K_RST;
+    if (x->syn && !x->ack)
+        return x->seg->frame != t->syn_frame[x->d] ? K_SYN_RETRANS
+             : (x->d == LISTEN || t->isn_known[x->p]) ? K_SYN_SIMULTANEOUS : K_SYN;
+    if (x->syn)
+        return t->synack_seen && x->seg->frame != t->synack_frame ? K_SYNACK_RETRANS : K_SYNACK;
+    if (x->synack_lost)
+        return K_SYNACK_LOST;
+    if (x->third_ack_lost)
+        return K_THIRD_ACK_LOST;
+    if (!t->established && t->synack_seen && x->d == INIT && x->ack)
+        return K_ESTABLISHED;
+    if (x->fin || acks_peer_fin(x))
+        return K_CLOSE;
+    return x->seg->tcp_len > 0 ? K_DATA : K_ACK_ONLY;
+}
+
+/* A new SYN with a new ISN on a closed or open connection: port reuse. */
+static void restart_on_new_syn(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg, int d)
+{
+    const char *names[2] = { t->names[0], t->names[1] };
+    bool syn = seg->flags & SYN, ack = seg->flags & ACK;
+    if (!(syn && !ack && t->isn_known[d] && seg->seq != t->isn[d] && d == INIT))
+        return;
+    ftplens_tcp_init(t);
+    t->names[0] = names[0];
+    t->names[1] = names[1];
     t->any_segment = true;
-    out->seq_raw = seg->seq;
-    out->ack_raw = seg->ack;
-    out->flags = seg->flags;
-    out->has_ack = ack;
-    out->len = seg->tcp_len;
+}
 
-    /* A new SYN with a new ISN on a closed or open connection: port reuse. */
-    if (syn && !ack && t->isn_known[d] && seg->seq != t->isn[d] && d == INIT) {
-        const char *names[2] = { t->names[0], t->names[1] };
-        ftplens_tcp_init(t);
-        t->names[0] = names[0];
-        t->names[1] = names[1];
-        t->any_segment = true;
-    }
-
-    /* Bases for relative numbers: the ISN when the SYN was seen, else the first number seen. */
-    if (syn && !t->isn_known[d]) {
+/* Bases for relative numbers: the ISN when the SYN was seen, else the first
+ * number seen; a missing handshake segment is inferred from the others. */
+static void set_bases(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    const ftplens_tcp_segment *seg = x->seg;
+    int d = x->d, p = x->p;
+    if (x->syn && !t->isn_known[d]) {
         t->isn_known[d] = t->base_known[d] = true;
         t->isn[d] = seg->seq;
         t->syn_frame[d] = seg->frame;
@@ -240,229 +281,336 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
         t->base_known[d] = true;
         t->isn[d] = seg->seq;
     }
-    /* Handshake segments missing from the capture: what the others tell. */
-    bool synack_lost = !syn && !rst && ack && d == INIT && t->isn_known[d] && !t->synack_seen && !t->established &&
-                       !t->base_known[p] && seg->seq == t->isn[d] + 1;
-    bool syn_lost = syn && ack && !t->isn_known[p] && !t->base_known[p];
-    bool third_ack_lost = !syn && !rst && ack && d == INIT && t->synack_seen && !t->established &&
-                          t->isn_known[d] && seg->seq == t->isn[d] + 1 && (int32_t)(seg->ack - (t->isn[p] + 1)) > 0 &&
-                          t->data_seen[p] && (int32_t)(seg->ack - t->data_end[p]) <= 0;
-    if (synack_lost || syn_lost) {
+    x->synack_lost = !x->syn && !x->rst && x->ack && d == INIT && t->isn_known[d] && !t->synack_seen &&
+                     !t->established && !t->base_known[p] && seg->seq == t->isn[d] + 1;
+    bool syn_lost = x->syn && x->ack && !t->isn_known[p] && !t->base_known[p];
+    x->third_ack_lost = !x->syn && !x->rst && x->ack && d == INIT && t->synack_seen && !t->established &&
+                        t->isn_known[d] && seg->seq == t->isn[d] + 1 && (int32_t)(seg->ack - (t->isn[p] + 1)) > 0 &&
+                        t->data_seen[p] && (int32_t)(seg->ack - t->data_end[p]) <= 0;
+    if (x->synack_lost || syn_lost) {
         /* The acknowledgment is the peer's ISN + 1: count its bytes from that ISN. */
         t->base_known[p] = true;
         t->isn[p] = seg->ack - 1;
     }
-    if (ack && !t->base_known[p]) {
+    if (x->ack && !t->base_known[p]) {
         /* The peer's next byte is what we acknowledge: count its bytes from there. */
         t->base_known[p] = true;
         t->isn[p] = seg->ack;
     }
-    out->isn = t->isn[d];
-    out->isn_is_base = !t->isn_known[d];
-    out->has_peer_isn = t->base_known[p];
-    out->peer_isn = t->isn[p];
-    out->seq_rel = seg->seq - t->isn[d];
-    out->ack_rel = ack ? seg->ack - t->isn[p] : 0;
-    out->next_seq_rel = out->seq_rel + seg->tcp_len + (syn ? 1 : 0) + (fin ? 1 : 0);
+}
 
-    if (rst) {
-        out->step = FTPLENS_STEP_RST;
-        step_text =T("reset (RST)");
-        if (!t->established && d == LISTEN)
-            g_string_append_printf(gs(&g), T("RST: the %s refuses the connection (nothing accepts connections on this port), "
-                                   "so the handshake ends here."), who(d));
-        else
-            g_string_append_printf(gs(&g), T("RST: the %s aborts the connection at once, without the FIN exchange; "
-                                   "any data not yet delivered is lost."), who(d));
-    } else if (syn && !ack) {
-        if (seg->frame != t->syn_frame[d]) {
-            out->step = FTPLENS_STEP_SYN_RETRANS;
-            step_text =T("retransmitted SYN");
-            g_string_append_printf(gs(&g), T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
-                                   "SYN-ACK in time and asks again. It is not a new connection."),
-                                   t->isn[d], t->syn_frame[d], who(d));
-        } else if (d == LISTEN || t->isn_known[p]) {
-            out->step = FTPLENS_STEP_SYN;
-            step_text =T("handshake: SYN (simultaneous open)");
-            g_string_append(gs(&g), T("SYN (simultaneous open: both sides sent a SYN): ISN "));
-            append_raw(gs(&g), seg->seq);
-            g_string_append(gs(&g), T(", relative 0."));
-        } else {
-            out->step = FTPLENS_STEP_SYN;
-            step_text = d == INIT && t->names[INIT] ? NULL : T("handshake 1/3: SYN (client asks to open)");
-            if (!step_text) {
-                char *st = g_strdup_printf(T("handshake 1/3: SYN (%s asks to open)"), who(d));
-                step_text = ftplens_arena_intern(arena, st);
-                g_free(st);
-            }
-            g_string_append_printf(gs(&g), T("SYN: the %s picks its initial sequence number ISN = "), who(d));
-            append_raw(gs(&g), seg->seq);
-            g_string_append_printf(gs(&g), T(", shown as relative 0. A SYN carries no data but consumes one sequence "
-                                   "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
-                                   who(d), seg->seq + 1);
-        }
-    } else if (syn && ack) {
-        if (t->synack_seen && seg->frame != t->synack_frame) {
-            out->step = FTPLENS_STEP_SYNACK_RETRANS;
-            step_text =T("SYN-ACK retransmission");
-            g_string_append_printf(gs(&g), T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
-                                   "%s did not see the %s's ACK and sends its SYN-ACK again."),
-                                   t->isn[d], t->synack_frame, who(d), who(p));
-        } else {
-            t->synack_seen = true;
-            t->synack_frame = seg->frame;
-            out->step = FTPLENS_STEP_SYNACK;
-            step_text =T("handshake 2/3: SYN-ACK");
-            out->has_ack_ok = true;
-            out->ack_ok = t->isn_known[p] && seg->ack == t->isn[p] + 1;
-            g_string_append_printf(gs(&g), T("SYN-ACK: the %s picks its ISN = "), who(d));
-            append_raw(gs(&g), seg->seq);
-            g_string_append(gs(&g), T(", shown as relative 0, and acknowledges "));
-            append_raw(gs(&g), seg->ack);
-            if (!t->isn_known[p]) {
-                /* Nothing to check it against: say what it tells instead of a mismatch. */
-                g_string_append_printf(gs(&g), T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
-                                                 "0x%08x (inferred; relative numbers count from it)."),
-                                       who(p), seg->ack - 1);
-                out->has_ack_ok = false;
-            } else if (out->ack_ok) {
-                g_string_append_printf(gs(&g), T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
-                                       "(relative acknowledgment 1)."), who(p), t->isn[p]);
-                out->has_syn_rtt = true;
-                out->syn_rtt_ns = seg->time_ns - t->syn_time[p];
-            } else {
-                g_string_append_printf(gs(&g), T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
-                expected = g_strdup_printf(T("acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x"),
-                                           t->isn[p] + 1, who(p), t->isn[p], seg->ack);
-            }
-        }
-    } else if (synack_lost) {
-        t->established = true;
-        out->step = FTPLENS_STEP_ESTABLISHED;
-        step_text = T("handshake 3/3: ACK (the SYN-ACK was not captured)");
-        g_string_append(gs(&g), T("ACK: the SYN-ACK was not captured. Sequence "));
-        append_raw(gs(&g), seg->seq);
-        g_string_append_printf(gs(&g), T(" = %s ISN 0x%08x + 1, and the acknowledgment "), who(d), t->isn[d]);
-        append_raw(gs(&g), seg->ack);
-        g_string_append_printf(gs(&g), T(" is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; "
-                                         "relative numbers count from it). The handshake completed."),
-                               who(p), t->isn[p]);
-        if (t->isn_known[d]) {
-            out->has_hs_rtt = true;
-            out->hs_rtt_ns = seg->time_ns - t->syn_time[d];
-        }
-    } else if (third_ack_lost) {
-        /* Data or an ACK of data already: the handshake's last ACK was not captured. */
-        t->established = true;
-        out->step = seg->tcp_len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
-        step_text = seg->tcp_len ? T("data") : T("ack only");
-        out->ref_frame = t->synack_frame;
-        g_string_append_printf(gs(&g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
-                                         "was not captured: this segment, at sequence ISN + 1 and acknowledging "
-                                         "beyond the %s's ISN + 1, shows that the connection was established."),
-                               who(d), t->synack_frame, who(p));
-    } else if (!t->established && t->synack_seen && d == INIT && ack) {
-        /* The client's first ACK after the SYN-ACK completes the handshake. */
-        t->established = true;
-        out->step = FTPLENS_STEP_ESTABLISHED;
-        step_text =T("handshake 3/3: ACK (connection established)");
-        out->ref_frame = t->synack_frame;
-        out->has_ack_ok = true;
-        bool seq_ok = t->isn_known[d] && seg->seq == t->isn[d] + 1;
-        bool ack_ok = seg->ack == t->isn[p] + 1;
-        out->ack_ok = seq_ok && ack_ok;
-        g_string_append(gs(&g), T("ACK: sequence "));
-        append_raw(gs(&g), seg->seq);
-        g_string_append_printf(gs(&g), T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
-                               t->synack_frame, seq_ok ? "" : T(" - or should: it does not"));
-        append_raw(gs(&g), seg->ack);
-        g_string_append_printf(gs(&g), T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
-                               who(p), t->isn[p]);
-        g_string_append(gs(&g), out->ack_ok ? T("The handshake is complete: the connection is established.")
-                                       : T("The numbers do not match the handshake."));
-        if (!out->ack_ok)
-            expected = g_strdup_printf(T("sequence 0x%08x and acknowledgment 0x%08x, got 0x%08x and 0x%08x"),
-                                                t->isn[d] + 1, t->isn[p] + 1, seg->seq, seg->ack);
-        if (t->isn_known[d]) {
-            out->has_hs_rtt = true;
-            out->hs_rtt_ns = seg->time_ns - t->syn_time[d];
-        }
-    } else if (fin || (ack && t->fin_seen[p] && !t->fin_acked[p] && seg->ack == t->fin_seq[p] + 1)) {
-        bool acks_peer_fin = ack && t->fin_seen[p] && !t->fin_acked[p] && seg->ack == t->fin_seq[p] + 1;
-        step_text = close_text(t, d, fin, acks_peer_fin);
-        if (fin) {
-            t->fin_seen[d] = true;
-            t->fin_seq[d] = seg->seq + seg->tcp_len;
-            t->fin_frame[d] = seg->frame;
-            out->step = FTPLENS_STEP_FIN;
-            g_string_append_printf(gs(&g), T("FIN: the %s has no more data to send. "), who(d));
-            if (seg->tcp_len)
-                g_string_append_printf(gs(&g), T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
-                                       out->seq_rel + seg->tcp_len);
-            g_string_append_printf(gs(&g), T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
-                                   "(relative %u)."), t->fin_seq[d] + 1, out->seq_rel + seg->tcp_len + 1);
-        }
-        if (acks_peer_fin) {
-            t->fin_acked[p] = true;
-            out->ref_frame = t->fin_frame[p];
-            out->has_ack_ok = true;
-            out->ack_ok = true;
-            if (!fin)
-                out->step = t->fin_seen[d] ? FTPLENS_STEP_FINAL_ACK : FTPLENS_STEP_FIN_ACK;
-            g_string_append_printf(gs(&g), T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
-                                   "0x%08x + 1."), fin ? T(" It also ") : "ACK: ", t->fin_frame[p], seg->ack,
-                                   t->fin_seq[p]);
-            if (!fin && t->fin_seen[d])
-                g_string_append(gs(&g), T(" Both FINs are acknowledged: the connection is closed."));
-        } else if (fin && t->fin_seen[p] && !t->fin_acked[p]) {
-            out->has_ack_ok = true;
-            out->ack_ok = false;
-            expected = g_strdup_printf(T("acknowledgment 0x%08x (the peer's FIN 0x%08x + 1), got 0x%08x"),
-                                                t->fin_seq[p] + 1, t->fin_seq[p], seg->ack);
-        }
-    } else if (seg->tcp_len > 0) {
-        out->step = first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_DATA;
-        step_text = first_segment ? T("no handshake captured") : T("data");
+static void numbers(seg_ctx *x)
+{
+    const ftplens_tcp_tracker *t = x->t;
+    ftplens_tcp_note *out = x->out;
+    out->isn = t->isn[x->d];
+    out->isn_is_base = !t->isn_known[x->d];
+    out->has_peer_isn = t->base_known[x->p];
+    out->peer_isn = t->isn[x->p];
+    out->seq_rel = x->seg->seq - t->isn[x->d];
+    out->ack_rel = x->ack ? x->seg->ack - t->isn[x->p] : 0;
+    out->next_seq_rel = out->seq_rel + x->seg->tcp_len + (x->syn ? 1 : 0) + (x->fin ? 1 : 0);
+}
+
+static void handshake_rtt(seg_ctx *x)
+{
+    if (x->t->isn_known[x->d]) {
+        x->out->has_hs_rtt = true;
+        x->out->hs_rtt_ns = x->seg->time_ns - x->t->syn_time[x->d];
+    }
+}
+
+static void write_rst(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    x->out->step = FTPLENS_STEP_RST;
+    x->step_text = T("reset (RST)");
+    if (!t->established && x->d == LISTEN)
+        g_string_append_printf(gs(&x->g), T("RST: the %s refuses the connection (nothing accepts connections on this "
+                                            "port), so the handshake ends here."), who(x->d));
+    else
+        g_string_append_printf(gs(&x->g), T("RST: the %s aborts the connection at once, without the FIN exchange; "
+                                            "any data not yet delivered is lost."), who(x->d));
+}
+
+static void write_syn_retrans(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    x->out->step = FTPLENS_STEP_SYN_RETRANS;
+    x->step_text = T("retransmitted SYN");
+    g_string_append_printf(gs(&x->g), T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
+                                        "SYN-ACK in time and asks again. It is not a new connection."),
+                           t->isn[x->d], t->syn_frame[x->d], who(x->d));
+}
+
+static void write_syn_simultaneous(seg_ctx *x)
+{
+    x->out->step = FTPLENS_STEP_SYN;
+    x->step_text = T("handshake: SYN (simultaneous open)");
+    g_string_append(gs(&x->g), T("SYN (simultaneous open: both sides sent a SYN): ISN "));
+    append_raw(x->g, x->seg->seq);
+    g_string_append(x->g, T(", relative 0."));
+}
+
+static void write_syn(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    x->out->step = FTPLENS_STEP_SYN;
+    if (x->d == INIT && t->names[INIT]) {
+        char *st = g_strdup_printf(T("handshake 1/3: SYN (%s asks to open)"), who(x->d));
+        x->step_text = ftplens_arena_intern(x->arena, st);
+        g_free(st);
     } else {
-        out->step = first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_ACK_ONLY;
-        step_text = first_segment ? T("no handshake captured") : T("ack only");
-        if (!first_segment)
-            out->lazy = FTPLENS_LAZY_ACK_ONLY;     /* written when shown: most frames are never looked at */
+        x->step_text = T("handshake 1/3: SYN (client asks to open)");
     }
+    g_string_append_printf(gs(&x->g), T("SYN: the %s picks its initial sequence number ISN = "), who(x->d));
+    append_raw(x->g, x->seg->seq);
+    g_string_append_printf(x->g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
+                                   "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
+                           who(x->d), x->seg->seq + 1);
+}
 
-    if (first_segment && !syn)
-        g_string_append_printf(gs(&g), T("%sThe capture starts after this connection was opened: no SYN was captured, "
-                               "so relative numbers count from the first sequence number seen (0x%08x)."),
-                               g && g->len ? " " : "", t->isn[d]);
+static void write_synack_retrans(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    x->out->step = FTPLENS_STEP_SYNACK_RETRANS;
+    x->step_text = T("SYN-ACK retransmission");
+    g_string_append_printf(gs(&x->g), T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
+                                        "%s did not see the %s's ACK and sends its SYN-ACK again."),
+                           t->isn[x->d], t->synack_frame, who(x->d), who(x->p));
+}
 
-    if (seg->tcp_len > 0 && !syn) {
-        bool text = pl && pl->text && pl->len == seg->tcp_len && !(pl->dup_bytes >= seg->tcp_len) && !pl->encrypted;
-        if (!g && text && pl->lines_later) {
-            /* FTP lines: read again from the frame's bytes when shown. */
-            out->lazy = FTPLENS_LAZY_LINES;
-            out->continues_line = pl->continues_line;
-            out->mask_passwords = pl->mask_passwords;
-        } else if (!g && !text) {
-            /* The common data segment: its sentence is written when shown. */
-            out->lazy = (pl && pl->dup_bytes >= seg->tcp_len) ? FTPLENS_LAZY_RETRANS
-                      : (pl && pl->encrypted) ? FTPLENS_LAZY_TLS : FTPLENS_LAZY_DATA;
-        } else {
-            if (g)
-                g_string_append_c(gs(&g), ' ');
-            append_data_text(gs(&g), out, pl);
-        }
+static void write_synack(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    const ftplens_tcp_segment *seg = x->seg;
+    ftplens_tcp_note *out = x->out;
+    int p = x->p;
+    t->synack_seen = true;
+    t->synack_frame = seg->frame;
+    out->step = FTPLENS_STEP_SYNACK;
+    x->step_text = T("handshake 2/3: SYN-ACK");
+    out->has_ack_ok = true;
+    out->ack_ok = t->isn_known[p] && seg->ack == t->isn[p] + 1;
+    g_string_append_printf(gs(&x->g), T("SYN-ACK: the %s picks its ISN = "), who(x->d));
+    append_raw(x->g, seg->seq);
+    g_string_append(x->g, T(", shown as relative 0, and acknowledges "));
+    append_raw(x->g, seg->ack);
+    if (!t->isn_known[p]) {
+        /* Nothing to check it against: say what it tells instead of a mismatch. */
+        g_string_append_printf(x->g, T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
+                                       "0x%08x (inferred; relative numbers count from it)."), who(p), seg->ack - 1);
+        out->has_ack_ok = false;
+    } else if (out->ack_ok) {
+        g_string_append_printf(x->g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
+                                       "(relative acknowledgment 1)."), who(p), t->isn[p]);
+        out->has_syn_rtt = true;
+        out->syn_rtt_ns = seg->time_ns - t->syn_time[p];
+    } else {
+        g_string_append_printf(x->g, T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
+        x->expected = g_strdup_printf(T("acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x"),
+                                      t->isn[p] + 1, who(p), t->isn[p], seg->ack);
     }
+}
 
+static void write_synack_lost(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    t->established = true;
+    x->out->step = FTPLENS_STEP_ESTABLISHED;
+    x->step_text = T("handshake 3/3: ACK (the SYN-ACK was not captured)");
+    g_string_append(gs(&x->g), T("ACK: the SYN-ACK was not captured. Sequence "));
+    append_raw(x->g, x->seg->seq);
+    g_string_append_printf(x->g, T(" = %s ISN 0x%08x + 1, and the acknowledgment "), who(x->d), t->isn[x->d]);
+    append_raw(x->g, x->seg->ack);
+    g_string_append_printf(x->g, T(" is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; "
+                                   "relative numbers count from it). The handshake completed."),
+                           who(x->p), t->isn[x->p]);
+    handshake_rtt(x);
+}
+
+/* Data or an ACK of data already: the handshake's last ACK was not captured. */
+static void write_third_ack_lost(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    t->established = true;
+    x->out->step = x->seg->tcp_len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
+    x->step_text = x->seg->tcp_len ? T("data") : T("ack only");
+    x->out->ref_frame = t->synack_frame;
+    g_string_append_printf(gs(&x->g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
+                                        "was not captured: this segment, at sequence ISN + 1 and acknowledging "
+                                        "beyond the %s's ISN + 1, shows that the connection was established."),
+                           who(x->d), t->synack_frame, who(x->p));
+}
+
+/* The client's first ACK after the SYN-ACK completes the handshake. */
+static void write_established(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    const ftplens_tcp_segment *seg = x->seg;
+    ftplens_tcp_note *out = x->out;
+    int d = x->d, p = x->p;
+    t->established = true;
+    out->step = FTPLENS_STEP_ESTABLISHED;
+    x->step_text = T("handshake 3/3: ACK (connection established)");
+    out->ref_frame = t->synack_frame;
+    out->has_ack_ok = true;
+    bool seq_ok = t->isn_known[d] && seg->seq == t->isn[d] + 1;
+    bool ack_ok = seg->ack == t->isn[p] + 1;
+    out->ack_ok = seq_ok && ack_ok;
+    g_string_append(gs(&x->g), T("ACK: sequence "));
+    append_raw(x->g, seg->seq);
+    g_string_append_printf(x->g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
+                           t->synack_frame, seq_ok ? "" : T(" - or should: it does not"));
+    append_raw(x->g, seg->ack);
+    g_string_append_printf(x->g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
+                           who(p), t->isn[p]);
+    g_string_append(x->g, out->ack_ok ? T("The handshake is complete: the connection is established.")
+                                      : T("The numbers do not match the handshake."));
+    if (!out->ack_ok)
+        x->expected = g_strdup_printf(T("sequence 0x%08x and acknowledgment 0x%08x, got 0x%08x and 0x%08x"),
+                                      t->isn[d] + 1, t->isn[p] + 1, seg->seq, seg->ack);
+    handshake_rtt(x);
+}
+
+static void write_fin(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    const ftplens_tcp_segment *seg = x->seg;
+    int d = x->d;
+    t->fin_seen[d] = true;
+    t->fin_seq[d] = seg->seq + seg->tcp_len;
+    t->fin_frame[d] = seg->frame;
+    x->out->step = FTPLENS_STEP_FIN;
+    g_string_append_printf(gs(&x->g), T("FIN: the %s has no more data to send. "), who(d));
+    if (seg->tcp_len)
+        g_string_append_printf(x->g, T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
+                               x->out->seq_rel + seg->tcp_len);
+    g_string_append_printf(x->g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
+                                   "(relative %u)."), t->fin_seq[d] + 1, x->out->seq_rel + seg->tcp_len + 1);
+}
+
+static void write_close(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    ftplens_tcp_note *out = x->out;
+    int d = x->d, p = x->p;
+    bool acks_fin = acks_peer_fin(x);
+    x->step_text = close_text(t, d, x->fin, acks_fin);
+    if (x->fin)
+        write_fin(x);
+    if (acks_fin) {
+        t->fin_acked[p] = true;
+        out->ref_frame = t->fin_frame[p];
+        out->has_ack_ok = true;
+        out->ack_ok = true;
+        if (!x->fin)
+            out->step = t->fin_seen[d] ? FTPLENS_STEP_FINAL_ACK : FTPLENS_STEP_FIN_ACK;
+        g_string_append_printf(gs(&x->g), T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
+                                            "0x%08x + 1."), x->fin ? T(" It also ") : "ACK: ", t->fin_frame[p],
+                               x->seg->ack, t->fin_seq[p]);
+        if (!x->fin && t->fin_seen[d])
+            g_string_append(x->g, T(" Both FINs are acknowledged: the connection is closed."));
+    } else if (x->fin && t->fin_seen[p] && !t->fin_acked[p]) {
+        out->has_ack_ok = true;
+        out->ack_ok = false;
+        x->expected = g_strdup_printf(T("acknowledgment 0x%08x (the peer's FIN 0x%08x + 1), got 0x%08x"),
+                                      t->fin_seq[p] + 1, t->fin_seq[p], x->seg->ack);
+    }
+}
+
+static void write_data(seg_ctx *x)
+{
+    x->out->step = x->first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_DATA;
+    x->step_text = x->first_segment ? T("no handshake captured") : T("data");
+}
+
+static void write_ack_only(seg_ctx *x)
+{
+    x->out->step = x->first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_ACK_ONLY;
+    x->step_text = x->first_segment ? T("no handshake captured") : T("ack only");
+    if (!x->first_segment)
+        x->out->lazy = FTPLENS_LAZY_ACK_ONLY;     /* written when shown: most frames are never looked at */
+}
+
+static void (*const write_kind[])(seg_ctx *) = {
+    [K_RST] = write_rst, [K_SYN_RETRANS] = write_syn_retrans, [K_SYN_SIMULTANEOUS] = write_syn_simultaneous,
+    [K_SYN] = write_syn, [K_SYNACK_RETRANS] = write_synack_retrans, [K_SYNACK] = write_synack,
+    [K_SYNACK_LOST] = write_synack_lost, [K_THIRD_ACK_LOST] = write_third_ack_lost,
+    [K_ESTABLISHED] = write_established, [K_CLOSE] = write_close, [K_DATA] = write_data,
+    [K_ACK_ONLY] = write_ack_only,
+};
+
+/* The payload's sentence: now, or later from the frame's bytes (lazy) when
+ * nothing else was written for the segment. */
+static void write_payload(seg_ctx *x, const ftplens_tcp_payload *pl)
+{
+    const ftplens_tcp_segment *seg = x->seg;
+    ftplens_tcp_note *out = x->out;
+    if (seg->tcp_len == 0 || x->syn)
+        return;
+    bool text = pl && pl->text && pl->len == seg->tcp_len && !(pl->dup_bytes >= seg->tcp_len) && !pl->encrypted;
+    if (!x->g && text && pl->lines_later) {
+        /* FTP lines: read again from the frame's bytes when shown. */
+        out->lazy = FTPLENS_LAZY_LINES;
+        out->continues_line = pl->continues_line;
+        out->mask_passwords = pl->mask_passwords;
+    } else if (!x->g && !text) {
+        /* The common data segment: its sentence is written when shown. */
+        out->lazy = (pl && pl->dup_bytes >= seg->tcp_len) ? FTPLENS_LAZY_RETRANS
+                  : (pl && pl->encrypted) ? FTPLENS_LAZY_TLS : FTPLENS_LAZY_DATA;
+    } else {
+        if (x->g)
+            g_string_append_c(x->g, ' ');
+        append_data_text(gs(&x->g), out, pl);
+    }
+}
+
+/* The tracker's record of data sent, and the note's texts into the arena. */
+static void finish(seg_ctx *x)
+{
+    ftplens_tcp_tracker *t = x->t;
+    const ftplens_tcp_segment *seg = x->seg;
+    ftplens_tcp_note *out = x->out;
+    int d = x->d;
     if (seg->tcp_len && (!t->data_seen[d] || (int32_t)(seg->seq + seg->tcp_len - t->data_end[d]) > 0)) {
         t->data_seen[d] = true;
         t->data_end[d] = seg->seq + seg->tcp_len;
     }
-    out->step_text = step_text;
-    out->explain = out->lazy || !g ? NULL : ftplens_arena_text(arena, g->str, g->len);
-    if (expected) {
-        out->ack_expected = ftplens_arena_text(arena, expected, strlen(expected));
-        g_free(expected);
+    out->step_text = x->step_text;
+    out->explain = out->lazy || !x->g ? NULL : ftplens_arena_text(x->arena, x->g->str, x->g->len);
+    if (x->expected) {
+        out->ack_expected = ftplens_arena_text(x->arena, x->expected, strlen(x->expected));
+        g_free(x->expected);
     }
-    if (g)
-        g_string_free(g, TRUE);
+    if (x->g)
+        g_string_free(x->g, TRUE);
+}
+
+void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg,
+                              const ftplens_tcp_payload *pl, ftplens_arena *arena, ftplens_tcp_note *out)
+{
+    int d = seg->from_listener ? LISTEN : INIT;
+    seg_ctx x = { .t = t, .seg = seg, .out = out, .arena = arena, .d = d, .p = !d,
+                  .syn = seg->flags & SYN, .fin = seg->flags & FIN, .rst = seg->flags & RST,
+                  .ack = seg->flags & ACK, .first_segment = !t->any_segment };
+
+    memset(out, 0, sizeof *out);
+    t->any_segment = true;
+    out->seq_raw = seg->seq;
+    out->ack_raw = seg->ack;
+    out->flags = seg->flags;
+    out->has_ack = x.ack;
+    out->len = seg->tcp_len;
+
+    restart_on_new_syn(t, seg, d);
+    set_bases(&x);
+    numbers(&x);
+    write_kind[segment_kind(&x)](&x);
+    if (x.first_segment && !x.syn)
+        g_string_append_printf(gs(&x.g), T("%sThe capture starts after this connection was opened: no SYN was "
+                                           "captured, so relative numbers count from the first sequence number "
+                                           "seen (0x%08x)."), x.g && x.g->len ? " " : "", t->isn[d]);
+    write_payload(&x, pl);
+    finish(&x);
 }
