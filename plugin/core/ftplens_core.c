@@ -7,11 +7,11 @@
  */
 #include "ftplens_core.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <string.h>
 
 #include "ftplens_arena.h"
+#include "ftplens_address.h"
 #include "ftplens_commands.h"
 #include "ftplens_parse.h"
 #include "ftplens_reasm.h"
@@ -177,8 +177,7 @@ static bool endpoint_eq(const endpoint *a, const endpoint *b)
 
 static void endpoint_text(const endpoint *e, char *out, size_t len)
 {
-    if (!e->len || !inet_ntop(e->len == 4 ? AF_INET : AF_INET6, e->addr, out, (socklen_t)len))
-        g_strlcpy(out, "?", len);
+    ftplens_addr_format(e->addr, e->len, out, len);
 }
 
 static void set_listener(ftplens_conn *conn, const endpoint *e)
@@ -284,11 +283,9 @@ static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *
     e->active = !n->from_server;
     e->setup_frame = frame;
     e->listener.port = (uint16_t)hp->port;
-    if (hp->has_addr) {
-        int af = hp->ipv6 ? AF_INET6 : AF_INET;
-        if (inet_pton(af, hp->addr, e->listener.addr) == 1)
-            e->listener.len = hp->ipv6 ? 16 : 4;
-    }
+    unsigned len;
+    if (hp->has_addr && ftplens_addr_parse(hp->addr, e->listener.addr, &len) && len == (hp->ipv6 ? 16u : 4u))
+        e->listener.len = len;
     /* The control-connection address of the side that will listen: the server
      * for PASV/EPSV, the client for PORT/EPRT.  The announcing line's sender is
      * the listener in both cases (the segment being read may be the other
@@ -396,6 +393,8 @@ static ftplens_risk_ctx risk_ctx(const ftplens_conn *ctl, const ftplens_segment 
     ctx.server = ctl->server_text;
     ctx.server_port = ctl->listener.port;
     ctx.encrypted = ctl->session && ftplens_session_encrypted(ctl->session);
+    ctx.tls_used = ctl->session && ftplens_session_tls_used(ctl->session);
+    ctx.user = ctl->session ? ftplens_session_user(ctl->session) : NULL;
     ctx.out = out;
     return ctx;
 }
@@ -524,7 +523,7 @@ static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_s
 {
     uint32_t *count = &f->gap_bytes[x->from_server ? 1 : 0];
     *count = *count + bytes >= *count ? *count + bytes : UINT32_MAX;
-    ftplens_risk_capture_gap(x->conn->risk, !x->from_server);
+    ftplens_risk_capture_gap(x->conn->risk);
     if (x->from_server)
         ftplens_session_server_gap(x->conn->session, bytes, x->before_client_line);
     else

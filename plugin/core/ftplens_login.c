@@ -5,6 +5,7 @@
 #include "ftplens_login.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ftplens_text.h"
@@ -51,16 +52,16 @@ void ftplens_login_outcome_text(ftplens_login_step step, unsigned code, uint32_t
 {
     switch (step) {
     case FTPLENS_LOGIN_SUCCEEDED:
-        g_snprintf(out, outlen, T("login succeeded (%u, frame %u)"), code, frame);
+        snprintf(out, outlen, T("login succeeded (%u, frame %u)"), code, frame);
         break;
     case FTPLENS_LOGIN_FAILED:
-        g_snprintf(out, outlen, T("login failed (%u, frame %u)"), code, frame);
+        snprintf(out, outlen, T("login failed (%u, frame %u)"), code, frame);
         break;
     case FTPLENS_LOGIN_CLOSED:
-        g_snprintf(out, outlen, T("the server closed the session instead (%u, frame %u)"), code, frame);
+        snprintf(out, outlen, T("the server closed the session instead (%u, frame %u)"), code, frame);
         break;
     case FTPLENS_LOGIN_UNCLEAR:
-        g_snprintf(out, outlen, T("login outcome unclear: the server answered %u, which no RFC defines for a login "
+        snprintf(out, outlen, T("login outcome unclear: the server answered %u, which no RFC defines for a login "
                                   "(frame %u)"), code, frame);
         break;
     case FTPLENS_LOGIN_PENDING:

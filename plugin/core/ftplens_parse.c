@@ -40,7 +40,7 @@ bool ftplens_is_multiline_end(const char *line, size_t len, unsigned code)
 
     if (len < 3)
         return false;
-    g_snprintf(digits, sizeof digits, "%03u", code % 1000);
+    snprintf(digits, sizeof digits, "%03u", code % 1000);
     if (memcmp(line, digits, 3) != 0)
         return false;
     return len == 3 || line[3] == ' ';
@@ -117,9 +117,9 @@ static void explain_six(const char *src, size_t srclen, const unsigned *v, ftple
     out->ok = true;
     out->has_addr = true;
     out->ipv6 = false;
-    g_snprintf(out->addr, sizeof out->addr, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
+    snprintf(out->addr, sizeof out->addr, "%u.%u.%u.%u", v[0], v[1], v[2], v[3]);
     out->port = v[4] * 256 + v[5];
-    g_snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 %s port %u = %u\u00d7256+%u"),
+    snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 %s port %u = %u\u00d7256+%u"),
                (int)MIN(srclen, 64), src, out->addr, out->port, v[4], v[5]);
 }
 
@@ -132,7 +132,7 @@ bool ftplens_parse_port_arg(const char *arg, size_t len, ftplens_hostport *out)
     while (len && arg[len - 1] == ' ')
         len--;
     if (!read_byte_list(arg, len, v, 6, &used) || used != len) {
-        g_snprintf(out->explain, sizeof out->explain, T("malformed PORT argument '%.*s': expected h1,h2,h3,h4,p1,p2 (six numbers 0-255)"),
+        snprintf(out->explain, sizeof out->explain, T("malformed PORT argument '%.*s': expected h1,h2,h3,h4,p1,p2 (six numbers 0-255)"),
                    (int)MIN(len, 64), arg);
         return false;
     }
@@ -155,7 +155,7 @@ bool ftplens_parse_227_text(const char *text, size_t len, ftplens_hostport *out)
             return true;
         }
     }
-    g_snprintf(out->explain, sizeof out->explain, "%s", T("malformed 227 reply: no h1,h2,h3,h4,p1,p2 address found"));
+    snprintf(out->explain, sizeof out->explain, "%s", T("malformed 227 reply: no h1,h2,h3,h4,p1,p2 address found"));
     return false;
 }
 
@@ -208,7 +208,7 @@ bool ftplens_parse_eprt_arg(const char *arg, size_t len, ftplens_hostport *out)
         goto bad;
     if (flen[0] == 0 && flen[1] == 0) {
         out->ok = true;
-        g_snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 port %u on the control connection's address"),
+        snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 port %u on the control connection's address"),
                    (int)MIN(len, 80), arg, out->port);
         return true;
     }
@@ -225,12 +225,12 @@ bool ftplens_parse_eprt_arg(const char *arg, size_t len, ftplens_hostport *out)
     }
     out->ok = true;
     out->has_addr = true;
-    g_snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 %s address %s port %u"),
+    snprintf(out->explain, sizeof out->explain, T("%.*s \u2192 %s address %s port %u"),
                (int)MIN(len, 80), arg, out->ipv6 ? "IPv6" : "IPv4", out->addr, out->port);
     return true;
 bad:
     memset(out, 0, sizeof *out);
-    g_snprintf(out->explain, sizeof out->explain, T("malformed EPRT argument '%.*s': expected |af|address|port| (af 1 = IPv4, 2 = IPv6)"),
+    snprintf(out->explain, sizeof out->explain, T("malformed EPRT argument '%.*s': expected |af|address|port| (af 1 = IPv4, 2 = IPv6)"),
                (int)MIN(len, 64), arg);
     return false;
 }
@@ -250,12 +250,12 @@ bool ftplens_parse_229_text(const char *text, size_t len, ftplens_hostport *out)
             if (n >= 5 && in[1] == d && in[2] == d && in[n - 1] == d &&
                 parse_port_number(in + 3, n - 4, &out->port)) {
                 out->ok = true;
-                g_snprintf(out->explain, sizeof out->explain, T("(%.*s) \u2192 port %u on the server's own address (RFC 2428 sends only the port)"),
+                snprintf(out->explain, sizeof out->explain, T("(%.*s) \u2192 port %u on the server's own address (RFC 2428 sends only the port)"),
                            (int)n, in, out->port);
                 return true;
             }
         }
     }
-    g_snprintf(out->explain, sizeof out->explain, "%s", T("malformed 229 reply: expected (|||port|)"));
+    snprintf(out->explain, sizeof out->explain, "%s", T("malformed 229 reply: expected (|||port|)"));
     return false;
 }

@@ -4,6 +4,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "ftplens_core_private.h"
@@ -211,9 +212,9 @@ static void report_header(GString *out, bool md, const ftplens_conn *ctl)
     if (cl || sl) {
         char ct[12] = "?", st[12] = "?";
         if (cl)
-            g_snprintf(ct, sizeof ct, "%u", cl->ttl);
+            snprintf(ct, sizeof ct, "%u", cl->ttl);
         if (sl)
-            g_snprintf(st, sizeof st, "%u", sl->ttl);
+            snprintf(st, sizeof st, "%u", sl->ttl);
         item(out, md, v6 ? T("Hop limit") : T("TTL"), T("client's packets %s, server's packets %s"), ct, st);
     }
     if (banner_frame)
@@ -245,10 +246,10 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
             data_rows++;
         char fl[8], fr[16], sr[16], ar[16], ln[16];
         char *seq = raw_text(n->seq_raw), *ack = n->has_ack ? raw_text(n->ack_raw) : g_strdup("-");
-        g_snprintf(fr, sizeof fr, "%u", f->frame);
-        g_snprintf(sr, sizeof sr, "%u", n->seq_rel);
-        g_snprintf(ar, sizeof ar, n->has_ack ? "%u" : "-", n->ack_rel);
-        g_snprintf(ln, sizeof ln, "%u", n->len);
+        snprintf(fr, sizeof fr, "%u", f->frame);
+        snprintf(sr, sizeof sr, "%u", n->seq_rel);
+        snprintf(ar, sizeof ar, n->has_ack ? "%u" : "-", n->ack_rel);
+        snprintf(ln, sizeof ln, "%u", n->len);
         table_row(t, fr, n->step_text, flags_text(n->flags, fl), seq, ack, sr, ar, ln);
         g_free(seq);
         g_free(ack);
@@ -277,7 +278,7 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
                     g_string_append_printf(steps, "%s%u", steps->len ? "/" : "", f->frame);
             }
             char bytes[32];
-            g_snprintf(bytes, sizeof bytes, "%" G_GUINT64_FORMAT, d->data_bytes);
+            snprintf(bytes, sizeof bytes, "%" G_GUINT64_FORMAT, d->data_bytes);
             g_string_append(out, md ? "- " : "  - ");
             g_string_append_printf(out, T("tcp.stream %u: %s; announced in frame %u; handshake frames %s; %s payload bytes\n"),
                                    d->stream, d->role_text, d->expect->setup_frame, steps->len ? steps->str : T("not captured"),
@@ -296,7 +297,7 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
             if (!f->gap_bytes[d])
                 continue;
             char fr[16], *line;
-            g_snprintf(fr, sizeof fr, "%u", f->frame);
+            snprintf(fr, sizeof fr, "%u", f->frame);
             line = g_strdup_printf(d ? T("[\u2026 %u bytes server \u2192 client not captured \u2026]")
                                      : T("[\u2026 %u bytes client \u2192 server not captured \u2026]"), f->gap_bytes[d]);
             table_row(t, fr, d ? T("server") : T("client"), line,
@@ -306,7 +307,7 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
         }
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             char fr[16], *expl;
-            g_snprintf(fr, sizeof fr, "%u", f->frame);
+            snprintf(fr, sizeof fr, "%u", f->frame);
             if (n->kind == FTPLENS_NOTE_PARTIAL) {
                 expl = g_strdup(T("only the end of this line was captured: not explained"));
             } else if (n->kind == FTPLENS_NOTE_REQUEST) {
@@ -420,13 +421,10 @@ static void summary_login(GString *out, bool md, const ftplens_conn *ctl, bool g
 
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
-        if (f->gap_bytes[0]) {
-            user = NULL;        /* a USER may have been lost: the name is no longer known */
+        user = f->user;         /* ftplens_session_user: none after client bytes were lost */
+        if (f->gap_bytes[0])
             gap_after_failure = failures && !login_frame;
-        }
         for (const ftplens_note *n = f->notes; n; n = n->next) {
-            if (n->kind == FTPLENS_NOTE_REQUEST && strcmp(n->verb, "USER") == 0)
-                user = n->arg;
             /* A login command without a final reply in the capture: its outcome is unknown. */
             if ((n->reply_lost || !n->reply_in) && ftplens_login_command(n)) {
                 unknown_attempts++;
@@ -465,12 +463,12 @@ static void summary_login(GString *out, bool md, const ftplens_conn *ctl, bool g
     }
     char after[160] = "";
     if (failures && gapped)     /* more may have been lost */
-        g_snprintf(after, sizeof after, T(" after at least %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
+        snprintf(after, sizeof after, T(" after at least %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
     else if (failures)
-        g_snprintf(after, sizeof after, T(" after %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
+        snprintf(after, sizeof after, T(" after %u failed attempt%s"), failures, failures == 1 ? "" : T("s"));
     if (unknown_attempts) {
         size_t used = strlen(after);
-        g_snprintf(after + used, sizeof after - used, T("; %u login attempt%s whose reply was not captured"),
+        snprintf(after + used, sizeof after - used, T("; %u login attempt%s whose reply was not captured"),
                    unknown_attempts, unknown_attempts == 1 ? "" : T("s"));
     }
     if (!login_frame && !failures && !unknown_attempts && !unclear)
@@ -510,7 +508,7 @@ static void summary_transfers(GString *out, bool md, const ftplens_conn *ctl)
             }
             char amount[48];
             if (seen)
-                g_snprintf(amount, sizeof amount, T("%llu bytes"), (unsigned long long)bytes);
+                snprintf(amount, sizeof amount, T("%llu bytes"), (unsigned long long)bytes);
             else
                 g_strlcpy(amount, T("data connection not captured"), sizeof amount);
             g_string_append_printf(files, "%s%s%s%s (%s%s)", files->len ? "; " : "", cmd->verb,

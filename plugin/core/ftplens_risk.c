@@ -5,10 +5,11 @@
  */
 #include "ftplens_risk.h"
 
+#include "ftplens_address.h"
 #include "ftplens_login.h"
+#include "ftplens_session.h"
 #include "ftplens_text.h"
 
-#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,8 +17,6 @@
 #define MASK "********"
 
 struct ftplens_risk_session {
-    const char *user;
-    uint32_t user_frame;
     const char *pass;           /* raw */
     uint32_t pass_frame;
     bool pass_sent;
@@ -33,7 +32,6 @@ struct ftplens_risk_session {
     uint32_t feat_tls_frame;
     bool prot_p;
     bool prot_reported;
-    bool tls_used;              /* AUTH was accepted at some point */
     bool greeting_done, syst_done;
     bool nonstandard_reported;
     bool start_seen;            /* greeting or USER seen: the login state is known */
@@ -146,7 +144,7 @@ const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf
         return f->message;
     char outcome[200];
     ftplens_login_outcome_text(f->login, f->login_code, f->login_frame, final, outcome, sizeof outcome);
-    g_snprintf(buf, len, T("%s; %s"), f->message, outcome);
+    snprintf(buf, len, T("%s; %s"), f->message, outcome);
     return buf;
 }
 
@@ -260,10 +258,11 @@ static bool traverses(const char *arg)
 
 static bool is_private_v4(const char *addr)
 {
-    struct in_addr a;
-    if (inet_pton(AF_INET, addr, &a) != 1)
+    uint8_t a[16];
+    unsigned len;
+    if (!ftplens_addr_parse(addr, a, &len) || len != 4)
         return false;
-    uint32_t v = ntohl(a.s_addr);
+    uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
     return (v >> 24) == 10 || (v >> 20) == (172 << 4 | 1) || (v >> 16) == (192 << 8 | 168) ||
            (v >> 24) == 127 || (v >> 16) == (169 << 8 | 254);
 }
@@ -271,10 +270,10 @@ static bool is_private_v4(const char *addr)
 static bool same_address(const char *a, const char *b)
 {
     uint8_t x[16], y[16];
-    int fa = strchr(a, ':') ? AF_INET6 : AF_INET, fb = strchr(b, ':') ? AF_INET6 : AF_INET;
-    if (fa != fb || inet_pton(fa, a, x) != 1 || inet_pton(fb, b, y) != 1)
+    unsigned lx, ly;
+    if (!ftplens_addr_parse(a, x, &lx) || !ftplens_addr_parse(b, y, &ly) || lx != ly)
         return g_ascii_strcasecmp(a, b) == 0;
-    return memcmp(x, y, fa == AF_INET ? 4 : 16) == 0;
+    return memcmp(x, y, lx) == 0;
 }
 
 /* Product and version in a banner: a known product name followed by a version. */
@@ -307,7 +306,7 @@ bool ftplens_banner_product(const char *text, char *out, size_t outlen)
             end--;
         /* Fit 'out' without cutting a UTF-8 character in two. */
         size_t n = ftplens_utf8_prefix(p, (size_t)(end - p), outlen - 1);
-        g_snprintf(out, outlen, "%.*s", (int)n, p);
+        snprintf(out, outlen, "%.*s", (int)n, p);
         return true;
     }
     return false;
@@ -413,8 +412,6 @@ static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const 
                          const ftplens_note *cmd)
 {
     const char *arg = cmd->arg ? cmd->arg : "";
-    s->user = arg;
-    s->user_frame = ctx->frame;
     s->pass_sent = false;
     if (ftplens_risk_backdoor_trigger(cmd)) {
         char msg[300];
@@ -436,12 +433,12 @@ static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const 
     s->pass_sent = true;
     s->credentials = NULL;
     if (!ctx->encrypted) {
-        s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, s->user ? s->user : "?",
+        s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, ctx->user ? ctx->user : "?",
                               shown_password(g, s->pass));
         if (s->credentials)
             s->credentials->login = FTPLENS_LOGIN_PENDING;
     }
-    if (is_anonymous(s->user)) {
+    if (is_anonymous(ctx->user)) {
         const char *known = ftplens_risk_known_password(s->pass);
         const char *why = known ? known
                         : !*s->pass ? T("empty: the server accepts anything")
@@ -451,7 +448,7 @@ static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const 
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_DEFAULT_PASSWORD, shown_password(g, s->pass), why);
     }
     if (!*s->pass)
-        emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, s->user ? s->user : "");
+        emit(g, s, ctx, FTPLENS_RISK_EMPTY_PASSWORD, ctx->user ? ctx->user : "");
 }
 
 void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
@@ -488,9 +485,9 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
                           const ftplens_note *reply, bool success)
 {
     unsigned code = reply->reply.code;
-    const char *user = s->user ? s->user : "";
+    const char *user = ctx->user ? ctx->user : "";
 
-    if (!s->pass_sent && !ctx->encrypted && s->user && success) {
+    if (!s->pass_sent && !ctx->encrypted && ctx->user && success) {
         /* Logged in by USER alone: the name was the only credential. */
         s->credentials = emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_CREDENTIALS, user, T("(none sent)"));
     }
@@ -523,7 +520,7 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, T("in this session"));
     } else if (client_report) {
         char where[120];
-        g_snprintf(where, sizeof where, T("from %s within %u minutes (all sessions)"), ctx->client,
+        snprintf(where, sizeof where, T("from %s within %u minutes (all sessions)"), ctx->client,
                    g->cfg.bruteforce_window_s / 60);
         emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, where);
     }
@@ -532,7 +529,7 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
 static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *user, unsigned code)
 {
     char key[80];
-    g_snprintf(key, sizeof key, "%s %u", ctx->server, ctx->server_port);
+    snprintf(key, sizeof key, "%s %u", ctx->server, ctx->server_port);
     server_users *su = g_hash_table_lookup(g->servers, key);
     if (!su) {
         su = g_new0(server_users, 1);
@@ -555,13 +552,10 @@ void ftplens_risk_reply_lost(ftplens_risk_session *s, const ftplens_note *cmd)
         settle_credentials(s, FTPLENS_LOGIN_LOST, 0, 0);
 }
 
-void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes)
+void ftplens_risk_capture_gap(ftplens_risk_session *s)
 {
-    if (!s->logged_in) {
+    if (!s->logged_in)
         s->login_gap = true;
-        if (client_bytes)
-            s->user = NULL;     /* another USER may be in the gap: no name is claimed */
-    }
 }
 
 /* Lines of the greeting and of SYST/FEAT replies, whatever their part: what the banner discloses. */
@@ -621,8 +615,7 @@ static void reply_tls(ftplens_risk_global *g, ftplens_risk_session *s, const ftp
     unsigned cls = r->reply_class;
 
     if (strcmp(verb, "AUTH") == 0) {
-        if (r->code == 234) {
-            s->tls_used = true;
+        if (ftplens_session_auth_accepted(verb, r->code)) {
             emit(g, s, ctx, FTPLENS_RISK_TLS_ACCEPTED, cmd->arg);
         } else if (cls == 4 || cls == 5) {
             s->auth_refused = true;
@@ -634,7 +627,7 @@ static void reply_tls(ftplens_risk_global *g, ftplens_risk_session *s, const ftp
         emit(g, s, ctx, FTPLENS_RISK_CCC_DOWNGRADE, r->code);
     } else if (strcmp(verb, "PROT") == 0 && cls == 2) {
         s->prot_p = cmd->arg && g_ascii_strcasecmp(cmd->arg, "P") == 0;
-        if (!s->prot_p && s->tls_used && !s->prot_reported) {
+        if (!s->prot_p && ctx->tls_used && !s->prot_reported) {
             s->prot_reported = true;
             emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, T("PROT C accepted"));
         }
@@ -650,7 +643,7 @@ static void reply_addresses(ftplens_risk_global *g, ftplens_risk_session *s, con
     if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && cmd->hostport &&
         cmd->hostport->has_addr && !same_address(cmd->hostport->addr, ctx->client)) {
         char what[80];
-        g_snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
+        snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
         emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, cmd->hostport->addr);
     } else if (r->code == 227 && reply->hostport && reply->hostport->has_addr &&
                !same_address(reply->hostport->addr, ctx->server)) {
@@ -676,7 +669,7 @@ static void reply_unknown_command(ftplens_risk_global *g, ftplens_risk_session *
         why = T("the client asks for RFC 2640 UTF-8 file names (OPTS UTF8 ON) on a server that does not implement "
                 "OPTS; harmless, names are then sent as the server's own encoding");
     char shown[64];
-    g_snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
+    snprintf(shown, sizeof shown, "%s%s%.40s", cmd->verb, cmd->arg && *cmd->arg ? " " : "",
                cmd->arg ? cmd->arg : "");
     emit(g, s, ctx, FTPLENS_RISK_UNKNOWN_COMMAND, shown, r->code, why);
 }
@@ -691,29 +684,29 @@ static void reply_transfer(ftplens_risk_global *g, ftplens_risk_session *s, cons
 
     if (done && s->anonymous && has(cmd, FTPLENS_CMD_WRITES)) {
         char what[80];
-        g_snprintf(what, sizeof what, "%s %.60s", verb, arg);
+        snprintf(what, sizeof what, "%s %.60s", verb, arg);
         emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_WRITE, what, r->code);
     }
     if (!done || xfer_of(cmd) == FTPLENS_XFER_NONE)
         return;
     /* Whether the data connection was encrypted is read off the data connection itself
      * (PROT may have been sent inside TLS); unknown when it was not captured. */
-    bool data_clear = ctx->data_seen ? !ctx->data_tls : !s->tls_used;
+    bool data_clear = ctx->data_seen ? !ctx->data_tls : !ctx->tls_used;
     const char *content = xfer_of(cmd) == FTPLENS_XFER_LISTING ? T("directory listing") : T("file content");
-    if (s->tls_used && ctx->data_seen && !ctx->data_tls && !s->prot_reported) {
+    if (ctx->tls_used && ctx->data_seen && !ctx->data_tls && !s->prot_reported) {
         char what[96];
         s->prot_reported = true;
-        g_snprintf(what, sizeof what, T("the data connection of %s%s%.60s carried clear text"), verb,
+        snprintf(what, sizeof what, T("the data connection of %s%s%.60s carried clear text"), verb,
                    *arg ? " " : "", arg);
         emit(g, s, ctx, FTPLENS_RISK_PROT_CLEAR, what);
     }
     if (data_clear) {
         char what[96], amount[96];
-        g_snprintf(what, sizeof what, "%s%s%.60s", verb, *arg ? " " : "", arg);
+        snprintf(what, sizeof what, "%s%s%.60s", verb, *arg ? " " : "", arg);
         if (ctx->data_seen)
-            g_snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes, content);
+            snprintf(amount, sizeof amount, T("%llu bytes of %s"), (unsigned long long)ctx->data_bytes, content);
         else
-            g_snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"), content);
+            snprintf(amount, sizeof amount, T("the %s (its data connection was not captured)"), content);
         emit(g, s, ctx, FTPLENS_RISK_CLEARTEXT_TRANSFER, what, amount);
     }
 }

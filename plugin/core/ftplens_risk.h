@@ -123,6 +123,8 @@ typedef struct {
     const char *server;             /* control connection server address, text */
     uint16_t server_port;
     bool encrypted;                 /* AUTH accepted before this line */
+    bool tls_used;                  /* ... or at some point before (ftplens_session_tls_used) */
+    const char *user;               /* the session's current user (ftplens_session_user) */
     ftplens_finding **out;          /* findings of this frame, appended */
     /* a final reply to a transfer command: what its data connection carried */
     bool data_seen;
@@ -152,7 +154,7 @@ void ftplens_risk_reply_lost(ftplens_risk_session *s, const ftplens_note *cmd);
 /* Bytes of the control connection were not captured: what depends on the
  * login state (commands before login) is not claimed any more unless a login
  * is seen. */
-void ftplens_risk_capture_gap(ftplens_risk_session *s, bool client_bytes);
+void ftplens_risk_capture_gap(ftplens_risk_session *s);
 /* A server line that is not a reply. */
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line);
 /* The session is on a port the stock FTP dissector does not own. */

@@ -27,7 +27,8 @@ struct ftplens_session {
     ftplens_arena *arena;
     GQueue pending;              /* of pending_cmd*, oldest first */
     bool greeting_seen;
-    bool encrypted;
+    bool encrypted;             /* the control channel carries TLS now */
+    bool tls_used;              /* ... or did at some point */
     bool mask_passwords;
     const char *user;
     unsigned client_lines, server_lines;
@@ -68,9 +69,14 @@ void ftplens_session_free(ftplens_session *s)
     g_free(s);
 }
 
+bool ftplens_session_auth_accepted(const char *verb, unsigned code)
+{
+    return code == 234 && verb && strcmp(verb, "AUTH") == 0;
+}
+
 void ftplens_session_tls_started(ftplens_session *s)
 {
-    s->encrypted = true;
+    s->encrypted = s->tls_used = true;
     s->in_multiline = false;
     /* The 234 that let TLS begin fell into a capture gap, with whatever else was still open. */
     while (s->pending.length)
@@ -86,6 +92,7 @@ void ftplens_session_tls_ended(ftplens_session *s)
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask) { s->mask_passwords = mask; }
 const char *ftplens_session_user(const ftplens_session *s) { return s->user; }
 bool ftplens_session_encrypted(const ftplens_session *s) { return s->encrypted; }
+bool ftplens_session_tls_used(const ftplens_session *s) { return s->tls_used; }
 unsigned ftplens_session_pending(const ftplens_session *s) { return s->pending.length; }
 unsigned ftplens_session_open_reply(const ftplens_session *s) { return s->in_multiline ? s->ml_code : 0; }
 unsigned ftplens_session_client_lines(const ftplens_session *s) { return s->client_lines; }
@@ -125,6 +132,7 @@ void ftplens_session_client_gap(ftplens_session *s, uint32_t end_seq)
 {
     pending_cmd *tail = g_queue_peek_tail(&s->pending);
     s->uncertain = true;
+    s->user = NULL;     /* a USER or REIN may be in the gap: no name is claimed */
     if (tail && tail->lost && !tail->answered && (int32_t)(end_seq - tail->end_seq) <= 0)
         return;
     /* Each gap is an entry of its own: where it ends bounds the replies that can answer it. */
@@ -447,8 +455,8 @@ static void pair_reply(ftplens_session *s, ftplens_note *n, uint32_t frame, int6
         p->note->reply_in = frame;
         const char *verb = p->verb;
         pop_pending(s);
-        if (code == 234 && verb && strcmp(verb, "AUTH") == 0)
-            s->encrypted = true;
+        if (ftplens_session_auth_accepted(verb, code))
+            s->encrypted = s->tls_used = true;
     }
 }
 

@@ -46,9 +46,16 @@ const ftplens_note *ftplens_session_take_given_up(ftplens_session *s);
 
 /* Show PASS arguments as ******** (preference ftplens.mask_passwords). */
 void ftplens_session_mask_passwords(ftplens_session *s, bool mask);
+/* The current user: the last USER argument; NULL after REIN and after client
+ * bytes were lost (a USER or REIN may be in the gap).  The one decision the
+ * tree, the risk checks and the report use. */
 const char *ftplens_session_user(const ftplens_session *s);
+/* Whether 'code' answering 'verb' starts TLS on the control channel (AUTH → 234). */
+bool ftplens_session_auth_accepted(const char *verb, unsigned code);
 /* After AUTH was accepted (234) the control channel carries TLS, not lines. */
 bool ftplens_session_encrypted(const ftplens_session *s);
+/* TLS was used on the control channel at some point (also after CCC). */
+bool ftplens_session_tls_used(const ftplens_session *s);
 /* A TLS handshake began on the control channel although no 234 was seen
  * (it fell into a capture gap): the rest is encrypted. */
 void ftplens_session_tls_started(ftplens_session *s);

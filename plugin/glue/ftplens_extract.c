@@ -10,6 +10,7 @@
 
 #include "ftplens_extract.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <epan/address.h>
@@ -212,7 +213,7 @@ static void mac_text(const address *a, char *out, size_t len)
 {
     if (a->type == AT_ETHER && a->len == 6) {
         const uint8_t *m = a->data;
-        g_snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+        snprintf(out, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
     }
 }
 
@@ -220,7 +221,7 @@ static void ipv4_text(tvbuff_t *ds, int at, char *out, size_t len)
 {
     uint8_t b[4];
     tvb_memcpy(ds, b, at, 4);
-    g_snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
 void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link)

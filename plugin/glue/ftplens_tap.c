@@ -166,7 +166,7 @@ static void tree_init(stats_tree *st)
         N_("Security findings by severity"), N_("Capture gaps by direction"), N_("Reply classes by server"),
     };
     for (int i = 0; i < N_TOPICS; i++) {
-        g_snprintf(n_topic[i], sizeof n_topic[i], "%d. %s", i + 1, T(topics[i]));
+        snprintf(n_topic[i], sizeof n_topic[i], "%d. %s", i + 1, T(topics[i]));
         st_topic[i] = stats_tree_create_node(st, n_topic[i], 0, STAT_DT_INT, TRUE);
     }
 }
@@ -185,10 +185,10 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
             char server[80], cls[96], cat[112];
-            g_snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
-            g_snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
+            snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
+            snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
             tick_stat_node(st, cat, tick_topic(st, TOPIC_CLASSES, cls, true), FALSE);
-            g_snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
+            snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
             tick_stat_node(st, cls, tick_topic(st, TOPIC_SERVERS, server, true), FALSE);
             ftplens_login_step login = ftplens_login_decide(n);
             const char *outcome = login == FTPLENS_LOGIN_SUCCEEDED ? T("login succeeded")
@@ -214,7 +214,7 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
         const char *en = ftplens_severity_text(r->severity), *tr = T(en);
         char sev[64];
         if (strcmp(en, tr))
-            g_snprintf(sev, sizeof sev, "%s (%s)", en, tr);
+            snprintf(sev, sizeof sev, "%s (%s)", en, tr);
         else
             g_strlcpy(sev, en, sizeof sev);
         tick_stat_node(st, r->id, tick_topic(st, TOPIC_RISKS, sev, true), FALSE);

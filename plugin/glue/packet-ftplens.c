@@ -9,6 +9,8 @@
  */
 #define WS_LOG_DOMAIN "ftplens"
 
+#include <stdio.h>
+
 #include <wireshark.h>
 
 #include <epan/expert.h>
@@ -229,6 +231,34 @@ static void line_span(tvbuff_t *tvb, const ftplens_frame *f, const ftplens_note 
     }
 }
 
+/* The bytes of a line in this frame, for items that describe a piece of it. */
+typedef struct {
+    tvbuff_t *tvb;
+    int start, len;             /* len 0: the line is not (all) in this frame */
+} line_bytes;
+
+/* Where 'want' bytes at 'skip' into the line lie, when they are the text
+ * 'expect' (case-insensitive; NULL: any); -1 when not in this frame's bytes. */
+static int piece_start(const line_bytes *lb, int skip, int want, const char *expect)
+{
+    if (!lb->len || want <= 0 || skip + want > lb->len)
+        return -1;
+    if (expect && tvb_strncaseeql(lb->tvb, lb->start + skip, expect, (size_t)want) != 0)
+        return -1;
+    return lb->start + skip;
+}
+
+/* The line's text length in the frame: without CR LF (or LF). */
+static int line_text_len(const line_bytes *lb)
+{
+    int n = lb->len;
+    if (n && tvb_get_guint8(lb->tvb, lb->start + n - 1) == '\n')
+        n--;
+    if (n && tvb_get_guint8(lb->tvb, lb->start + n - 1) == '\r')
+        n--;
+    return n;
+}
+
 /* A label a student must read is never cut at the pane edge or by Wireshark's
  * label limit (which can split a Korean character): at most this many
  * characters and bytes per item; a long text goes on in child items, one
@@ -237,19 +267,26 @@ static void line_span(tvbuff_t *tvb, const ftplens_frame *f, const ftplens_note 
 #define PIECE_BYTES 200
 
 /* A short value (a name, an argument): shown whole, or cut with an ellipsis
- * at a character boundary when it would not fit one label. */
-static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
+ * at a character boundary when it would not fit one label.  On its bytes when
+ * tvb is given, else a generated item. */
+static proto_item *add_string_item(proto_tree *t, int hf, tvbuff_t *tvb, int start, int len, const char *s)
 {
     proto_item *pi;
     size_t n = strlen(s), name = strlen(proto_registrar_get_name(hf)) + 2;
     size_t shown = ftplens_text_piece(s, PIECE_CHARS - name - 1, PIECE_BYTES - name - 3);
 
     if (shown == n)
-        pi = proto_tree_add_string(t, hf, NULL, 0, 0, s);
+        pi = proto_tree_add_string(t, hf, tvb, start, len, s);
     else
-        pi = proto_tree_add_string_format_value(t, hf, NULL, 0, 0, s, "%.*s\u2026", (int)shown, s);
-    proto_item_set_generated(pi);
+        pi = proto_tree_add_string_format_value(t, hf, tvb, start, len, s, "%.*s\u2026", (int)shown, s);
+    if (!tvb)
+        proto_item_set_generated(pi);
     return pi;
+}
+
+static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
+{
+    return add_string_item(t, hf, NULL, 0, 0, s);
 }
 
 /* Wireshark cuts an expert item's label ("Expert Info (Warning/Security): ...")
@@ -276,6 +313,19 @@ static proto_item *add_gen_uint(proto_tree *t, int hf, uint32_t v)
     proto_item *pi = proto_tree_add_uint(t, hf, NULL, 0, 0, v);
     proto_item_set_generated(pi);
     return pi;
+}
+
+/* On the bytes it was read from when they are in this frame (start >= 0), else generated. */
+static proto_item *add_uint_at(proto_tree *t, int hf, const line_bytes *lb, int start, int len, uint32_t v)
+{
+    if (start < 0)
+        return add_gen_uint(t, hf, v);
+    return proto_tree_add_uint(t, hf, lb->tvb, start, len, v);
+}
+
+static proto_item *add_string_at(proto_tree *t, int hf, const line_bytes *lb, int start, int len, const char *s)
+{
+    return start < 0 ? add_gen_string(t, hf, s) : add_string_item(t, hf, lb->tvb, start, len, s);
 }
 
 static void add_more_pieces(proto_tree *t, const char *rest)
@@ -319,13 +369,18 @@ static proto_item *add_gen_text(proto_tree *t, int hf, int ett, const char *valu
     return add_gen_text_shown(t, hf, ett, value, value);
 }
 
-static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n)
+static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, const ftplens_note *n,
+                         const line_bytes *lb)
 {
     proto_item *pi;
+    int verb_len = (int)strlen(n->verb), verb_at = piece_start(lb, 0, verb_len, n->verb);
 
-    add_gen_string(lt, hf_ftplens_request_command, n->verb);
-    if (n->arg && *n->arg)
-        add_gen_string(lt, hf_ftplens_request_arg, n->arg);
+    add_string_at(lt, hf_ftplens_request_command, lb, verb_at, verb_len, n->verb);
+    if (n->arg && *n->arg) {
+        int arg_len = line_text_len(lb) - verb_len - 1;
+        int arg_at = verb_at < 0 || arg_len <= 0 ? -1 : piece_start(lb, verb_len, 1, " ");
+        add_string_at(lt, hf_ftplens_request_arg, lb, arg_at < 0 ? -1 : arg_at + 1, arg_len, n->arg);
+    }
     add_gen_text(lt, hf_ftplens_request_meaning, ett_ftplens_more,
                  n->command ? T(n->command->meaning) : T("not defined by any RFC or registry"));
     add_gen_string(lt, hf_ftplens_request_rfc, n->command ? n->command->rfc : "none");
@@ -379,9 +434,9 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
 static void answers_text(const ftplens_note *n, char *out, size_t len)
 {
     if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command)
-        g_snprintf(out, len, T(" \u2192 %s (frame %u)"), n->to_command, n->to_frame);
+        snprintf(out, len, T(" \u2192 %s (frame %u)"), n->to_command, n->to_frame);
     else if (n->answers == FTPLENS_ANSWERS_COMMAND)
-        g_snprintf(out, len, T(" \u2192 the client line in frame %u"), n->to_frame);
+        snprintf(out, len, T(" \u2192 the client line in frame %u"), n->to_frame);
     else if (n->answers == FTPLENS_ANSWERS_LOST)
         g_strlcpy(out, T(" \u2192 a command that was not captured"), len);
     else if (n->answers == FTPLENS_ANSWERS_GREETING)
@@ -390,12 +445,14 @@ static void answers_text(const ftplens_note *n, char *out, size_t len)
         g_strlcpy(out, T(" (unsolicited, answers no command)"), len);
 }
 
-static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n)
+static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n, const line_bytes *lb)
 {
     const ftplens_reply_info *r = &n->reply;
     proto_item *pi;
+    char code[8];
 
-    add_gen_uint(lt, hf_ftplens_reply_code, r->code);
+    snprintf(code, sizeof code, "%03u", r->code);
+    add_uint_at(lt, hf_ftplens_reply_code, lb, piece_start(lb, 0, 3, code), 3, r->code);
     /* Class and category once, in the chosen language; the text fields stay
      * for filters and -T fields, hidden in the tree. */
     pi = proto_tree_add_uint_format_value(lt, hf_ftplens_reply_class, NULL, 0, 0, r->reply_class, "%u (%s)",
@@ -582,26 +639,26 @@ static void line_label(const ftplens_frame *f, const ftplens_note *n, unsigned i
 {
     char where[64] = "", answers[96] = "";
     if (f->note_count > 1)
-        g_snprintf(where, sizeof where, T(" (line %u of %u)"), i + 1, (unsigned)f->note_count);
+        snprintf(where, sizeof where, T(" (line %u of %u)"), i + 1, (unsigned)f->note_count);
     if (n->began_earlier)
         g_strlcat(where, T(" (began in an earlier segment)"), sizeof where);
     switch (n->kind) {
     case FTPLENS_NOTE_REQUEST:
-        g_snprintf(out, len, T("Command %s%s: %s"), n->verb, where,
+        snprintf(out, len, T("Command %s%s: %s"), n->verb, where,
                    n->command ? T(n->command->meaning) : T("not an FTP command in any registry"));
         break;
     case FTPLENS_NOTE_REPLY:
         answers_text(n, answers, sizeof answers);
-        g_snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, n->reply.meaning);
+        snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, n->reply.meaning);
         break;
     case FTPLENS_NOTE_BAD_REPLY:
-        g_snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(n->problem_text));
+        snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(n->problem_text));
         break;
     case FTPLENS_NOTE_BAD_REQUEST:
-        g_snprintf(out, len, T("Client line%s: not an FTP command"), where);
+        snprintf(out, len, T("Client line%s: not an FTP command"), where);
         break;
     default:
-        g_snprintf(out, len, T("%s line%s: only its end was captured"), n->from_server ? T("Reply") : T("Command"),
+        snprintf(out, len, T("%s line%s: only its end was captured"), n->from_server ? T("Reply") : T("Command"),
                    where);
         break;
     }
@@ -615,6 +672,9 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
         char label[600];
         line_span(tvb, f, n, &start, &len);
         proto_item *li = proto_tree_add_string(t, hf_ftplens_line, tvb, start, len, n->text);
+        /* Pieces of the line (code, verb, argument) go on their bytes when the
+         * whole line is in this frame. */
+        line_bytes lb = { tvb, start, n->began_earlier ? 0 : len };
         line_label(f, n, i, label, sizeof label);
         set_label_pieces(li, ett_ftplens_line, label);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
@@ -626,10 +686,10 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
         add_gen_string(lt, hf_ftplens_sender, n->from_server ? "server" : "client");
         switch (n->kind) {
         case FTPLENS_NOTE_REQUEST:
-            draw_request(lt, li, pinfo, n);
+            draw_request(lt, li, pinfo, n, &lb);
             break;
         case FTPLENS_NOTE_REPLY:
-            draw_reply(lt, pinfo, n);
+            draw_reply(lt, pinfo, n, &lb);
             break;
         case FTPLENS_NOTE_BAD_REPLY:
             /* The expert item comes with the reply_malformed finding. */

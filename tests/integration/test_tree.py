@@ -119,6 +119,30 @@ def test_info_column(env):
     assert "[502" not in out, out
 
 
+def pdml_fields(env, pcap, frame, name):
+    """(pos, size, text of the bytes) of every 'name' field in one frame's PDML."""
+    import xml.etree.ElementTree as ET
+    out, _ = env.tshark(["-r", pcap, "-2", "-T", "pdml", "-Y", "frame.number == %d" % frame])
+    return [(int(f.get("pos")), int(f.get("size")), bytes.fromhex(f.get("value", "")).decode("latin-1"))
+            for f in ET.fromstring(out).iter("field") if f.get("name") == name]
+
+
+def test_items_on_their_bytes(env):
+    """The reply code, the verb and the argument are items on the bytes they
+    were read from (the bytes pane highlights them); a continuation line has no
+    code of its own, so its code item stays generated (no bytes)."""
+    pcap = lab(env)
+    eq([(s, t) for _, s, t in pdml_fields(env, pcap, 384, "ftplens.reply.code")], [(3, "502")], "reply code")
+    eq([(s, t) for _, s, t in pdml_fields(env, pcap, 228, "ftplens.request.command")], [(4, "USER")], "verb")
+    eq([(s, t) for _, s, t in pdml_fields(env, pcap, 228, "ftplens.request.arg")], [(9, "anonymous")], "argument")
+    line = pdml_fields(env, pcap, 228, "ftplens.line")[0]
+    verb = pdml_fields(env, pcap, 228, "ftplens.request.command")[0]
+    eq(verb[0], line[0], "the verb starts the line")
+    own = env.own("lab-anonymous.pcapng")
+    codes = pdml_fields(env, own, 24, "ftplens.reply.code")     # two continuation lines of a 214 reply
+    eq([s for _, s, _ in codes], [0, 0], "continuation lines: no code bytes")
+
+
 if __name__ == "__main__":
     sys.exit(run([test_lesson_first, test_no_label_is_cut, test_filter_values_stay_english, test_expert_titles,
-                  test_info_column]))
+                  test_info_column, test_items_on_their_bytes]))
