@@ -115,17 +115,15 @@ void ftplens_risk_session_free(ftplens_risk_session *s)
 
 #define MAX_PER_SESSION 20   /* findings of one kind per session: memory stays bounded */
 
-static ftplens_finding *emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                             ftplens_risk_id id, ...)
+static ftplens_finding *emit_form(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                                  ftplens_risk_id id, bool alt, va_list ap)
 {
-    va_list ap;
     char buf[600];
+    const ftplens_risk_rule *rule = &ftplens_risk_rules[id];
 
     if (s && ++s->counts[id] > MAX_PER_SESSION)
         return NULL;
-    va_start(ap, id);
-    vsnprintf(buf, sizeof buf, T(ftplens_risk_rules[id].message), ap);
-    va_end(ap);
+    vsnprintf(buf, sizeof buf, T(alt ? rule->message_alt : rule->message), ap);
     if (s && s->counts[id] == MAX_PER_SESSION)
         g_strlcat(buf, T(" (the last one reported for this session)"), sizeof buf);
     ftplens_finding *f = ftplens_arena_alloc0(g->arena, sizeof *f);
@@ -135,6 +133,27 @@ static ftplens_finding *emit(ftplens_risk_global *g, ftplens_risk_session *s, co
     while (*tail)
         tail = &(*tail)->next;
     *tail = f;
+    return f;
+}
+
+/* A finding with its rule's message; emit_alt: with the rule's second sentence. */
+static ftplens_finding *emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                             ftplens_risk_id id, ...)
+{
+    va_list ap;
+    va_start(ap, id);
+    ftplens_finding *f = emit_form(g, s, ctx, id, false, ap);
+    va_end(ap);
+    return f;
+}
+
+static ftplens_finding *emit_alt(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                                 ftplens_risk_id id, ...)
+{
+    va_list ap;
+    va_start(ap, id);
+    ftplens_finding *f = emit_form(g, s, ctx, id, true, ap);
+    va_end(ap);
     return f;
 }
 
@@ -413,12 +432,8 @@ static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const 
 {
     const char *arg = cmd->arg ? cmd->arg : "";
     s->pass_sent = false;
-    if (ftplens_risk_backdoor_trigger(cmd)) {
-        char msg[300];
-        snprintf(msg, sizeof msg, T("USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a "
-                                    "connection to port 6200 of %s would be its shell"), arg, ctx->server);
-        emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
-    }
+    if (ftplens_risk_backdoor_trigger(cmd))
+        emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, arg, ctx->server);
     if (is_privileged(arg))
         emit(g, s, ctx, FTPLENS_RISK_PRIVILEGED_ACCOUNT, arg);
 }
@@ -502,8 +517,8 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
-            emit(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"),
-                 before ? T("in this session") : T("for this user from this client, in earlier sessions"));
+            (before ? emit : emit_alt)(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n,
+                                       n == 1 ? "" : T("s"));
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
@@ -517,12 +532,9 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
     unsigned client_n = client_failure(g, ctx, user, &client_report);
     if (g->cfg.bruteforce_session && s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
         s->bruteforce_reported = true;
-        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, T("in this session"));
+        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures);
     } else if (client_report) {
-        char where[120];
-        snprintf(where, sizeof where, T("from %s within %u minutes (all sessions)"), ctx->client,
-                   g->cfg.bruteforce_window_s / 60);
-        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, where);
+        emit_alt(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, ctx->client, g->cfg.bruteforce_window_s / 60);
     }
 }
 
@@ -760,11 +772,7 @@ void ftplens_risk_data_connection(ftplens_risk_global *g, const ftplens_risk_ctx
 void ftplens_risk_backdoor_shell(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *server,
                                  uint32_t trigger_frame)
 {
-    char msg[300];
-    /* The sentences name the port of this one backdoor as a fact, like its CVE. */
-    snprintf(msg, sizeof msg, T("Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 "
-                                "backdoor shell was opened"), server, trigger_frame);
-    emit(g, NULL, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, msg);
+    emit_alt(g, NULL, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, server, trigger_frame);
 }
 
 void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)

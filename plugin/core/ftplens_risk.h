@@ -78,6 +78,9 @@ typedef struct {
     const char *trigger;
     const char *message;
     const char *advice;
+    /* A second whole sentence for the same finding in another situation
+     * (NULL: none), e.g. the backdoor's trigger and then its shell. */
+    const char *message_alt;
 } ftplens_risk_rule;
 
 extern const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT];

@@ -29,15 +29,18 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "Review the server logs for repeated failures; " LOCKOUT_ADVICE "." },
     [FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES] = { "login_success_after_failures", N_("Login after failed attempts"), SEC, WARN,
         "a successful login (230/232) after failed ones in the session or from the same client",
-        "Login succeeded for user '%s' after %u failed attempt%s %s",
+        "Login succeeded for user '%s' after %u failed attempt%s in this session",
         "The password may have been guessed: review the server logs, reset the password, " LOCKOUT_ADVICE
-        ", and allow logins only from trusted address ranges." },
+        ", and allow logins only from trusted address ranges.",
+        "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, in earlier "
+        "sessions" },
     [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", N_("Possible brute force"), SEC, WARN,
         "N failed logins in one session (preference, default 5) or M from one client address within a time window "
         "(default 5 in 10 minutes, as fail2ban's defaults); 0 turns a check off",
-        "Possible brute force: %u failed logins %s",
+        "Possible brute force: %u failed logins in this session",
         "Block the source at the firewall, " LOCKOUT_ADVICE ", allow FTP only from trusted address ranges and watch "
-        "with an IDS." },
+        "with an IDS.",
+        "Possible brute force: %u failed logins from %s within %u minutes (all sessions)" },
     [FTPLENS_RISK_LOCKOUT] = { "lockout", N_("Lockout after failed logins"), SEC, NOTE,
         "421 closes the session after failed logins",
         "The server closed the session (421) after %u failed login%s: a lockout",
@@ -112,9 +115,11 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
     [FTPLENS_RISK_BACKDOOR_VSFTPD_234] = { "backdoor_vsftpd_234", N_("vsftpd 2.3.4 backdoor"), SEC, ERR,
         "USER ending in ':)' (the vsftpd 2.3.4 backdoor trigger), and a connection to port 6200 of that server "
         "afterwards",
-        "%s",
+        "USER '%s' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor; a connection to port 6200 of %s would be "
+        "its shell",
         "vsftpd 2.3.4 backdoor (CVE-2011-2523): reinstall vsftpd from a trusted source, check the server for "
-        "compromise, and firewall port 6200." },
+        "compromise, and firewall port 6200.",
+        "Connection to port 6200 of %s after the ':)' user in frame %u: the vsftpd 2.3.4 backdoor shell was opened" },
     [FTPLENS_RISK_BACKDOOR_PROFTPD] = { "backdoor_proftpd", N_("ProFTPD 1.3.3c backdoor"), SEC, ERR,
         "HELP ACIDBITCHEZ (the ProFTPD 1.3.3c backdoor trigger)",
         "ProFTPD 1.3.3c backdoor trigger 'HELP ACIDBITCHEZ'%s",

@@ -251,15 +251,19 @@ const ftplens_translation ftplens_text_ko[] = {
       "failures (RFC 2577: close with 421 after 3 to 5).",
       "서버 로그에서 반복된 실패를 확인하십시오; 몇 번 실패하면 계정을 잠그거나 시도 횟수를 "
       "제한하십시오 (RFC 2577: 3~5회 실패 후 421로 연결 종료)." },
-    { "Login succeeded for user '%s' after %u failed attempt%s %s",
-      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (%s)" },
+    { "Login succeeded for user '%s' after %u failed attempt%s in this session",
+      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 세션에서)" },
+    { "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, in earlier sessions",
+      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 클라이언트에서 같은 사용자로, 이전 세션들에서)" },
     { "The password may have been guessed: review the server logs, reset the password, lock out or "
       "rate-limit accounts after a few failures (RFC 2577: close with 421 after 3 to 5), and allow "
       "logins only from trusted address ranges.",
       "비밀번호가 추측되었을 수 있습니다: 서버 로그를 확인하고, 비밀번호를 재설정하고, 몇 번 "
       "실패하면 계정을 잠그거나 시도 횟수를 제한하며 (RFC 2577: 3~5회 실패 후 421로 연결 종료), "
       "신뢰할 수 있는 주소 범위에서만 로그인을 허용하십시오." },
-    { "Possible brute force: %u failed logins %s", "무차별 대입 공격 가능성: 로그인 실패 %u회, %s" },
+    { "Possible brute force: %u failed logins in this session", "무차별 대입 공격 가능성: 로그인 실패 %u회, 이 세션에서" },
+    { "Possible brute force: %u failed logins from %s within %u minutes (all sessions)",
+      "무차별 대입 공격 가능성: 로그인 실패 %u회, %s에서 %u분 이내 (모든 세션)" },
     { "Block the source at the firewall, lock out or rate-limit accounts after a few failures (RFC "
       "2577: close with 421 after 3 to 5), allow FTP only from trusted address ranges and watch "
       "with an IDS.",
@@ -355,7 +359,6 @@ const ftplens_translation ftplens_text_ko[] = {
     { "Treat the server as compromised: isolate it, find out what was run, and disable SITE EXEC.",
       "서버가 침해된 것으로 간주하십시오: 서버를 격리하고, 무엇이 실행되었는지 조사하고, SITE "
       "EXEC를 비활성화하십시오." },
-    { "%s", "%s" },
     { "vsftpd 2.3.4 backdoor (CVE-2011-2523): reinstall vsftpd from a trusted source, check the "
       "server for compromise, and firewall port 6200.",
       "vsftpd 2.3.4 백도어 (CVE-2011-2523): 신뢰할 수 있는 소스로 vsftpd를 다시 설치하고, 서버의 "
@@ -524,10 +527,6 @@ const ftplens_translation ftplens_text_ko[] = {
     { "unclear (a reply no RFC defines for a login)", "불분명 (어떤 RFC도 로그인 응답으로 정의하지 않은 응답)" },
     { ", the password masked", ", 비밀번호는 가려짐" },
     { "(none sent)", "(보내지 않음)" },
-    { "in this session", "이 세션에서" },
-    { "for this user from this client, in earlier sessions",
-      "이 클라이언트에서 같은 사용자로, 이전 세션들에서" },
-    { "from %s within %u minutes (all sessions)", "%s에서 %u분 이내 (모든 세션)" },
     { "220 greeting", "220 환영 메시지" },
     { "215 reply to SYST", "SYST에 대한 215 응답" },
     { "PROT C accepted", "PROT C 수락됨" },

@@ -42,6 +42,8 @@ int main(void)
     for (int i = 0; i < FTPLENS_RISK_COUNT; i++) {
         str(ftplens_risk_rules[i].message, true);
         str(ftplens_risk_rules[i].advice, true);
+        if (ftplens_risk_rules[i].message_alt)
+            str(ftplens_risk_rules[i].message_alt, true);
     }
     for (int s = 0; s < 4; s++)
         str(ftplens_severity_text((ftplens_severity)s), true);
