@@ -165,21 +165,22 @@ def test_golden_reports(env):
             continue
         base = os.path.join(GOLDEN, name.replace(".pcapng", ".report."))
         text, md = report(env, env.own(name)), report(env, env.own(name), ",md")
-        try:
-            if name == FULL_TEXT:
-                expected |= {base + "txt", base + "md"}
-                _compare(base + "txt", text, "-z ftplens,report of " + name)
-                _compare(base + "md", md, "-z ftplens,report,md of " + name)
-            else:
-                expected.add(base + "facts")
-                ft, fm = facts_text(text, markdown=False), facts_text(md, markdown=True)
-                if ft != fm:
-                    diff = "".join(list(difflib.unified_diff(ft.splitlines(True), fm.splitlines(True), "text",
-                                                             "Markdown", n=1))[:40])
-                    raise AssertionError("the text and Markdown reports of %s have different facts:\n%s" % (name, diff))
-                _compare(base + "facts", ft, "facts of -z ftplens,report[,md] of " + name)
-        except AssertionError as e:
-            failures.append(str(e))
+        if name == FULL_TEXT:
+            checks = [(base + "txt", text, "-z ftplens,report of " + name),
+                      (base + "md", md, "-z ftplens,report,md of " + name)]
+        else:
+            ft, fm = facts_text(text, markdown=False), facts_text(md, markdown=True)
+            if ft != fm:
+                diff = "".join(list(difflib.unified_diff(ft.splitlines(True), fm.splitlines(True), "text", "Markdown",
+                                                         n=1))[:40])
+                failures.append("the text and Markdown reports of %s have different facts:\n%s" % (name, diff))
+            checks = [(base + "facts", ft, "facts of -z ftplens,report[,md] of " + name)]
+        for path, got, what in checks:
+            expected.add(path)
+            try:
+                _compare(path, got, what)
+            except AssertionError as e:
+                failures.append(str(e))
     stale = sorted(os.path.join(GOLDEN, f) for f in os.listdir(GOLDEN) if os.path.join(GOLDEN, f) not in expected)
     if UPDATE:
         for path in stale:
