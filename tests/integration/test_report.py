@@ -1,17 +1,22 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """tshark integration tests for -z ftplens,report, -z ftplens,tree and the
-"FTP Lab" profile.  Golden files: tests/golden/<capture>.report.{txt,md};
-run with --update-golden to rewrite them after a deliberate change.
+"FTP Lab" profile.  Golden files: tests/golden/lab-anonymous.report.{txt,md}
+hold the full text (they pin wording and layout); every other own capture has
+tests/golden/<capture>.report.facts, the facts of its text and its Markdown
+report (report_facts.py: no padding, rules or template prose).  Run with
+--update-golden to rewrite them after a deliberate change.
 """
+import difflib
 import os
 import shutil
 import subprocess
 import sys
 
 from harness import eq, run
+from report_facts import facts_text
 
-GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden")
+GOLDEN = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
 UPDATE = "--update-golden" in sys.argv
 if UPDATE:
     sys.argv.remove("--update-golden")
@@ -132,22 +137,58 @@ def test_mask_passwords_spellings(env):
         eq(out.split(), ["IEUser@"], "mask_passwords:%s keeps the default" % bad)
 
 
-def _golden(env, name, opt, suffix):
-    out = report(env, env.own(name), opt)
-    path = os.path.join(GOLDEN, name.replace(".pcapng", ".report." + suffix))
+FULL_TEXT = "lab-anonymous.pcapng"     # the one capture whose reports are compared in full
+
+
+def _write(path, text):
+    open(path, "w", encoding="utf-8").write(text)
+    print("  wrote %s" % path)
+
+
+def _compare(path, got, what):
     if UPDATE or not os.path.exists(path):
-        open(path, "w", encoding="utf-8").write(out)
-        print("  wrote %s" % path)
+        _write(path, got)
         if not UPDATE:
             raise AssertionError("golden file %s was missing: written now, check it in" % path)
-    eq(out, open(path, encoding="utf-8").read(), path)
+    want = open(path, encoding="utf-8").read()
+    if got != want:
+        diff = "".join(list(difflib.unified_diff(want.splitlines(True), got.splitlines(True), path, what, n=1))[:40])
+        raise AssertionError("%s differs from %s (--update-golden rewrites it after a deliberate change):\n%s"
+                             % (what, path, diff))
 
 
 def test_golden_reports(env):
+    """lab-anonymous: text and Markdown reports byte for byte; every other own capture: the facts of both."""
+    expected, failures = set(), []
     for name in sorted(os.listdir(env.pcaps)):
-        if name.endswith(".pcapng"):
-            _golden(env, name, "", "txt")
-            _golden(env, name, ",md", "md")
+        if not name.endswith(".pcapng"):
+            continue
+        base = os.path.join(GOLDEN, name.replace(".pcapng", ".report."))
+        text, md = report(env, env.own(name)), report(env, env.own(name), ",md")
+        if name == FULL_TEXT:
+            checks = [(base + "txt", text, "-z ftplens,report of " + name),
+                      (base + "md", md, "-z ftplens,report,md of " + name)]
+        else:
+            ft, fm = facts_text(text, markdown=False), facts_text(md, markdown=True)
+            if ft != fm:
+                diff = "".join(list(difflib.unified_diff(ft.splitlines(True), fm.splitlines(True), "text", "Markdown",
+                                                         n=1))[:40])
+                failures.append("the text and Markdown reports of %s have different facts:\n%s" % (name, diff))
+            checks = [(base + "facts", ft, "facts of -z ftplens,report[,md] of " + name)]
+        for path, got, what in checks:
+            expected.add(path)
+            try:
+                _compare(path, got, what)
+            except AssertionError as e:
+                failures.append(str(e))
+    stale = sorted(os.path.join(GOLDEN, f) for f in os.listdir(GOLDEN) if os.path.join(GOLDEN, f) not in expected)
+    if UPDATE:
+        for path in stale:
+            os.remove(path)
+            print("  removed %s" % path)
+    elif stale:
+        failures.append("golden files of no test (--update-golden removes them): %s" % ", ".join(stale))
+    assert not failures, "\n".join(failures)
 
 
 def test_stats_tree(env):
