@@ -156,30 +156,6 @@ const char *ftplens_frame_data_command(const ftplens_frame *f)
 
 /* ---- endpoints ---- */
 
-static endpoint seg_src(const ftplens_segment *seg)
-{
-    endpoint e = { seg->addr_len, { 0 }, seg->src_port };
-    memcpy(e.addr, seg->src_addr, sizeof e.addr);
-    return e;
-}
-
-static endpoint seg_dst(const ftplens_segment *seg)
-{
-    endpoint e = { seg->addr_len, { 0 }, seg->dst_port };
-    memcpy(e.addr, seg->dst_addr, sizeof e.addr);
-    return e;
-}
-
-static bool endpoint_eq(const endpoint *a, const endpoint *b)
-{
-    return a->port == b->port && a->len && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
-}
-
-static void endpoint_text(const endpoint *e, char *out, size_t len)
-{
-    ftplens_addr_format(e->addr, e->len, out, len);
-}
-
 static void set_listener(ftplens_conn *conn, const endpoint *e)
 {
     conn->listener = *e;
@@ -194,18 +170,6 @@ static bool from_listener(const ftplens_conn *conn, const ftplens_segment *seg)
 }
 
 /* ---- data-connection expectations ---- */
-
-static const char *arena_printf(ftplens_arena *a, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static const char *arena_printf(ftplens_arena *a, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    const char *out = ftplens_arena_intern(a, s);
-    g_free(s);
-    return out;
-}
 
 /* The connection's role: 'role' stays English (people filter and colour on
  * ftplens.tcp.conn_role), 'role_text' is the sentence in the chosen language. */
@@ -244,102 +208,13 @@ static void update_data_role(ftplens_capture *c, ftplens_conn *data)
         set_role(c, data, N_("FTP data (passive)"));
 }
 
-/* Unmatched announcements, indexed by port: a new connection looks up its two ports. */
-static void open_add(ftplens_capture *c, ftplens_expect *e)
+/* A transfer command: its announcement's data connection (passive clients
+ * often connect before they send the command) is named after it. */
+static void data_command_seen(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n)
 {
-    gpointer key = GUINT_TO_POINTER(e->listener.port);
-    GPtrArray *a = g_hash_table_lookup(c->open_expects, key);
-    if (!a) {
-        a = g_ptr_array_new();
-        g_hash_table_insert(c->open_expects, key, a);
-    }
-    g_ptr_array_add(a, e);
-}
-
-static void open_remove(ftplens_capture *c, ftplens_expect *e)
-{
-    gpointer key = GUINT_TO_POINTER(e->listener.port);
-    GPtrArray *a = g_hash_table_lookup(c->open_expects, key);
-    if (a && g_ptr_array_remove(a, e) && a->len == 0)
-        g_hash_table_remove(c->open_expects, key);
-}
-
-/* ctl->expects keeps the session's recent announcements (matched or not), for
- * the transfer command that follows; c->open_expects only the unmatched ones. */
-static void evict_oldest(ftplens_capture *c, ftplens_conn *ctl)
-{
-    ftplens_expect *old = g_queue_pop_head(&ctl->expects);
-    if (old && !old->data)
-        open_remove(c, old);
-}
-
-static void announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
-                     const ftplens_segment *seg, bool sent_by_peer)
-{
-    const ftplens_hostport *hp = n->hostport;
-    ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
-
-    e->control = ctl;
-    e->active = !n->from_server;
-    e->setup_frame = frame;
-    e->listener.port = (uint16_t)hp->port;
-    unsigned len;
-    if (hp->has_addr && ftplens_addr_parse(hp->addr, e->listener.addr, &len) && len == (hp->ipv6 ? 16u : 4u))
-        e->listener.len = len;
-    /* The control-connection address of the side that will listen: the server
-     * for PASV/EPSV, the client for PORT/EPRT.  The announcing line's sender is
-     * the listener in both cases (the segment being read may be the other
-     * side's, when a held line is released by it). */
-    endpoint own = sent_by_peer ? seg_dst(seg) : seg_src(seg);
-    own.port = e->listener.port;
-    if (!e->listener.len)
-        e->listener = own;
-    /* A 227 behind NAT names a private address: also accept the server's own.
-     * PORT/EPRT name the exact address (a third party in a bounce). */
-    if (!e->active)
-        e->fallback = own;
-
-    if (ctl->expects.length >= MAX_OPEN_EXPECTS)
-        evict_oldest(c, ctl);
-    g_queue_push_tail(&ctl->expects, e);
-    open_add(c, e);
-}
-
-static void assign_transfer(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n)
-{
-    /* The newest announcement without a command is the one this transfer uses. */
-    for (GList *l = ctl->expects.tail; l; l = l->prev) {
-        ftplens_expect *e = l->data;
-        if (!e->command) {
-            e->command = n->verb;
-            e->command_line = n->arg && *n->arg ? arena_printf(&c->arena, "%s %s", n->verb, n->arg) : n->verb;
-            e->command_note = n;
-            /* Passive clients often connect before they send the command. */
-            if (e->data)
-                update_data_role(c, e->data);
-            return;
-        }
-    }
-}
-
-static ftplens_expect *find_expect(ftplens_capture *c, const ftplens_segment *seg, bool *listener_is_dst)
-{
-    endpoint src = seg_src(seg), dst = seg_dst(seg);
-
-    for (int pass = 0; pass < 2; pass++) {
-        for (int side = 0; side < 2; side++) {
-            const endpoint *ep = side == 0 ? &dst : &src;
-            GPtrArray *cands = g_hash_table_lookup(c->open_expects, GUINT_TO_POINTER(ep->port));
-            for (guint i = 0; cands && i < cands->len; i++) {
-                ftplens_expect *e = g_ptr_array_index(cands, i);
-                if (endpoint_eq(pass == 0 ? &e->listener : &e->fallback, ep)) {
-                    *listener_is_dst = side == 0;
-                    return e;
-                }
-            }
-        }
-    }
-    return NULL;
+    ftplens_conn *data = ftplens_expect_assign_transfer(c, ctl, n);
+    if (data)
+        update_data_role(c, data);
 }
 
 /* ---- deciding what a connection is ---- */
@@ -441,7 +316,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         set_listener(conn, &l);
         conn->confirmed = true;
         start_session(c, conn, seg);
-    } else if ((e = find_expect(c, seg, &listener_is_dst)) != NULL) {
+    } else if ((e = ftplens_expect_find(c, seg, &listener_is_dst)) != NULL) {
         endpoint l = listener_is_dst ? seg_dst(seg) : seg_src(seg);
         endpoint i = listener_is_dst ? seg_src(seg) : seg_dst(seg);
         set_listener(conn, &l);
@@ -449,7 +324,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
         conn->expect = e;
         conn->initiator_port = i.port;
         e->data = conn;
-        open_remove(c, e);
+        ftplens_expect_matched(c, e);
         g_ptr_array_add(e->control->data_conns, conn);
         if (e->active) {
             conn->tcp.names[0] = "server";
@@ -531,16 +406,6 @@ static void on_gap(line_ctx *x, ftplens_frame *f, uint32_t bytes, uint32_t end_s
     report_given_up(x);
 }
 
-static ftplens_expect *expect_of_command(ftplens_conn *ctl, const ftplens_note *cmd)
-{
-    for (GList *l = ctl->expects.tail; l; l = l->prev) {
-        ftplens_expect *e = l->data;
-        if (e->command_note == cmd)
-            return e;
-    }
-    return NULL;
-}
-
 static bool command_has(const char *verb, unsigned flag)
 {
     const ftplens_command_row *row = verb ? ftplens_command_lookup(verb) : NULL;
@@ -561,14 +426,14 @@ static ftplens_note *server_line(line_ctx *x, ftplens_frame *f, const ftplens_li
     report_given_up(x);
     if (n->kind == FTPLENS_NOTE_REPLY && n->hostport && n->part != FTPLENS_PART_CONTINUATION &&
         n->part != FTPLENS_PART_LAST && command_has(n->to_command, FTPLENS_CMD_PASSIVE))
-        announce(x->cap, conn, n, f->frame, x->seg, x->peer);
+        ftplens_expect_announce(x->cap, conn, n, f->frame, x->seg, x->peer);
     if (n->answers == FTPLENS_ANSWERS_GREETING)
         ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, rctx);
     if (n->kind == FTPLENS_NOTE_BAD_REPLY) {
         ftplens_risk_malformed_reply(x->cap->risk, rctx, n);
         return n;
     }
-    ftplens_expect *e = n->to_note ? expect_of_command(conn, n->to_note) : NULL;
+    ftplens_expect *e = n->to_note ? ftplens_expect_of_command(conn, n->to_note) : NULL;
     if (e && e->data) {
         rctx->data_seen = true;
         rctx->data_bytes = e->data->data_bytes;
@@ -587,9 +452,9 @@ static ftplens_note *client_line(line_ctx *x, ftplens_frame *f, const ftplens_li
     report_given_up(x);
     bool request = n->kind == FTPLENS_NOTE_REQUEST;
     if (request && n->hostport)
-        announce(x->cap, conn, n, f->frame, x->seg, x->peer);
+        ftplens_expect_announce(x->cap, conn, n, f->frame, x->seg, x->peer);
     else if (request && n->command && n->command->xfer != FTPLENS_XFER_NONE)
-        assign_transfer(x->cap, conn, n);
+        data_command_seen(x->cap, conn, n);
     if (request) {
         ftplens_risk_command(x->cap->risk, conn->risk, rctx, n);
         if (ftplens_risk_backdoor_trigger(n)) {
@@ -667,56 +532,6 @@ static bool ftp_text(const uint8_t *p, uint32_t len)
     return true;
 }
 
-static void spans_insert(ftplens_span_set *sp, uint64_t s, uint64_t e)
-{
-    unsigned i = 0;
-
-    while (i < sp->n && sp->start[i] < s)
-        i++;
-    /* Already covered? */
-    if ((i > 0 && sp->end[i - 1] >= e) || (i < sp->n && sp->start[i] == s && sp->end[i] >= e))
-        return;
-    if (sp->n == FTPLENS_SPANS) {
-        sp->extra += e - s;
-        return;
-    }
-    memmove(&sp->start[i + 1], &sp->start[i], (sp->n - i) * sizeof sp->start[0]);
-    memmove(&sp->end[i + 1], &sp->end[i], (sp->n - i) * sizeof sp->end[0]);
-    sp->start[i] = s;
-    sp->end[i] = e;
-    sp->n++;
-    unsigned w = 0;
-    for (unsigned k = 1; k < sp->n; k++) {
-        if (sp->start[k] <= sp->end[w]) {
-            sp->end[w] = MAX(sp->end[w], sp->end[k]);
-        } else {
-            w++;
-            sp->start[w] = sp->start[k];
-            sp->end[w] = sp->end[k];
-        }
-    }
-    sp->n = w + 1;
-}
-
-static void spans_add(ftplens_span_set *sp, uint32_t seq, uint32_t len)
-{
-    uint64_t s = seq, e = s + len;
-    if (e > ((uint64_t)1 << 32)) {
-        spans_insert(sp, s, (uint64_t)1 << 32);
-        spans_insert(sp, 0, e - ((uint64_t)1 << 32));
-    } else {
-        spans_insert(sp, s, e);
-    }
-}
-
-static uint64_t spans_bytes(const ftplens_span_set *sp)
-{
-    uint64_t n = sp ? sp->extra : 0;
-    for (unsigned k = 0; sp && k < sp->n; k++)
-        n += sp->end[k] - sp->start[k];
-    return n;
-}
-
 /* Payload bytes of a data connection, each byte counted once however often
  * and in whatever order it was captured. */
 static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from_listener)
@@ -732,8 +547,8 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
         return;
     if (!conn->carried[d])
         conn->carried[d] = g_new0(ftplens_span_set, 1);
-    spans_add(conn->carried[d], seq, seg->tcp_len);
-    conn->data_bytes = spans_bytes(conn->carried[0]) + spans_bytes(conn->carried[1]);
+    ftplens_spans_add(conn->carried[d], seq, seg->tcp_len);
+    conn->data_bytes = ftplens_spans_bytes(conn->carried[0]) + ftplens_spans_bytes(conn->carried[1]);
 }
 
 /* A segment that can be kept as a compact ftplens_plain: an ACK or a data

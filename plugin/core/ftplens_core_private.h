@@ -1,5 +1,6 @@
 /* ftplens_core_private.h - the core's connection and capture state, shared by
- * ftplens_core.c (which builds it) and ftplens_report.c (which reads it).
+ * ftplens_core.c and ftplens_expect.c (which build it) and ftplens_report.c
+ * (which reads it).
  * Not for the glue.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -7,23 +8,16 @@
 #ifndef FTPLENS_CORE_PRIVATE_H
 #define FTPLENS_CORE_PRIVATE_H
 
+#include <string.h>
+
+#include "ftplens_address.h"
 #include "ftplens_arena.h"
 #include "ftplens_core.h"
 #include "ftplens_reasm.h"
 #include "ftplens_risk.h"
 #include "ftplens_session.h"
+#include "ftplens_spans.h"
 #include "ftplens_tcp.h"
-
-/* Byte ranges seen in one direction, on the raw 32-bit sequence axis (a range
- * crossing 2^32 is stored as two): bytes retransmitted, duplicated or
- * reordered count once.  Beyond FTPLENS_SPANS separate ranges (a capture full
- * of holes) new bytes are only added up. */
-#define FTPLENS_SPANS 16
-typedef struct {
-    unsigned n;
-    uint64_t extra;             /* bytes counted without a range (set full) */
-    uint64_t start[FTPLENS_SPANS], end[FTPLENS_SPANS];
-} ftplens_span_set;
 
 #define MAX_OPEN_EXPECTS 16   /* announced data addresses remembered per session */
 
@@ -39,6 +33,31 @@ typedef struct {
     uint8_t addr[16];
     uint16_t port;
 } endpoint;
+
+/* The two ends of a segment, and addresses as text (ftplens_address). */
+static inline endpoint seg_src(const ftplens_segment *seg)
+{
+    endpoint e = { seg->addr_len, { 0 }, seg->src_port };
+    memcpy(e.addr, seg->src_addr, sizeof e.addr);
+    return e;
+}
+
+static inline endpoint seg_dst(const ftplens_segment *seg)
+{
+    endpoint e = { seg->addr_len, { 0 }, seg->dst_port };
+    memcpy(e.addr, seg->dst_addr, sizeof e.addr);
+    return e;
+}
+
+static inline bool endpoint_eq(const endpoint *a, const endpoint *b)
+{
+    return a->port == b->port && a->len && a->len == b->len && memcmp(a->addr, b->addr, a->len) == 0;
+}
+
+static inline void endpoint_text(const endpoint *e, char *out, size_t len)
+{
+    ftplens_addr_format(e->addr, e->len, out, len);
+}
 
 /* A data connection announced on a control connection. */
 typedef struct ftplens_expect {
@@ -104,6 +123,19 @@ typedef struct {
     struct ftplens_conn *control;
     uint32_t trigger_frame;
 } backdoor_watch;
+
+/* ftplens_expect.c */
+void ftplens_expect_announce(ftplens_capture *c, struct ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
+                             const ftplens_segment *seg, bool sent_by_peer);
+/* The transfer command takes the newest announcement without one; returns its
+ * data connection when that is already open (its role names the command now). */
+struct ftplens_conn *ftplens_expect_assign_transfer(ftplens_capture *c, struct ftplens_conn *ctl,
+                                                    const ftplens_note *n);
+/* The announcement a new connection opens, trying its two ends. */
+ftplens_expect *ftplens_expect_find(ftplens_capture *c, const ftplens_segment *seg, bool *listener_is_dst);
+/* Matched: no longer looked up by new connections. */
+void ftplens_expect_matched(ftplens_capture *c, ftplens_expect *e);
+ftplens_expect *ftplens_expect_of_command(struct ftplens_conn *ctl, const ftplens_note *cmd);
 
 struct ftplens_capture {
     ftplens_config config;
