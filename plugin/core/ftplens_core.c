@@ -613,11 +613,6 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
     n->lazy = p->lazy;
 }
 
-const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftplens_frame *f)
-{
-    return f == &c->scratch ? c->last_plain : NULL;
-}
-
 /* A TLS handshake record where an FTP line should start: AUTH was accepted by
  * a reply that was not captured, so TLS begins here. */
 static void tls_begins_unannounced(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f,
@@ -808,7 +803,7 @@ static void replay_held(ftplens_capture *c, ftplens_conn *conn)
     conn->n_held = 0;
 }
 
-const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
+static const ftplens_frame *segment_frame(ftplens_capture *c, const ftplens_segment *seg)
 {
     if (ftplens_capture_stream_ignored(c, seg->stream))
         return NULL;
@@ -835,6 +830,14 @@ const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_s
         return NULL;
     }
     return frame_result(c, conn, seg, true);
+}
+
+ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
+{
+    ftplens_segment_result r = { segment_frame(c, seg), NULL };
+    if (r.frame == &c->scratch)
+        r.plain = c->last_plain;
+    return r;
 }
 
 bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)

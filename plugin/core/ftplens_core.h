@@ -54,13 +54,17 @@ typedef struct ftplens_conn ftplens_conn;
 ftplens_capture *ftplens_capture_new(const ftplens_config *config);
 void ftplens_capture_free(ftplens_capture *c);
 
-/* First pass only.  NULL when the frame is not part of an FTP control
- * connection.  The result lives until ftplens_capture_free, except for a
- * plain segment: then ftplens_capture_plain gives the record to keep, and the
- * frame returned is only valid until the next call. */
-const ftplens_frame *ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
-/* The compact record of f when f is a plain segment just returned, else NULL. */
-const ftplens_plain *ftplens_capture_plain(const ftplens_capture *c, const ftplens_frame *f);
+/* What the first pass learns from one segment: frame NULL when it is not
+ * part of an FTP connection.  The frame lives until ftplens_capture_free,
+ * except for a plain segment: then 'plain' is the compact record to keep
+ * (the frame is the core's scratch, valid until the next call). */
+typedef struct {
+    const ftplens_frame *frame;
+    const ftplens_plain *plain;
+} ftplens_segment_result;
+
+/* First pass only. */
+ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
 /* The frame of a plain segment, for drawing (any pass). */
 void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);
 

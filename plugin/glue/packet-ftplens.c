@@ -784,7 +784,8 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             return 0;
         if (!ftplens_extract_segment(pinfo, tree, tvb, stream, &seg))
             return 0;
-        f = ftplens_capture_segment(capture, &seg);
+        ftplens_segment_result r = ftplens_capture_segment(capture, &seg);
+        f = r.frame;
         if (!f)
             return 0;
         bool from_server;
@@ -793,11 +794,10 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
             ftplens_extract_link(pinfo, tree, &link);
             ftplens_frame_set_link(f, from_server, &link);
         }
-        const ftplens_plain *p = ftplens_capture_plain(capture, f);
-        if (p) {
+        if (r.plain) {
             /* f is the core's scratch: the tap reads it after this call. */
             f = wmem_memdup(pinfo->pool, f, sizeof *f);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN, (void *)p);
+            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN, (void *)r.plain);
         } else {
             p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_RESULT, (void *)f);
         }

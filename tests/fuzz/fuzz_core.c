@@ -289,32 +289,30 @@ static void run(const uint8_t *data, size_t size, bool mask)
 
         /* As the glue: a stream known not to be FTP is not passed on. */
         if (!ftplens_capture_stream_ignored(cap, seg.stream)) {
-            const ftplens_frame *f = ftplens_capture_segment(cap, &seg);
+            ftplens_segment_result res = ftplens_capture_segment(cap, &seg);
+            const ftplens_frame *f = res.frame;
             if (f) {
                 bool link_from_server;
                 if (ftplens_frame_wants_link(f, &link_from_server)) {
                     ftplens_link link;
                     memset(&link, 0, sizeof link);
                     if (!(s->flags & 0x40)) {
-                        g_snprintf(link.eth_src, sizeof link.eth_src, "02:00:00:00:00:%02x", h[3]);
-                        g_snprintf(link.eth_dst, sizeof link.eth_dst, "02:00:00:00:01:%02x", h[7]);
+                        snprintf(link.eth_src, sizeof link.eth_src, "02:00:00:00:00:%02x", h[3]);
+                        snprintf(link.eth_dst, sizeof link.eth_dst, "02:00:00:00:01:%02x", h[7]);
                     }
                     if (s->flags & 0x80) {   /* 6to4 tunnel */
                         g_strlcpy(link.outer_src, "192.88.99.1", sizeof link.outer_src);
                         g_strlcpy(link.outer_dst, "198.51.100.200", sizeof link.outer_dst);
                     }
-                    if (seg.addr_len) {
+                    if (seg.addr_len)
                         link.ipv6 = seg.addr_len == 16;
-                        g_strlcpy(link.src, link.ipv6 ? "2001:db8::7" : "192.0.2.7", sizeof link.src);
-                        g_strlcpy(link.dst, link.ipv6 ? "2001:db8::1" : "198.51.100.1", sizeof link.dst);
-                    }
                     link.ttl = param;
                     ftplens_frame_set_link(f, link_from_server, &link);
                 }
                 check_frame(f, &seg);
                 /* A plain segment: the record must give the same frame back (the
                  * glue draws visited frames from it); the returned frame is scratch. */
-                const ftplens_plain *pl = ftplens_capture_plain(cap, f);
+                const ftplens_plain *pl = res.plain;
                 if (pl) {
                     ftplens_frame *x = malloc(sizeof *x);
                     ftplens_plain_expand(pl, x);

@@ -76,7 +76,7 @@ static void segment(run *r, const char *src, uint16_t sport, const char *dst, ui
         s.ack = strcmp(src, SERVER) == 0 ? r->cseq : r->sseq;   /* all the peer's bytes received */
     s.payload = (const uint8_t *)data;
     s.payload_len = s.tcp_len = (uint32_t)len;
-    collect(r, ftplens_capture_segment(r->cap, &s));
+    collect(r, ftplens_capture_segment(r->cap, &s).frame);
 }
 
 
@@ -302,7 +302,7 @@ static void nonstandard_port(void **state)
     s.flags = FTPLENS_TCP_PSH | FTPLENS_TCP_ACK;
     s.payload = (const uint8_t *)"220 pyftpdlib ready\r\n";
     s.payload_len = s.tcp_len = 21;
-    const ftplens_frame *f = ftplens_capture_segment(cap, &s);
+    const ftplens_frame *f = ftplens_capture_segment(cap, &s).frame;
     assert_non_null(f);
     assert_non_null(f->findings);
     assert_int_equal(f->findings->id, FTPLENS_RISK_NONSTANDARD_PORT);
@@ -545,7 +545,7 @@ static void masked_password_appears_nowhere(void **state)
         s.payload = (const uint8_t *)lines[i];
         s.payload_len = s.tcp_len = (uint32_t)strlen(lines[i]);
         seq[srv] += s.tcp_len;
-        const ftplens_frame *f = ftplens_capture_segment(cap, &s);
+        const ftplens_frame *f = ftplens_capture_segment(cap, &s).frame;
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             assert_null(strstr(n->text, "Hunter2"));
             assert_null(strstr(n->arg ? n->arg : "", "Hunter2"));

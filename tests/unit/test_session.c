@@ -58,7 +58,7 @@ static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data
     uint32_t *seq = from_server ? &c->sseq : &c->cseq;
     s.seq = *seq;
     *seq += s.tcp_len;
-    return ftplens_capture_segment(c->cap, &s);
+    return ftplens_capture_segment(c->cap, &s).frame;
 }
 
 #define SRV(c, d) send_seg((c), true, (d))
