@@ -422,6 +422,42 @@ static void lost_login_reply_keeps_the_credentials_finding(void **state)
     ftplens_capture_free(c.cap);
 }
 
+static const ftplens_finding *finding(const ftplens_frame *f, ftplens_risk_id id)
+{
+    const ftplens_finding *fd = f->findings;
+    while (fd && fd->id != id)
+        fd = fd->next;
+    assert_non_null(fd);
+    return fd;
+}
+
+/* The current user is decided once (the session): USER sets it, lost client
+ * bytes and REIN clear it (a USER may be in the gap), and the frame, the
+ * findings and the report all show that one answer. */
+static void current_user_is_one_decision(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    const ftplens_frame *user = CLI(&c, "USER alice\r\n");
+    assert_string_equal(user->user, "alice");
+    SRV(&c, "331 need password\r\n");
+    lose(&c, false, "USER bob\r\n");
+    const ftplens_frame *r = SRV(&c, "331 need password\r\n");      /* ACKs the lost USER */
+    assert_int_equal(r->gap_bytes[0], 10);
+    assert_null(r->user);
+    const ftplens_frame *pass = CLI(&c, "PASS secret\r\n");
+    assert_null(pass->user);
+    assert_non_null(strstr(finding(pass, FTPLENS_RISK_CLEARTEXT_CREDENTIALS)->message, "user '?'"));
+    SRV(&c, "230 ok\r\n");
+    const ftplens_frame *carol = (CLI(&c, "REIN\r\n"), SRV(&c, "220 ok\r\n"), CLI(&c, "USER carol\r\n"));
+    assert_string_equal(carol->user, "carol");
+    const ftplens_frame *rein = CLI(&c, "REIN\r\n");
+    assert_null(rein->user);
+    ftplens_capture_free(c.cap);
+}
+
 /* A lost command that had its reply does not take the next command's reply,
  * whatever its code; ABOR during a transfer is not pipelining. */
 /* After CCC the control channel is read afresh: a multi-line reply begun
@@ -576,6 +612,7 @@ int main(void)
         cmocka_unit_test(reply_to_a_line_that_is_no_command),
         cmocka_unit_test(multiline_end_lost),
         cmocka_unit_test(lost_login_reply_keeps_the_credentials_finding),
+        cmocka_unit_test(current_user_is_one_decision),
         cmocka_unit_test(answered_lost_command_lets_go),
         cmocka_unit_test(ccc_reads_afresh),
         cmocka_unit_test(delayed_greeting),
