@@ -115,15 +115,19 @@ void ftplens_risk_session_free(ftplens_risk_session *s)
 
 #define MAX_PER_SESSION 20   /* findings of one kind per session: memory stays bounded */
 
-static ftplens_finding *emit_form(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                                  ftplens_risk_id id, bool alt, va_list ap)
+/* A finding with its rule's message, or (alt) with the rule's second sentence. */
+static ftplens_finding *emit_as(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                                bool alt, ftplens_risk_id id, ...)
 {
     char buf[600];
     const ftplens_risk_rule *rule = &ftplens_risk_rules[id];
+    va_list ap;
 
     if (s && ++s->counts[id] > MAX_PER_SESSION)
         return NULL;
+    va_start(ap, id);
     vsnprintf(buf, sizeof buf, T(alt ? rule->message_alt : rule->message), ap);
+    va_end(ap);
     if (s && s->counts[id] == MAX_PER_SESSION)
         g_strlcat(buf, T(" (the last one reported for this session)"), sizeof buf);
     ftplens_finding *f = ftplens_arena_alloc0(g->arena, sizeof *f);
@@ -136,26 +140,8 @@ static ftplens_finding *emit_form(ftplens_risk_global *g, ftplens_risk_session *
     return f;
 }
 
-/* A finding with its rule's message; emit_alt: with the rule's second sentence. */
-static ftplens_finding *emit(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                             ftplens_risk_id id, ...)
-{
-    va_list ap;
-    va_start(ap, id);
-    ftplens_finding *f = emit_form(g, s, ctx, id, false, ap);
-    va_end(ap);
-    return f;
-}
-
-static ftplens_finding *emit_alt(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
-                                 ftplens_risk_id id, ...)
-{
-    va_list ap;
-    va_start(ap, id);
-    ftplens_finding *f = emit_form(g, s, ctx, id, true, ap);
-    va_end(ap);
-    return f;
-}
+#define emit(g, s, ctx, ...) emit_as((g), (s), (ctx), false, __VA_ARGS__)
+#define emit_alt(g, s, ctx, ...) emit_as((g), (s), (ctx), true, __VA_ARGS__)
 
 const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf, size_t len)
 {
@@ -517,8 +503,7 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
-            (before ? emit : emit_alt)(g, s, ctx, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n,
-                                       n == 1 ? "" : T("s"));
+            emit_as(g, s, ctx, !before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"));
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
