@@ -503,7 +503,8 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
-            emit_as(g, s, ctx, !before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"));
+            /* The count is this session's, or this client's for this user when that is higher. */
+            emit_as(g, s, ctx, recent > before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"));
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);

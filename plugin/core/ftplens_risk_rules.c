@@ -32,7 +32,7 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "Login succeeded for user '%s' after %u failed attempt%s in this session",
         "The password may have been guessed: review the server logs, reset the password, " LOCKOUT_ADVICE
         ", and allow logins only from trusted address ranges.",
-        "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, in earlier "
+        "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, counting earlier "
         "sessions" },
     [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", N_("Possible brute force"), SEC, WARN,
         "N failed logins in one session (preference, default 5) or M from one client address within a time window "

@@ -253,8 +253,9 @@ const ftplens_translation ftplens_text_ko[] = {
       "제한하십시오 (RFC 2577: 3~5회 실패 후 421로 연결 종료)." },
     { "Login succeeded for user '%s' after %u failed attempt%s in this session",
       "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 세션에서)" },
-    { "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, in earlier sessions",
-      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 클라이언트에서 같은 사용자로, 이전 세션들에서)" },
+    { "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, counting earlier "
+      "sessions",
+      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 클라이언트에서 같은 사용자로, 이전 세션 포함)" },
     { "The password may have been guessed: review the server logs, reset the password, lock out or "
       "rate-limit accounts after a few failures (RFC 2577: close with 421 after 3 to 5), and allow "
       "logins only from trusted address ranges.",

@@ -497,7 +497,13 @@ static void special_cases(void **state)
     /* The failures before a success count this client's earlier sessions too. */
     run_script(&r, "S 220 ready\n" FAIL FAIL FAIL "NEW\nS 220 ready\n" FAIL
                    "C USER alice\nS 331 pw\nC PASS right\nS 230 ok\n");
-    assert_non_null(strstr(r.messages->str, "user 'alice' after 4 failed attempts"));
+    assert_non_null(strstr(r.messages->str, "user 'alice' after 4 failed attempts for this user from this client, "
+                                             "counting earlier sessions"));
+    run_free(&r);
+    /* The backdoor finding: the trigger on the USER line, the shell on the connection to port 6200. */
+    run_script(&r, "S 220 ready\nC USER x:)\nS 331 pw\nC PASS y\nSYN 6200\n");
+    assert_non_null(strstr(r.messages->str, "USER 'x:)' ends in ':)', the trigger of the vsftpd 2.3.4 backdoor"));
+    assert_non_null(strstr(r.messages->str, "after the ':)' user in frame 2: the vsftpd 2.3.4 backdoor shell was opened"));
     run_free(&r);
     /* 500 to a known verb is a refusal, not an unknown command. */
     run_script(&r, LOGIN("a", "b") "S 230 ok\nC RETR x\nS 500 syntax error\n");
