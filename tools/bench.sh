@@ -34,6 +34,7 @@
 #   FRAMES SESSIONS CG_FRAMES WALL_FRAMES RUNS  override the sizes
 set -euo pipefail
 export FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-bench}
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 QUICK=0

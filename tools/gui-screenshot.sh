@@ -26,6 +26,7 @@
 # Prints a PASS/FAIL line per expected text and "N passed, N failed"; exit 1 on a failure.
 set -euo pipefail
 FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-gui}
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FTPLENS_SAY_TAG=gui-screenshot
 ROOT=$FTPLENS_ROOT
