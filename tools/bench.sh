@@ -34,6 +34,7 @@
 #   FRAMES SESSIONS CG_FRAMES WALL_FRAMES RUNS  override the sizes
 set -euo pipefail
 export FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-bench}
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 QUICK=0
@@ -67,21 +68,11 @@ fi
 say "source $FTPLENS_ROOT at $REV; $(tshark --version | head -1); $(valgrind --version)"
 say "machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GiB RAM, $(. /etc/os-release && echo "$PRETTY_NAME")"
 
-# ---- work folder, staged plugin, tshark as an unprivileged user ----
-mkdir -p "$WORK/plugins/$WSV/epan" "$WORK/home" "$WORK/results"
-cp "$FTPLENS_BUILD_DIR/plugin/ftplens.so" "$WORK/plugins/$WSV/epan/ftplens.so"
-RUN_AS=()
-if [ "$(id -u)" -eq 0 ]; then
-    # As root tshark ignores WIRESHARK_PLUGIN_DIR: run it as nobody.
-    RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-    chown 65534:65534 "$WORK/home" "$WORK/results"
-fi
-chmod 755 "$WORK" "$WORK/plugins" "$WORK/plugins/$WSV" "$WORK/plugins/$WSV/epan"
-chmod 644 "$WORK/plugins/$WSV/epan/ftplens.so"
+# ---- work folder, staged plugin, tshark as an unprivileged user (tools/lib.sh) ----
+FTPLENS_STAGE_WS=$WSV stage_plugin "$WORK" "$FTPLENS_BUILD_DIR/plugin/ftplens.so"
 RES=$WORK/results
-TSHARK_ENV=(env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" LC_ALL=C.UTF-8)
-as_user() { "${RUN_AS[@]}" "${TSHARK_ENV[@]}" "$@"; }
-
+mkdir -p "$RES"
+give_to_user "$RES"
 as_user tshark -G plugins 2>/dev/null | grep -q '^ftplens\.so' || die "tshark does not load $WORK/plugins/$WSV/epan/ftplens.so"
 
 # ---- captures ----
@@ -138,17 +129,14 @@ run_tshark() {   # run_tshark MODE CMD FILE [prefix...]: runs it, output to /dev
     local mode=$1 cmd=$2 file=$3; shift 3
     local args=()
     mapfile -d '' args < <(cmd_args "$mode" "$cmd" "$file")
-    "${RUN_AS[@]}" "${TSHARK_ENV[@]}" nice -n "$NICE" "$@" tshark "${args[@]}" >/dev/null
+    as_user nice -n "$NICE" "$@" tshark "${args[@]}" >/dev/null
 }
-export -f cmd_args run_tshark
-export NICE
-RUN_AS_STR=${RUN_AS[*]}
 
 # ---- callgrind: instructions per frame ----
 CG=$RES/callgrind
 rm -rf "$CG"
 mkdir -p "$CG"
-[ ${#RUN_AS[@]} -eq 0 ] || chown 65534:65534 "$CG"
+give_to_user "$CG"
 : >"$CG/jobs"
 for cap in ftp noftp; do
     for cmd in "${CMDS[@]}"; do
@@ -164,14 +152,12 @@ cg_job() {
     local cap=$1 cmd=$2 mode=$3 sl=$4 args=()
     local base=$CG/$cap-$cmd-$mode-$sl
     mapfile -d '' args < <(cmd_args "$mode" "$cmd" "$WORK/$sl-$cap.pcap")
-    # shellcheck disable=SC2086
-    $RUN_AS_STR env HOME="$WORK/home" WIRESHARK_PLUGIN_DIR="$WORK/plugins" LC_ALL=C.UTF-8 nice -n "$NICE" \
-        valgrind --tool=callgrind --callgrind-out-file="$base.out" tshark "${args[@]}" >/dev/null 2>"$base.log" ||
+    as_user nice -n "$NICE" valgrind --tool=callgrind --callgrind-out-file="$base.out" tshark "${args[@]}" >/dev/null 2>"$base.log" ||
         { echo "callgrind run failed: $base (see $base.log)" >&2; return 1; }
     echo "  done: $cap $cmd $mode $sl" >&2
 }
-export -f cg_job
-export CG WORK RUN_AS_STR
+export -f cg_job cmd_args as_user as_user_prefix user_prefix
+export CG WORK NICE
 xargs -P "$JOBS" -L 1 bash -c 'cg_job "$@"' _ <"$CG/jobs" || die "a callgrind run failed"
 ir() { sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$CG/$1.out" | head -1; }
 

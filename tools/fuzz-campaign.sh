@@ -66,26 +66,16 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-mkdir -p "$SCRATCH/home" "$SCRATCH/extcap" "$SCRATCH/plugins/$WS/epan" "$SCRATCH/noplugins/$WS/epan" \
-    "$SCRATCH/work" "$SCRATCH/results"
-cp "$SO" "$SCRATCH/plugins/$WS/epan/ftplens.so"
-chmod -R a+rwX "$SCRATCH"
-PREFIX=""
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R 65534:65534 "$SCRATCH"
-    PREFIX="setpriv --reuid=65534 --regid=65534 --clear-groups"
-fi
+# The staged plugin, HOME and an empty extcap dir (tools/lib.sh); an empty plugin folder for stock tshark.
+FTPLENS_STAGE_WS=$WS stage_plugin "$SCRATCH" "$SO"
+mkdir -p "$SCRATCH/noplugins/$WS/epan" "$SCRATCH/work" "$SCRATCH/results"
 CRASHES=$ROOT/fuzz-crashes
 mkdir -p "$CRASHES"
 
-# tshark_env PLUGINDIR: the environment of a run (see tools/sanitize.sh for why each variable).
-tshark_env() {
-    echo HOME="$SCRATCH/home" PATH=/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C.UTF-8 \
-        WIRESHARK_EXTCAP_DIR="$SCRATCH/extcap" WIRESHARK_PLUGIN_DIR="$1" \
-        LD_PRELOAD="$LIBASAN" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=1 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-}
-out=$($PREFIX env $(tshark_env "$SCRATCH/plugins") tshark -G plugins 2>&1 | grep '^ftplens.so')
+# The sanitizer runtime and options of every run (see tools/sanitize.sh for why).
+SAN_ENV=(LD_PRELOAD="$LIBASAN" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=1
+         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
+out=$(as_user env "${SAN_ENV[@]}" tshark -G plugins 2>&1 | grep '^ftplens.so')
 case $out in *"$SCRATCH/plugins/$WS/epan/ftplens.so"*) ;; *) die "tshark did not load the staged plugin: $out" ;; esac
 
 PROBS=(0.02 0.005 0.01 0.05 0.1 0.03)
@@ -133,8 +123,7 @@ run_variant() {
     # the -z ftplens,report walkthrough (text or Markdown) on every other variant
     case $((i % 4)) in 0) opts="$opts -z ftplens,report" ;; 2) opts="$opts -z ftplens,report,md" ;; esac
     # shellcheck disable=SC2086
-    $PREFIX env $(tshark_env "$SCRATCH/plugins") timeout "$TIMEOUT" tshark -r "$v" -2 -V $opts \
-        >/dev/null 2>"$log"
+    as_user env "${SAN_ENV[@]}" timeout "$TIMEOUT" tshark -r "$v" -2 -V $opts >/dev/null 2>"$log"
     local rc=$?
     local why
     why=$(bad_run "$rc" "$log")
@@ -145,8 +134,7 @@ run_variant() {
     fi
     # Does stock tshark (no ftplens) fail on it as well?
     local slog=$SCRATCH/work/v$i.stock.log
-    # shellcheck disable=SC2086
-    $PREFIX env $(tshark_env "$SCRATCH/noplugins") timeout "$TIMEOUT" tshark -r "$v" -2 -V \
+    as_user env WIRESHARK_PLUGIN_DIR="$SCRATCH/noplugins" "${SAN_ENV[@]}" timeout "$TIMEOUT" tshark -r "$v" -2 -V \
         >/dev/null 2>"$slog"
     local src=$?
     local swhy
@@ -166,19 +154,18 @@ run_variant() {
         cat "$log"
     } >"$CRASHES/$name.log"
     cat >"$CRASHES/$name.replay.sh" <<EOF
-#!/bin/sh
+#!/usr/bin/env bash
 # Replays fuzz-crashes/$name with the ASan + UBSan plugin ($why).
-# Run from the repository root after building build-sanitize/ (tools/sanitize.sh --asan or tools/fuzz-campaign.sh).
+# Needs this repository (it uses tools/lib.sh) and build-sanitize/ built
+# (tools/sanitize.sh --asan or tools/fuzz-campaign.sh).
 set -e
+cd "\$(dirname "\$0")/.."
+. tools/lib.sh
 d=\$(mktemp -d /tmp/ftplens-replay.XXXXXX)
-mkdir -p "\$d/home" "\$d/extcap" "\$d/plugins/$WS/epan"
-cp build-sanitize/plugin/ftplens.so "\$d/plugins/$WS/epan/"
-cp "fuzz-crashes/$name" "\$d/"
-chmod -R a+rwX "\$d"
-pre=""
-[ "\$(id -u)" -eq 0 ] && { chown -R 65534:65534 "\$d"; pre="setpriv --reuid=65534 --regid=65534 --clear-groups"; }
-\$pre env HOME="\$d/home" WIRESHARK_EXTCAP_DIR="\$d/extcap" WIRESHARK_PLUGIN_DIR="\$d/plugins" \\
-    LD_PRELOAD="\$(gcc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \\
+trap 'rm -rf "\$d"' EXIT
+stage_plugin "\$d" build-sanitize/plugin/ftplens.so
+install -m 0644 "fuzz-crashes/$name" "\$d/"
+as_user env LD_PRELOAD="\$(gcc -print-file-name=libasan.so)" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \\
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \\
     tshark -r "\$d/$name" -2 -V $opts >/dev/null
 EOF

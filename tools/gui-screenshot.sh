@@ -26,6 +26,7 @@
 # Prints a PASS/FAIL line per expected text and "N passed, N failed"; exit 1 on a failure.
 set -euo pipefail
 FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-gui}
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 FTPLENS_SAY_TAG=gui-screenshot
 ROOT=$FTPLENS_ROOT
@@ -77,15 +78,11 @@ cleanup() {   # stop GUI runs and OCR still going (each ends its own Wireshark a
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-chmod 0755 "$TMP"
 configure_and_build -DFTPLENS_BUILD_TESTS=OFF
 SO=$FTPLENS_BUILD_DIR/plugin/ftplens.so
 [ -f "$SO" ] || die "no $SO"
 MM=$(ws_major_minor)
-[ -n "$MM" ] || die "cannot read the Wireshark version from tshark --version"
-mkdir -p "$TMP/plugins/$MM/epan"
-install -m 0644 "$SO" "$TMP/plugins/$MM/epan/ftplens.so"
-chmod -R a+rX "$TMP/plugins"
+FTPLENS_STAGE_WS=$MM stage_plugin "$TMP" "$SO"
 say "staged the plugin for Wireshark $MM ($(( SECONDS - START )) s so far)"
 
 # --- 3. the lines to run ----------------------------------------------------------------------------

@@ -38,7 +38,7 @@
 #       helpers (androiddump...) with the ASan runtime preloaded, and
 #       androiddump hangs forever;
 #   tshark runs as nobody when we are root: tshark ignores WIRESHARK_PLUGIN_DIR
-#       for root.
+#       for root (stage_plugin and as_user in tools/lib.sh).
 set -u
 # shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh" || exit 1    # say, die, ensure_packages, ws_major_minor
@@ -82,46 +82,26 @@ else
 fi
 [ ${#CAPTURES[@]} -gt 0 ] || die "no captures found"
 
-# A scratch folder readable by nobody: plugin dirs, an empty extcap dir, HOME.
+# A scratch folder readable by nobody: the staged plugin, an empty extcap dir, HOME (tools/lib.sh).
 SCRATCH=$(mktemp -d /tmp/ftplens-sanitize.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
-mkdir -p "$SCRATCH/home" "$SCRATCH/extcap"
-PREFIX=()
-if [ "$(id -u)" -eq 0 ]; then
-    PREFIX=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-fi
-fix_owner() {
-    chmod -R a+rX "$SCRATCH"
-    [ "$(id -u)" -eq 0 ] && chown -R 65534:65534 "$SCRATCH"
-    return 0
-}
 # Every capture must be readable by nobody.
 for f in "${CAPTURES[@]}"; do
     [ -r "$f" ] || die "$f is not readable"
 done
 
-stage() { # stage NAME SO -> prints the WIRESHARK_PLUGIN_DIR
-    mkdir -p "$SCRATCH/$1/$WS/epan"
-    cp "$2" "$SCRATCH/$1/$WS/epan/ftplens.so"
-    fix_owner
-    echo "$SCRATCH/$1"
-}
-
-run_env() { # common environment for tshark
-    echo HOME="$SCRATCH/home" PATH=/usr/bin:/bin:/usr/sbin:/sbin LC_ALL=C.UTF-8 \
-        WIRESHARK_EXTCAP_DIR="$SCRATCH/extcap"
-}
-
-check_loaded() { # check_loaded PLUGINDIR extra-env...
-    local pd=$1
+stage() { # stage SO [extra env...]: stages SO and checks that tshark loads it
+    local so=$1 out
     shift
-    local out
-    out=$("${PREFIX[@]}" env $(run_env) WIRESHARK_PLUGIN_DIR="$pd" "$@" tshark -G plugins 2>&1 | grep '^ftplens.so')
+    FTPLENS_STAGE_WS=$WS stage_plugin "$SCRATCH" "$so"
+    out=$(as_user env "$@" tshark -G plugins 2>&1 | grep '^ftplens.so')
     case $out in
-        *"$pd/$WS/epan/ftplens.so"*) return 0 ;;
+        *"$SCRATCH/plugins/$WS/epan/ftplens.so"*) return 0 ;;
     esac
-    die "tshark did not load $pd/$WS/epan/ftplens.so (got: ${out:-nothing})"
+    die "tshark did not load $SCRATCH/plugins/$WS/epan/ftplens.so (got: ${out:-nothing})"
 }
+# the xargs jobs below run as_user in bash -c
+export -f as_user as_user_prefix user_prefix
 
 passed=0
 failed=0
@@ -144,12 +124,11 @@ if [ $DO_ASAN -eq 1 ]; then
     build build-sanitize -DFTPLENS_SANITIZE=ON
     SO=$ROOT/build-sanitize/plugin/ftplens.so
     nm -D "$SO" | grep -q __asan_report || die "$SO is not built with AddressSanitizer"
-    PD=$(stage asan-plugins "$SO")
     LIBASAN=$(gcc -print-file-name=libasan.so)
     [ -f "$LIBASAN" ] || die "libasan.so not found (gcc -print-file-name=libasan.so)"
     SAN_ENV=(LD_PRELOAD="$LIBASAN" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:symbolize=1
              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1)
-    check_loaded "$PD" "${SAN_ENV[@]}"
+    stage "$SO" "${SAN_ENV[@]}"
     LOGS=$ROOT/build-sanitize/logs
     rm -rf "$LOGS"
     mkdir -p "$LOGS"
@@ -159,15 +138,14 @@ if [ $DO_ASAN -eq 1 ]; then
     for f in "${CAPTURES[@]}"; do
         printf '1pass\t%s\n2pass\t%s\n' "$f" "$f"
     done >"$SCRATCH/asan-jobs"
-    export SCRATCH LOGS PD WS
-    export PREFIX_STR="${PREFIX[*]}" ENV_STR="$(run_env) WIRESHARK_PLUGIN_DIR=$PD ${SAN_ENV[*]}"
+    export LOGS SAN_ENV_STR="${SAN_ENV[*]}"
     start=$(date +%s)
     # shellcheck disable=SC2016
-    tr '\t' '\n' <"$SCRATCH/asan-jobs" | xargs -d '\n' -n 2 -P "$JOBS" sh -c '
+    tr '\t' '\n' <"$SCRATCH/asan-jobs" | xargs -d '\n' -n 2 -P "$JOBS" bash -c '
         mode=$1 f=$2 base=$(basename "$f")
         log=$LOGS/$base.$mode.log
         two=""; [ "$mode" = 2pass ] && two="-2 -z ftplens,report -z ftplens,tree"
-        $PREFIX_STR env $ENV_STR timeout 600 tshark -r "$f" $two -V -o ftplens.mask_passwords:TRUE \
+        as_user env $SAN_ENV_STR timeout 600 tshark -r "$f" $two -V -o ftplens.mask_passwords:TRUE \
             >/dev/null 2>"$log.tmp"
         rc=$?
         { echo "exit status: $rc"; cat "$log.tmp"; } >"$log"; rm -f "$log.tmp"
@@ -189,19 +167,18 @@ fi
 # -------------------------------------------------------------------- valgrind
 if [ $DO_VG -eq 1 ]; then
     build build-valgrind
-    PD=$(stage vg-plugins "$ROOT/build-valgrind/plugin/ftplens.so")
-    check_loaded "$PD"
+    stage "$ROOT/build-valgrind/plugin/ftplens.so"
     LOGS=$ROOT/build-valgrind/logs
     rm -rf "$LOGS"
     mkdir -p "$LOGS"
     chmod 777 "$LOGS"
     say "valgrind memcheck: ${#CAPTURES[@]} captures (-2 -V), $JOBS at a time"
-    export SCRATCH LOGS PD WS
-    export PREFIX_STR="${PREFIX[*]}" ENV_STR="$(run_env) WIRESHARK_PLUGIN_DIR=$PD"
+    export LOGS
     start=$(date +%s)
-    printf '%s\n' "${CAPTURES[@]}" | xargs -d '\n' -n 1 -P "$JOBS" sh -c '
+    # shellcheck disable=SC2016
+    printf '%s\n' "${CAPTURES[@]}" | xargs -d '\n' -n 1 -P "$JOBS" bash -c '
         f=$1 base=$(basename "$f")
-        $PREFIX_STR env $ENV_STR timeout 1800 valgrind --tool=memcheck --leak-check=no --track-origins=yes \
+        as_user timeout 1800 valgrind --tool=memcheck --leak-check=no --track-origins=yes \
             --num-callers=40 --error-limit=no --log-file="$LOGS/$base.vg.log" \
             tshark -r "$f" -2 -V -o ftplens.mask_passwords:TRUE >/dev/null 2>"$LOGS/$base.stderr"
         echo "exit status: $?" >>"$LOGS/$base.stderr"

@@ -1,360 +1,204 @@
 #!/usr/bin/env bash
-# tools/test-matrix.sh - run the project's test command (tools/test.sh) inside
-# Debian chroots that provide other Wireshark releases than the host.
+# tools/test-matrix.sh - run tools/test.sh in Debian chroots that have other
+# Wireshark releases than the host.
 #
 #   tools/test-matrix.sh [--setup-only] [--recreate] [4.4] [4.6]
 #
-#   4.4, 4.6      releases to handle (default: all of them)
-#   --setup-only  only create (or update) the chroots, do not run tests
-#   --recreate    throw away existing chroots and create them again
+#   4.4, 4.6      releases to test (default: both); 4.4 is Debian trixie, 4.6
+#                 forky, else sid (the first whose tshark is 4.6.x)
+#   --setup-only  only create or update the chroots
+#   --recreate    delete the chroots and create them again
 #
-# Releases and Debian suites:
-#   4.4  -> trixie            (Debian 13)
-#   4.6  -> forky, then sid   (the first whose tshark is 4.6.x is used)
+# Chroots: ${FTPLENS_CHROOT_DIR:-/var/cache/ftplens}/chroot-ws<release>, made with
+# debootstrap when missing (the mirror is the host's apt source, or
+# FTPLENS_MIRROR) and reused while their stamp file matches.  The repository is
+# bind-mounted at /src, ../shared read-only at /shared, and
+#   env -i PATH=... HOME=/root FTPLENS_BUILD_DIR=build/ws-<release> tools/test.sh
+# runs in /src as root; FTPLENS_MATRIX_CMD='...' runs that command instead.
+# Mounts live in a private mount namespace and are unmounted on any exit.
 #
-# Chroots live in ${FTPLENS_CHROOT_DIR:-/var/cache/ftplens}/chroot-ws<release>
-# and are reused when their stamp file (.ftplens-setup-done) exists.  The
-# Debian mirror is read from the host's apt sources at run time (override with
-# FTPLENS_MIRROR).
-#
-# Inside the chroot the repository is bind-mounted at /src and the sibling
-# ../shared folder (if any) read-only at /shared, then
-#   env -i PATH=... HOME=/root FTPLENS_BUILD_DIR=build/ws-<release> \
-#       bash -c 'cd /src && tools/test.sh'
-# is run as root.  All mounts are made in a private mount namespace
-# (unshare -m) and are additionally unmounted by a trap, so nothing stays
-# mounted after the script ends, even on failure, Ctrl-C or SIGKILL.
-#
-# FTPLENS_MATRIX_CMD='...' runs that shell command in /src instead of
-# tools/test.sh (for checking the chroot mechanics).
-#
-# Needs root.  Exit status: 0 if every selected release passed, 1 otherwise,
-# 2 on usage errors, 130 when interrupted.
+# Needs root.  Exit status: 0 when every release passed, 1 otherwise, 2 on a
+# usage error, 130 when interrupted.
 set -euo pipefail
 
 SELF=$(readlink -f "${BASH_SOURCE[0]}")
-TOOLS_DIR=$(dirname "$SELF")
-REPO=$(cd -P "$TOOLS_DIR/.." && pwd)
+# shellcheck source=SCRIPTDIR/lib.sh
+. "$(dirname "$SELF")/lib.sh"    # say, die, FTPLENS_ROOT
+FTPLENS_SAY_TAG=test-matrix
+REPO=$FTPLENS_ROOT
 SHARED=$(dirname "$REPO")/shared
 CHROOT_BASE=${FTPLENS_CHROOT_DIR:-/var/cache/ftplens}
 CHROOT_BASE=${CHROOT_BASE%/}
-ALL_RELEASES=(4.4 4.6)
 PACKAGES=(wireshark-dev tshark cmake gcc libc6-dev make pkg-config
           libcmocka-dev libglib2.0-dev python3 util-linux)
 CHROOT_PATH=/usr/sbin:/usr/bin:/sbin:/bin
-STAMP_NAME=.ftplens-setup-done
+STAMP=.ftplens-setup-done
 
-# ---------------------------------------------------------------- helpers
-
-log()  { printf '[test-matrix] %s\n' "$*"; }
-warn() { printf '[test-matrix] WARNING: %s\n' "$*" >&2; }
-die()  { printf '[test-matrix] ERROR: %s\n' "$*" >&2; exit 1; }
-
-banner() {
-    local line='=========================================================================='
-    printf '\n%s\n== %s\n%s\n' "$line" "$*" "$line"
-}
-
-release_suites() {
-    case $1 in
-        4.4) echo trixie ;;
-        4.6) echo forky sid ;;
-        *)   return 1 ;;
-    esac
-}
-
-chroot_dir() { printf '%s/chroot-ws%s\n' "$CHROOT_BASE" "$1"; }
-
+warn() { say "WARNING: $*" >&2; }
+banner() { printf '\n%s\n== %s\n%s\n' "${RULE:=$(printf '=%.0s' {1..74})}" "$*" "$RULE"; }
+release_suites() { case $1 in 4.4) echo trixie ;; 4.6) echo forky sid ;; esac; }
+chroot_dir() { echo "$CHROOT_BASE/chroot-ws$1"; }
 packages_hash() { printf '%s\n' "${PACKAGES[@]}" | sha256sum | cut -c1-16; }
+stamp_get() { sed -n "s/^$2=//p" "$1/$STAMP" 2>/dev/null | head -n1; }   # stamp_get DIR KEY
 
-# Value of KEY in a stamp file (key=value lines).
-stamp_get() { sed -n "s/^$2=//p" "$1" 2>/dev/null | head -n1; }
-
-# Mount points at or below $1 in the current mount namespace, deepest first.
+# Mount points at or below $1, deepest first.
 mounts_under() {
-    local d=${1%/}
-    awk -v d="$d" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts |
-        sort -r
+    awk -v d="${1%/}" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r
+}
+# Unmounts everything at or below $1; fails when something stays mounted.
+umount_under() {
+    local m left
+    for m in $(mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m" || true; done
+    left=$(mounts_under "$1")
+    [ -z "$left" ] || { warn "still mounted below $1: $left"; return 1; }
 }
 
-# Debian mirror from the host's apt configuration: the first non-security
-# URI of /etc/apt/sources.list.d/debian.sources, else of /etc/apt/sources.list.
+# The Debian mirror of the host's apt sources: the first non-security http(s)
+# URI of an enabled deb stanza of debian.sources, else of a sources.list line.
 find_mirror() {
-    local m=""
-    if [ -n "${FTPLENS_MIRROR:-}" ]; then
-        m=$FTPLENS_MIRROR
-    fi
-    if [ -z "$m" ] && [ -r /etc/apt/sources.list.d/debian.sources ]; then
-        m=$(awk '
-            BEGIN { RS = ""; FS = "\n" }
-            {
-                uris = ""; suites = ""; types = ""; enabled = 1
-                for (i = 1; i <= NF; i++) {
-                    line = $i
-                    if (line ~ /^[ \t]*#/) continue
-                    key = tolower(line); sub(/:.*/, "", key)
-                    val = line; sub(/^[^:]*:[ \t]*/, "", val)
-                    if (key == "uris") uris = val
-                    else if (key == "suites") suites = val
-                    else if (key == "types") types = val
-                    else if (key == "enabled" && tolower(val) ~ /^no/) enabled = 0
-                }
-                if (!enabled || uris == "") next
-                if (types != "" && types !~ /(^|[ \t])deb([ \t]|$)/) next
-                if (suites ~ /-security/ || uris ~ /security/) next
-                n = split(uris, u, /[ \t]+/)
-                for (j = 1; j <= n; j++)
-                    if (u[j] ~ /^https?:\/\//) { print u[j]; exit }
-            }' /etc/apt/sources.list.d/debian.sources)
-    fi
-    if [ -z "$m" ] && [ -r /etc/apt/sources.list ]; then
-        m=$(awk '
-            $1 == "deb" {
-                i = 2
-                if ($2 ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                uri = $i; suite = $(i + 1)
-                if (uri ~ /security/ || suite ~ /-security|\/updates/) next
-                if (uri ~ /^https?:\/\//) { print uri; exit }
-            }' /etc/apt/sources.list)
-    fi
+    local m=${FTPLENS_MIRROR:-}
+    [ -n "$m" ] || m=$(awk 'BEGIN { RS = "" }
+        /(^|\n)Enabled:[ \t]*[Nn]o/ || /(^|\n)Suites:[^\n]*-security/ { next }
+        /(^|\n)Types:/ && !/(^|\n)Types:[^\n]*deb([ \t]|\n|$)/ { next }
+        match($0, /(^|\n)URIs:[ \t]*https?:\/\/[^ \t\n]*/) {
+            u = substr($0, RSTART, RLENGTH); sub(/.*URIs:[ \t]*/, "", u)
+            if (u !~ /security/) { print u; exit }
+        }' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+    [ -n "$m" ] || m=$(awk '$1 == "deb" && !/security|\/updates/ {
+            for (i = 2; i <= NF; i++) if ($i ~ /^https?:\/\//) { print $i; exit } }' /etc/apt/sources.list 2>/dev/null || true)
     [ -n "$m" ] || die "cannot determine a Debian mirror from the host apt sources (set FTPLENS_MIRROR)"
-    printf '%s\n' "${m%/}"
+    echo "${m%/}"
 }
 
-# Run a command inside chroot $1 with a clean environment.
-in_chroot() {
+in_chroot() {   # in_chroot DIR CMD...: CMD in chroot DIR with a clean environment
     local dir=$1; shift
     chroot "$dir" env -i PATH="$CHROOT_PATH" HOME=/root LC_ALL=C.UTF-8 \
         DEBIAN_FRONTEND=noninteractive DEBCONF_NONINTERACTIVE_SEEN=true "$@"
 }
-
-# Upstream version of the tshark inside chroot $1, e.g. 4.4.13 (or empty).
+# check_version DIR REL WHAT VERSION: dies unless VERSION is REL.x.
+check_version() {
+    case $4 in "$2".*) ;; *) die "$3 in $1 is '${4:-missing}', expected $2.x" ;; esac
+}
 chroot_tshark_version() {
-    in_chroot "$1" tshark --version 2>/dev/null |
-        sed -n '1s/^TShark (Wireshark) \([0-9][0-9.]*[0-9]\).*/\1/p'
+    in_chroot "$1" tshark --version 2>/dev/null | sed -n '1s/^TShark (Wireshark) \([0-9][0-9.]*[0-9]\).*/\1/p'
 }
 
-# ----------------------------------------------- mount handling (inner part)
-
-MOUNTED=()        # mount points made by this process, in mount order
-CLEANUP_DIR=""    # chroot whose mounts must be gone at the end
-
-do_mount() {      # do_mount TARGET MOUNT-ARGS...
-    local target=$1; shift
-    mount "$@" "$target"
-    MOUNTED+=("$target")
+# ---------------------------------------- inner part: in the private mount namespace
+# Every mount is below the chroot DIR, and whatever is mounted there is unmounted on any exit.
+inner_traps() {   # inner_traps DIR
+    INNER_DIR=$1
+    trap 'rc=$?; trap - EXIT; umount_under "$INNER_DIR" || [ "$rc" -ne 0 ] || rc=1; exit "$rc"' EXIT
+    trap 'exit 130' INT; trap 'exit 143' TERM; trap 'exit 129' HUP
 }
-
-cleanup_mounts() {
-    local i m left
-    set +e
-    for ((i = ${#MOUNTED[@]} - 1; i >= 0; i--)); do
-        m=${MOUNTED[$i]}
-        if grep -q " $m " /proc/self/mounts; then
-            umount "$m" 2>/dev/null || {
-                warn "umount $m failed, trying lazy unmount"
-                umount -l "$m"
-            }
-        fi
-    done
-    MOUNTED=()
-    if [ -n "$CLEANUP_DIR" ]; then
-        # Catch anything else (e.g. left behind by debootstrap).
-        for m in $(mounts_under "$CLEANUP_DIR"); do
-            umount "$m" 2>/dev/null || umount -l "$m"
-        done
-        left=$(mounts_under "$CLEANUP_DIR")
-        if [ -n "$left" ]; then
-            warn "still mounted below $CLEANUP_DIR: $left"
-            return 1
-        fi
-    fi
-    return 0
-}
-
-inner_exit() {
-    local rc=$?
-    trap - EXIT
-    cleanup_mounts || { [ "$rc" -ne 0 ] || rc=1; }
-    exit "$rc"
-}
-
-setup_inner_traps() {
-    CLEANUP_DIR=$1
-    trap inner_exit EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    trap 'exit 129' HUP
-}
-
-mount_proc() {
-    local dir=$1
-    mkdir -p "$dir/proc"
-    do_mount "$dir/proc" -t proc proc
-}
-
-# The static device nodes made by debootstrap usually work; if they do not
-# (some container setups) bind the host /dev instead.
-ensure_dev() {
-    local dir=$1
-    if ! chroot "$dir" /bin/sh -c 'echo x >/dev/null && head -c1 /dev/urandom >/dev/null' 2>/dev/null; then
-        log "static /dev nodes unusable in $dir, bind-mounting /dev"
-        do_mount "$dir/dev" --bind /dev
+inner_mounts() {   # inner_mounts DIR: /proc, and a working /dev
+    mkdir -p "$1/proc"
+    mount -t proc proc "$1/proc"
+    # debootstrap's static device nodes usually work; where not (some containers) bind the host /dev
+    if ! chroot "$1" /bin/sh -c 'echo x >/dev/null && head -c1 /dev/urandom >/dev/null' 2>/dev/null; then
+        say "static /dev nodes unusable in $1, bind-mounting /dev"
+        mount --bind /dev "$1/dev"
     fi
 }
 
-# ------------------------------------------------------ setup (inner part)
-
-# inner_setup RELEASE MODE(create|refresh) MIRROR
-inner_setup() {
-    local rel=$1 mode=$2 mirror=$3
-    local dir suite script cand idx ver switched
-    local -a suite_list apt_opts
+inner_setup() {   # inner_setup RELEASE create|refresh MIRROR
+    local rel=$1 mode=$2 mirror=$3 dir suite script cand i ver pcver switched=0
+    local -a suites apt
     dir=$(chroot_dir "$rel")
-    read -r -a suite_list <<<"$(release_suites "$rel")"
-    setup_inner_traps "$dir"
-
+    read -r -a suites <<<"$(release_suites "$rel")"
+    inner_traps "$dir"
     if [ "$mode" = create ]; then
-        suite=${suite_list[0]}
+        suite=${suites[0]}
         script=/usr/share/debootstrap/scripts/$suite
         [ -e "$script" ] || script=/usr/share/debootstrap/scripts/sid
         mkdir -p "$CHROOT_BASE"
-        log "debootstrap --variant=minbase $suite $dir $mirror ($(basename "$script") script)"
-        if ! debootstrap --variant=minbase "$suite" "$dir" "$mirror" "$script"; then
-            [ -f "$dir/debootstrap/debootstrap.log" ] &&
-                tail -n 30 "$dir/debootstrap/debootstrap.log" >&2
+        say "debootstrap --variant=minbase $suite $dir $mirror ($(basename "$script") script)"
+        debootstrap --variant=minbase "$suite" "$dir" "$mirror" "$script" || {
+            tail -n 30 "$dir/debootstrap/debootstrap.log" >&2 2>/dev/null || true
             die "debootstrap of $suite failed"
-        fi
+        }
     else
-        suite=$(stamp_get "$dir/$STAMP_NAME" suite)
+        suite=$(stamp_get "$dir" suite)
         [ -n "$suite" ] || suite=$(awk '$1 == "deb" { print $3; exit }' "$dir/etc/apt/sources.list")
     fi
-
-    # Never start services inside the chroot.
+    inner_mounts "$dir"
+    # no services started in the chroot, no question about capturing as non-root
     printf '#!/bin/sh\nexit 101\n' >"$dir/usr/sbin/policy-rc.d"
     chmod 755 "$dir/usr/sbin/policy-rc.d"
-    # Do not ask whether non-root users may capture (and say no).
-    echo 'wireshark-common wireshark-common/install-setuid boolean false' |
-        in_chroot "$dir" debconf-set-selections
+    echo 'wireshark-common wireshark-common/install-setuid boolean false' | in_chroot "$dir" debconf-set-selections
 
-    mount_proc "$dir"
-    ensure_dev "$dir"
-
-    # Find the first candidate suite whose tshark is $rel.x (for 4.6: forky,
-    # else sid; an existing chroot is switched over with dist-upgrade).
-    for ((idx = 0; idx < ${#suite_list[@]}; idx++)); do
-        [ "${suite_list[$idx]}" = "$suite" ] && break
-    done
-    [ "$idx" -lt "${#suite_list[@]}" ] || die "chroot suite '$suite' is not one of: ${suite_list[*]}"
-    switched=0
-    while :; do
-        apt_opts=(-q -o Dpkg::Use-Pty=0)
+    # the first suite (from the current one on) whose tshark is $rel.x; switching means dist-upgrade
+    for ((i = 0; i < ${#suites[@]}; i++)); do [ "${suites[i]}" = "$suite" ] && break; done
+    [ "$i" -lt "${#suites[@]}" ] || die "chroot suite '$suite' is not one of: ${suites[*]}"
+    for (( ; ; i++)); do
+        [ "$i" -lt "${#suites[@]}" ] || die "no suite of '${suites[*]}' offers tshark $rel.x (last candidate: ${cand:-none})"
+        [ "${suites[i]}" = "$suite" ] || { suite=${suites[i]} switched=1; say "switching chroot to $suite"; }
+        apt=(-q -o Dpkg::Use-Pty=0)
         rm -f "$dir/etc/apt/apt.conf.d/99ftplens-no-valid-until"
-        if [ "$suite" != trixie ]; then
-            # Testing/unstable Release files carry Valid-Until, and the host
-            # clock may be ahead of the mirror.
-            printf 'Acquire::Check-Valid-Until "false";\n' >"$dir/etc/apt/apt.conf.d/99ftplens-no-valid-until"
-            apt_opts+=(-o Acquire::Check-Valid-Until=false)
+        if [ "$suite" != trixie ]; then   # testing/unstable: Valid-Until, and the clock may be ahead of the mirror
+            echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99ftplens-no-valid-until"
+            apt+=(-o Acquire::Check-Valid-Until=false)
         fi
-        printf 'deb %s %s main\n' "$mirror" "$suite" >"$dir/etc/apt/sources.list"
-        log "[$suite] apt-get update"
-        in_chroot "$dir" apt-get "${apt_opts[@]}" update
+        echo "deb $mirror $suite main" >"$dir/etc/apt/sources.list"
+        say "[$suite] apt-get update"
+        in_chroot "$dir" apt-get "${apt[@]}" update
         cand=$(in_chroot "$dir" apt-cache policy tshark | awk '/Candidate:/ { print $2 }')
         cand=${cand#*:}
-        log "[$suite] tshark candidate: ${cand:-none}"
-        case $cand in
-            "$rel".*) break ;;
-        esac
-        idx=$((idx + 1))
-        [ "$idx" -lt "${#suite_list[@]}" ] ||
-            die "no suite of '${suite_list[*]}' offers tshark $rel.x (last candidate: ${cand:-none})"
-        suite=${suite_list[$idx]}
-        switched=1
-        log "switching chroot to $suite"
+        say "[$suite] tshark candidate: ${cand:-none}"
+        case $cand in "$rel".*) break ;; esac
     done
     if [ "$switched" = 1 ]; then
-        log "[$suite] apt-get dist-upgrade"
-        in_chroot "$dir" apt-get "${apt_opts[@]}" -y dist-upgrade
+        say "[$suite] apt-get dist-upgrade"
+        in_chroot "$dir" apt-get "${apt[@]}" -y dist-upgrade
     fi
-
-    log "[$suite] installing: ${PACKAGES[*]}"
-    in_chroot "$dir" apt-get "${apt_opts[@]}" -y --no-install-recommends install "${PACKAGES[@]}"
+    say "[$suite] installing: ${PACKAGES[*]}"
+    in_chroot "$dir" apt-get "${apt[@]}" -y --no-install-recommends install "${PACKAGES[@]}"
     in_chroot "$dir" apt-get -q clean
 
     ver=$(chroot_tshark_version "$dir")
-    case $ver in
-        "$rel".*) ;;
-        *) die "tshark in $dir is '${ver:-missing}', expected $rel.x" ;;
-    esac
-    local pcver cmakever gccver
+    check_version "$dir" "$rel" tshark "$ver"
     pcver=$(in_chroot "$dir" pkg-config --modversion wireshark 2>/dev/null || true)
-    case $pcver in
-        "$rel".*) ;;
-        *) die "pkg-config wireshark in $dir is '${pcver:-missing}', expected $rel.x" ;;
-    esac
-    cmakever=$(in_chroot "$dir" cmake --version | sed -n '1s/^cmake version //p')
-    gccver=$(in_chroot "$dir" gcc -dumpfullversion)
-
-    {
-        echo "suite=$suite"
-        echo "mirror=$mirror"
-        echo "tshark=$ver"
-        echo "wireshark_dev=$pcver"
-        echo "cmake=$cmakever"
-        echo "gcc=$gccver"
-        echo "packages_hash=$(packages_hash)"
-        echo "setup_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    } >"$dir/$STAMP_NAME.tmp"
-    mv "$dir/$STAMP_NAME.tmp" "$dir/$STAMP_NAME"
-    log "chroot ready: $dir (Debian $suite, tshark $ver, cmake $cmakever, gcc $gccver)"
+    check_version "$dir" "$rel" "pkg-config wireshark" "$pcver"
+    cat >"$dir/$STAMP.tmp" <<EOF
+suite=$suite
+mirror=$mirror
+tshark=$ver
+wireshark_dev=$pcver
+cmake=$(in_chroot "$dir" cmake --version | sed -n '1s/^cmake version //p')
+gcc=$(in_chroot "$dir" gcc -dumpfullversion)
+packages_hash=$(packages_hash)
+setup_date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+EOF
+    mv "$dir/$STAMP.tmp" "$dir/$STAMP"
+    say "chroot ready: $dir (Debian $suite, tshark $ver, cmake $(stamp_get "$dir" cmake), gcc $(stamp_get "$dir" gcc))"
 }
 
-# -------------------------------------------------------- run (inner part)
-
-inner_run() {
-    local rel=$1
-    local dir ver rc
+inner_run() {   # inner_run RELEASE
+    local rel=$1 dir ver rc=0 cmd=${FTPLENS_MATRIX_CMD:-tools/test.sh}
     dir=$(chroot_dir "$rel")
-    setup_inner_traps "$dir"
-
-    mount_proc "$dir"
-    ensure_dev "$dir"
+    inner_traps "$dir"
+    inner_mounts "$dir"
     mkdir -p "$dir/src"
-    do_mount "$dir/src" --bind "$REPO"
+    mount --bind "$REPO" "$dir/src"
     if [ -d "$SHARED" ]; then
         mkdir -p "$dir/shared"
-        do_mount "$dir/shared" --bind "$SHARED"
+        mount --bind "$SHARED" "$dir/shared"
         mount -o remount,bind,ro "$dir/shared"
     fi
-
     ver=$(chroot_tshark_version "$dir")
-    case $ver in
-        "$rel".*) ;;
-        *) die "tshark in $dir is '${ver:-missing}', expected $rel.x" ;;
-    esac
-    log "tshark $ver, repository at /src$([ -d "$SHARED" ] && echo ', shared at /shared (ro)')"
-    log "running: cd /src && ${FTPLENS_MATRIX_CMD:-tools/test.sh}  (FTPLENS_BUILD_DIR=build/ws-$rel)"
-
-    rc=0
-    if [ -n "${FTPLENS_MATRIX_CMD:-}" ]; then
-        # Debug hook: run another command instead of tools/test.sh.
-        chroot "$dir" env -i PATH="$CHROOT_PATH" HOME=/root FTPLENS_BUILD_DIR="build/ws-$rel" \
-            bash -c "cd /src && $FTPLENS_MATRIX_CMD" || rc=$?
-    else
-        # The capture-loss campaign runs 5 seeds on every capture on the host; here (same code, other
-        # epan) one seed on the project's own captures, to keep CI within its time.
-        chroot "$dir" env -i PATH="$CHROOT_PATH" HOME=/root FTPLENS_BUILD_DIR="build/ws-$rel" \
-            FTPLENS_LOSS_SEEDS="${FTPLENS_LOSS_SEEDS:-1}" FTPLENS_LOSS_PUBLIC="${FTPLENS_LOSS_PUBLIC:-0}" \
-            bash -c 'cd /src && tools/test.sh' || rc=$?
-    fi
-    log "${FTPLENS_MATRIX_CMD:+FTPLENS_MATRIX_CMD }${FTPLENS_MATRIX_CMD:-tools/test.sh} exit status: $rc"
+    check_version "$dir" "$rel" tshark "$ver"
+    say "tshark $ver, repository at /src$([ -d "$SHARED" ] && echo ', shared at /shared (ro)')"
+    say "running: cd /src && $cmd  (FTPLENS_BUILD_DIR=build/ws-$rel)"
+    # The capture-loss campaign: 5 seeds on every capture on the host; here (same code, other epan)
+    # one seed on the project's own captures, to keep CI within its time.
+    chroot "$dir" env -i PATH="$CHROOT_PATH" HOME=/root FTPLENS_BUILD_DIR="build/ws-$rel" \
+        FTPLENS_LOSS_SEEDS="${FTPLENS_LOSS_SEEDS:-1}" FTPLENS_LOSS_PUBLIC="${FTPLENS_LOSS_PUBLIC:-0}" \
+        bash -c "cd /src && $cmd" || rc=$?
+    say "$cmd exit status: $rc"
     return "$rc"
 }
 
-# ------------------------------------------------------------ outer part
-
-# Run this script's inner part in a private mount namespace.
-run_inner() {
+# ---------------------------------------------------------------------- outer part
+run_inner() {   # this script's inner part, in a private mount namespace when possible
     if [ "$HAVE_UNSHARE" = 1 ]; then
         unshare --mount --propagation private -- "$BASH" "$SELF" "$@"
     else
@@ -362,75 +206,76 @@ run_inner() {
     fi
 }
 
-# Delete a chroot, but only when nothing is mounted below it.
-safe_rm_chroot() {
-    local dir=$1 m left
-    case $dir in
-        "$CHROOT_BASE"/chroot-ws*) ;;
-        *) die "refusing to delete '$dir'" ;;
-    esac
-    [ -e "$dir" ] || return 0
-    for m in $(mounts_under "$dir"); do
-        warn "stale mount $m, unmounting"
-        umount "$m" 2>/dev/null || umount -l "$m" || true
-    done
-    left=$(mounts_under "$dir")
-    [ -z "$left" ] || die "not deleting $dir, still mounted below it: $left"
-    log "removing $dir"
-    rm -rf --one-file-system -- "$dir"
-}
-
-# Check that the host mount namespace has nothing mounted below $1.
-check_no_mounts() {
-    local left
-    left=$(mounts_under "$1")
-    if [ -n "$left" ]; then
-        warn "mounts left below $1: $left"
-        return 1
-    fi
-}
-
-ensure_debootstrap() {
-    command -v debootstrap >/dev/null 2>&1 && return 0
-    log "installing debootstrap on the host"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap || {
-        apt-get update
-        DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap
-    }
-}
-
-# Decide what a chroot needs: ready, refresh or create.
-chroot_state() {
-    local rel=$1 dir stamp
-    dir=$(chroot_dir "$rel")
-    stamp=$dir/$STAMP_NAME
-    if [ "$RECREATE" = 1 ] || [ ! -f "$stamp" ] ||
-        [ ! -x "$dir/usr/bin/tshark" ] || [ ! -x "$dir/usr/bin/cmake" ] ||
-        [ ! -x "$dir/bin/bash" ] || [ ! -f "$dir/etc/apt/sources.list" ]; then
+chroot_state() {   # chroot_state RELEASE: ready, refresh or create
+    local dir
+    dir=$(chroot_dir "$1")
+    if [ "$RECREATE" = 1 ] || [ ! -f "$dir/$STAMP" ] || [ ! -x "$dir/usr/bin/tshark" ] ||
+        [ ! -x "$dir/usr/bin/cmake" ] || [ ! -x "$dir/bin/bash" ] || [ ! -f "$dir/etc/apt/sources.list" ]; then
         echo create
         return
     fi
-    case $(stamp_get "$stamp" tshark) in
-        "$rel".*) ;;
-        *) echo create; return ;;
-    esac
-    if [ "$SETUP_ONLY" = 1 ] || [ "$(stamp_get "$stamp" packages_hash)" != "$(packages_hash)" ]; then
+    case $(stamp_get "$dir" tshark) in "$1".*) ;; *) echo create; return ;; esac
+    if [ "$SETUP_ONLY" = 1 ] || [ "$(stamp_get "$dir" packages_hash)" != "$(packages_hash)" ]; then
         echo refresh
     else
         echo ready
     fi
 }
 
-usage() {
-    sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$SELF"
+# one_release RELEASE: sets result[RELEASE] and detail[RELEASE] (caller holds the chroot's lock)
+one_release() {
+    local rel=$1 dir state t0 rc=0
+    dir=$(chroot_dir "$rel")
+    state=$(chroot_state "$rel")
+    t0=$SECONDS
+    if [ "$state" = ready ]; then
+        say "reusing $dir ($(stamp_get "$dir" suite), tshark $(stamp_get "$dir" tshark))"
+    else
+        if [ "$state" = create ]; then
+            case $dir in "$CHROOT_BASE"/chroot-ws*) ;; *) die "refusing to delete '$dir'" ;; esac
+            if [ -e "$dir" ]; then
+                umount_under "$dir" || die "not deleting $dir, still mounted below it"
+                say "removing $dir"
+                rm -rf --one-file-system -- "$dir"
+            fi
+            command -v debootstrap >/dev/null || {
+                say "installing debootstrap on the host"
+                DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap ||
+                    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y debootstrap; }
+            }
+        fi
+        local mirror
+        mirror=$(find_mirror)
+        say "setting up $dir ($state) from $mirror"
+        run_inner --internal-setup "$rel" "$state" "$mirror" || rc=$?
+    fi
+    [ -z "$(mounts_under "$dir")" ] || { warn "mounts left below $dir: $(mounts_under "$dir")"; rc=1; }
+    detail[$rel]="setup: $state $((SECONDS - t0))s"
+    if [ "$rc" -ne 0 ] || [ ! -f "$dir/$STAMP" ]; then
+        detail[$rel]+=" FAILED"
+        return
+    fi
+    detail[$rel]+=", $(stamp_get "$dir" suite), tshark $(stamp_get "$dir" tshark)"
+    if [ "$SETUP_ONLY" = 1 ]; then result[$rel]=PASS; return; fi
+    [ "$INTERRUPTED" = 0 ] || return
+    if [ -z "${FTPLENS_MATRIX_CMD:-}" ] && [ ! -e "$REPO/tools/test.sh" ]; then
+        detail[$rel]+="; tools/test.sh missing"
+        return
+    fi
+    t0=$SECONDS
+    run_inner --internal-run "$rel" || rc=$?
+    [ -z "$(mounts_under "$dir")" ] || { warn "mounts left below $dir: $(mounts_under "$dir")"; rc=1; }
+    detail[$rel]+="; tests: exit $rc in $((SECONDS - t0))s"
+    [ "$rc" -ne 0 ] || result[$rel]=PASS
 }
 
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$SELF"; }
+
 main() {
-    local arg rel dir state mirror t0 t1 rc lockfd
+    local arg rel dir lockfd failed=0
     local -a releases=()
     local -A result=() detail=()
-    SETUP_ONLY=0
-    RECREATE=0
+    SETUP_ONLY=0 RECREATE=0
     for arg in "$@"; do
         case $arg in
             --setup-only) SETUP_ONLY=1 ;;
@@ -440,20 +285,12 @@ main() {
             *) printf 'unknown argument: %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
         esac
     done
-    [ "${#releases[@]}" -gt 0 ] || releases=("${ALL_RELEASES[@]}")
-
-    [ "$(id -u)" = 0 ] || die "must be run as root (debootstrap, chroot and mount need it)"
-    case "$(readlink -m "$CHROOT_BASE")/" in
-        "$REPO"/*) die "FTPLENS_CHROOT_DIR must be outside the repository" ;;
-    esac
-    HAVE_UNSHARE=0
-    if unshare --mount --propagation private true 2>/dev/null; then
-        HAVE_UNSHARE=1
-    else
-        warn "unshare -m unavailable, mounts are made in the host namespace (trap cleanup only)"
-    fi
-    export HAVE_UNSHARE SETUP_ONLY RECREATE
-
+    [ "${#releases[@]}" -gt 0 ] || releases=(4.4 4.6)
+    [ "$EUID" -eq 0 ] || die "must be run as root (debootstrap, chroot and mount need it)"
+    case "$(readlink -m "$CHROOT_BASE")/" in "$REPO"/*) die "FTPLENS_CHROOT_DIR must be outside the repository" ;; esac
+    HAVE_UNSHARE=1
+    unshare --mount --propagation private true 2>/dev/null ||
+        { HAVE_UNSHARE=0; warn "unshare -m unavailable, mounts are made in the host namespace (trap cleanup only)"; }
     INTERRUPTED=0
     trap 'INTERRUPTED=1' INT TERM HUP
 
@@ -462,81 +299,23 @@ main() {
         [ "$INTERRUPTED" = 0 ] || break
         dir=$(chroot_dir "$rel")
         banner "Wireshark $rel  ($(release_suites "$rel" | sed 's/ / or /') chroot: $dir)"
-        result[$rel]=FAIL
-        detail[$rel]=""
-
+        result[$rel]=FAIL detail[$rel]=""
         exec {lockfd}>"$dir.lock"
-        if ! flock -n "$lockfd"; then
-            log "waiting for another test-matrix run using $dir"
-            flock "$lockfd"
-        fi
-
-        # --- setup
-        state=$(chroot_state "$rel")
-        t0=$(date +%s)
-        rc=0
-        case $state in
-            ready)
-                log "reusing $dir ($(stamp_get "$dir/$STAMP_NAME" suite), tshark $(stamp_get "$dir/$STAMP_NAME" tshark))"
-                ;;
-            create | refresh)
-                if [ "$state" = create ]; then
-                    safe_rm_chroot "$dir"
-                    ensure_debootstrap
-                fi
-                mirror=$(find_mirror)
-                log "setting up $dir ($state) from $mirror"
-                run_inner --internal-setup "$rel" "$state" "$mirror" {lockfd}>&- || rc=$?
-                ;;
-        esac
-        t1=$(date +%s)
-        check_no_mounts "$dir" || rc=1
-        detail[$rel]="setup: $state $((t1 - t0))s"
-        if [ "$rc" -ne 0 ] || [ ! -f "$dir/$STAMP_NAME" ]; then
-            detail[$rel]+=" FAILED"
-            flock -u "$lockfd"; exec {lockfd}>&-
-            continue
-        fi
-        detail[$rel]+=", $(stamp_get "$dir/$STAMP_NAME" suite), tshark $(stamp_get "$dir/$STAMP_NAME" tshark)"
-        if [ "$SETUP_ONLY" = 1 ]; then
-            result[$rel]=PASS
-            flock -u "$lockfd"; exec {lockfd}>&-
-            continue
-        fi
-        [ "$INTERRUPTED" = 0 ] || { flock -u "$lockfd"; exec {lockfd}>&-; break; }
-
-        # --- tests
-        if [ -z "${FTPLENS_MATRIX_CMD:-}" ] && [ ! -e "$REPO/tools/test.sh" ]; then
-            log "tools/test.sh does not exist"
-            detail[$rel]+="; tools/test.sh missing"
-            flock -u "$lockfd"; exec {lockfd}>&-
-            continue
-        fi
-        t0=$(date +%s)
-        rc=0
-        run_inner --internal-run "$rel" {lockfd}>&- || rc=$?
-        t1=$(date +%s)
-        check_no_mounts "$dir" || rc=1
-        detail[$rel]+="; tests: exit $rc in $((t1 - t0))s"
-        [ "$rc" -ne 0 ] || result[$rel]=PASS
-        flock -u "$lockfd"; exec {lockfd}>&-
+        flock -n "$lockfd" || { say "waiting for another test-matrix run using $dir"; flock "$lockfd"; }
+        one_release "$rel" {lockfd}>&-
+        exec {lockfd}>&-
     done
 
     banner "Summary$([ "$SETUP_ONLY" = 1 ] && echo ' (setup only)')"
-    local failed=0
     for rel in "${releases[@]}"; do
         if [ -z "${result[$rel]:-}" ]; then
             printf '  Wireshark %-4s NOT RUN (interrupted)\n' "$rel"
-            failed=1
-            continue
+        else
+            printf '  Wireshark %-4s %s  (%s)\n' "$rel" "${result[$rel]}" "${detail[$rel]}"
         fi
-        printf '  Wireshark %-4s %s  (%s)\n' "$rel" "${result[$rel]}" "${detail[$rel]}"
-        [ "${result[$rel]}" = PASS ] || failed=1
+        [ "${result[$rel]:-}" = PASS ] || failed=1
     done
-    if [ "$INTERRUPTED" = 1 ]; then
-        echo "  (interrupted)"
-        exit 130
-    fi
+    [ "$INTERRUPTED" = 0 ] || { echo "  (interrupted)"; exit 130; }
     exit "$failed"
 }
 

@@ -6,7 +6,7 @@
 #
 #   FTPLENS_PROFILE_SRC    this folder (preferences, colorfilters, recent)
 #   FTPLENS_PROFILE_ROOT   a "profiles" folder: personal (~/.config/wireshark/profiles) or global
-#                          (<Wireshark global configuration>/profiles)
+#                          (<prefix of wireshark.pc>/share/wireshark/profiles)
 #   FTPLENS_PROFILE_SCOPE  personal or global
 #   FTPLENS_VERSION        the ftplens version
 #

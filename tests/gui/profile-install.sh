@@ -15,11 +15,14 @@
 #   5  a profile as an earlier ftplens installed it (no .ftplens-profile) is updated in place
 #   6  global: "FTP Lab (all users, ftplens VERSION)"; the earlier global "FTP Lab" and older
 #      versions are removed; a personal install next to it gives a distinct "FTP Lab"
-#   7  tshark -C reads the installed profile (its columns; the hidden ones are left out)
+#   7  tshark -C reads the installed profile (its columns; the hidden ones are left out): with the
+#      plugin FTPLENS_PLUGIN_SO (default: $FTPLENS_BUILD_DIR/plugin/ftplens.so when it is built)
 # Prints PASS/FAIL per check and "N passed, N failed"; exit 1 on a failure.
 set -euo pipefail
 
-ROOT=$(cd -P "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=SCRIPTDIR/../../tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib.sh"   # user_prefix, give_to_user, stage_plugin, as_user
+ROOT=$FTPLENS_ROOT
 SRC=$ROOT/plugin/profile
 VERSION=$(sed -n 's/^project(ftplens VERSION \([0-9.]*\).*/\1/p' "$ROOT/CMakeLists.txt")
 TMP=$(mktemp -d /tmp/ftplens-profile-test.XXXXXX)
@@ -31,8 +34,8 @@ check() {   # check WHAT COMMAND...
     if "$@" >/dev/null 2>&1; then echo "PASS  $what"; PASSED=$((PASSED + 1))
     else echo "FAIL  $what"; FAILED=$((FAILED + 1)); fi
 }
-AS=()
-[ "$(id -u)" -eq 0 ] && AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+user_prefix
+AS=("${USER_PREFIX[@]}")
 
 # inst SRC ROOT SCOPE [VERSION]: runs the install script; its messages go to $TMP/out
 inst() {
@@ -50,7 +53,7 @@ for who in user root; do
     H=$TMP/home-$who; P=$H/.config/wireshark/profiles; LAB=$P/"FTP Lab"; SIDE=$P/"FTP Lab (ftplens $VERSION)"
     mkdir -p "$H"
     save=("${AS[@]}"); [ "$who" = root ] && AS=()
-    [ ${#AS[@]} -gt 0 ] && chown 65534:65534 "$H"
+    [ ${#AS[@]} -eq 0 ] || give_to_user "$H"
 
     inst "$SRC" "$P" personal
     check "1 fresh install creates FTP Lab" test -f "$LAB/preferences" -a -f "$LAB/colorfilters" -a -f "$LAB/recent" -a -f "$LAB/.ftplens-profile"
@@ -90,16 +93,16 @@ for who in user root; do
     check "3b note names recent" out_has 'was changed (recent)'
 
     # 5: installed by an earlier ftplens (the profile as commit 77ff338 shipped it, no marker)
-    rm -rf "$LAB"; mkdir -p "$LAB"; [ ${#AS[@]} -gt 0 ] && chown 65534:65534 "$LAB"
+    rm -rf "$LAB"; mkdir -p "$LAB"; [ ${#AS[@]} -eq 0 ] || give_to_user "$LAB"
     if git -C "$ROOT" show 77ff338:plugin/profile/preferences >"$LAB/preferences" 2>/dev/null &&
        git -C "$ROOT" show 77ff338:plugin/profile/colorfilters >"$LAB/colorfilters" 2>/dev/null; then
-        [ ${#AS[@]} -gt 0 ] && chown 65534:65534 "$LAB"/*
+        [ ${#AS[@]} -eq 0 ] || give_to_user "$LAB"/*
         inst "$SRC" "$P" personal
         check "5 earlier install updated in place" cmp "$SRC/preferences" "$LAB/preferences"
     else
         echo "SKIP  5 (no git history)"
     fi
-    [ ${#AS[@]} -gt 0 ] && chown -R 65534:65534 "$H"
+    [ ${#AS[@]} -eq 0 ] || give_to_user -R "$H"
     AS=("${save[@]}")
 done
 
@@ -121,16 +124,20 @@ inst "$SRC" "$H/profiles" personal
 names=$( (ls "$G"; ls "$H/profiles") | sort)
 check "6 global + personal: two distinct names" test "$(printf '%s\n' "$names" | sort -u | wc -l)" -eq 2
 
-if command -v tshark >/dev/null && [ -n "${FTPLENS_PLUGIN_DIR:-}" ]; then
-    echo "=== tshark -C (plugin from $FTPLENS_PLUGIN_DIR)"
+SO=${FTPLENS_PLUGIN_SO:-$FTPLENS_BUILD_DIR/plugin/ftplens.so}
+if command -v tshark >/dev/null && [ -f "$SO" ]; then
+    echo "=== tshark -C (plugin $SO)"
+    stage_plugin "$TMP/stage" "$SO"
     # as Wireshark does on first use of a global profile: a personal copy under the same name
-    H=$TMP/home-tshark; mkdir -p "$H/.config/wireshark/profiles"; cp -r "$G/FTP Lab (all users, ftplens $VERSION)" "$H/.config/wireshark/profiles/"
-    chmod -R a+rwX "$H"
-    "${AS[@]}" env HOME="$H" WIRESHARK_PLUGIN_DIR="$FTPLENS_PLUGIN_DIR" tshark -C "FTP Lab (all users, ftplens $VERSION)" \
+    H=$FTPLENS_STAGE/home; mkdir -p "$H/.config/wireshark/profiles"; cp -r "$G/FTP Lab (all users, ftplens $VERSION)" "$H/.config/wireshark/profiles/"
+    give_to_user -R "$H"
+    as_user tshark -C "FTP Lab (all users, ftplens $VERSION)" \
         -r "$ROOT/pcaps/attack-bounce-traversal.pcapng" -Y "frame.number == 77" >"$TMP/out" 2>&1 || true
     sed 's/^/      | /' "$TMP/out"
     check "7 tshark -C: Finding column" out_has 'port_bounce_accepted'
     check "7 tshark -C: hidden raw-bytes column left out" bash -c "! grep -qE '([0-9a-f]{2} ){3}[0-9a-f]{2}' '$TMP/out'"
+else
+    echo "SKIP  7 tshark -C (no tshark, or no built plugin $SO)"
 fi
 
 echo "$PASSED passed, $FAILED failed"

@@ -13,9 +13,10 @@
 #
 # As root, Wireshark runs as the unprivileged user nobody (uid/gid 65534, via
 # setpriv) with a scratch HOME owned by nobody; otherwise as the calling user,
-# with a scratch HOME too.  The profile in that HOME makes the window fill the
-# 1600x1200 screen, hides the bytes pane and keeps the packet list short, so the
-# packet details pane has room for the whole expanded subtree.
+# with a scratch HOME too (stage_plugin and AS_USER of tools/lib.sh).  The
+# profile in that HOME makes the window fill the 1600x1200 screen, hides the
+# bytes pane and keeps the packet list short, so the packet details pane has
+# room for the whole expanded subtree.
 #
 # How the subtree gets expanded (Wireshark 4.0, no window manager):
 #   1. xdotool windowfocus on the Wireshark main window;
@@ -35,6 +36,9 @@
 # into the scratch HOME as that personal profile and selected with -C; its packet
 # list then gets 480 pixels instead of 160.
 set -euo pipefail
+# shellcheck source=SCRIPTDIR/../../tools/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../tools/lib.sh"
+FTPLENS_SAY_TAG=gui-shot
 
 [ $# -eq 4 ] || { echo "usage: $0 PLUGIN_DIR CAPTURE FRAME OUT.png" >&2; exit 2; }
 PLUGIN_DIR=$1 CAPTURE=$2 FRAME=$3 OUT=$4
@@ -44,23 +48,20 @@ FILTER_ARGS=()
 SETTLE=${FTPLENS_GUI_SETTLE:-3}
 W=1600 H=1200
 
-log() { printf '[gui-shot] %s\n' "$*"; }
-fail() { printf '[gui-shot] ERROR: %s\n' "$*" >&2; exit 1; }
 
 for tool in Xvfb wireshark xdotool import timeout; do
-    command -v "$tool" >/dev/null || fail "missing $tool (run tools/gui-screenshot.sh as root to install it)"
+    command -v "$tool" >/dev/null || die "missing $tool (run tools/gui-screenshot.sh as root to install it)"
 done
-[ -r "$CAPTURE" ] || fail "cannot read $CAPTURE"
-[ -d "$PLUGIN_DIR" ] || fail "no plugin folder $PLUGIN_DIR"
+[ -r "$CAPTURE" ] || die "cannot read $CAPTURE"
+[ -d "$PLUGIN_DIR" ] || die "no plugin folder $PLUGIN_DIR"
 case $FRAME in
-    expert) fail "FRAME expert (the Expert Information dialog) is not supported yet" ;;
-    ''|*[!0-9]*) fail "FRAME must be a number, not '$FRAME'" ;;
+    expert) die "FRAME expert (the Expert Information dialog) is not supported yet" ;;
+    ''|*[!0-9]*) die "FRAME must be a number, not '$FRAME'" ;;
 esac
-[ -z "$PROFILE_DIR" ] || [ -r "$PROFILE_DIR/preferences" ] || fail "no profile in $PROFILE_DIR"
+[ -z "$PROFILE_DIR" ] || [ -r "$PROFILE_DIR/preferences" ] || die "no profile in $PROFILE_DIR"
 CAPTURE=$(cd -P "$(dirname "$CAPTURE")" && pwd)/$(basename "$CAPTURE")
 
 WORK=$(mktemp -d /tmp/ftplens-gui.XXXXXX)
-chmod 0755 "$WORK"
 XVFB_PID= WS_PID=
 stop_pid() {   # stop_pid PID: TERM, up to 3 s, then KILL
     local pid=$1 i
@@ -73,12 +74,13 @@ cleanup() {
     stop_pid "$WS_PID"
     stop_pid "$XVFB_PID"
     wait 2>/dev/null || true
-    if [ "${FTPLENS_GUI_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    if [ "${FTPLENS_GUI_KEEP:-0}" = 1 ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- a scratch profile: window = screen, no bytes pane, short packet list -------------
+stage_plugin "$WORK"          # HOME and an empty extcap dir; the plugin is in PLUGIN_DIR
 HOMEDIR=$WORK/home
 mkdir -p "$HOMEDIR/.config/wireshark" "$WORK/runtime"
 chmod 0700 "$WORK/runtime"
@@ -104,27 +106,24 @@ if [ -n "$PROFILE_DIR" ]; then
 else
     printf '%s\ngui.geometry_main_upper_pane: 160\n' "$LAYOUT" >"$HOMEDIR/.config/wireshark/recent"
 fi
-RUN_AS=()
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R 65534:65534 "$HOMEDIR" "$WORK/runtime"
-    RUN_AS=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-    # nobody must be able to read the plugin and the capture
-    setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$CAPTURE" \
-        || fail "user nobody cannot read $CAPTURE"
-fi
+give_to_user -R "$HOMEDIR" "$WORK/runtime"
+user_prefix
+WHO=$(id -un)
+[ ${#USER_PREFIX[@]} -eq 0 ] || WHO=nobody
+"${USER_PREFIX[@]}" test -r "$CAPTURE" || die "user $WHO cannot read $CAPTURE"
 
 # --- Xvfb on a free display ---------------------------------------------------------------
 Xvfb -displayfd 3 -screen 0 "${W}x${H}x24" -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
 XVFB_PID=$!
 for _ in $(seq 1 50); do [ -s "$WORK/display" ] && break; sleep 0.2; done
-[ -s "$WORK/display" ] || { cat "$WORK/xvfb.log" >&2; fail "Xvfb did not start within 10 s"; }
+[ -s "$WORK/display" ] || { cat "$WORK/xvfb.log" >&2; die "Xvfb did not start within 10 s"; }
 export DISPLAY=:$(tr -dc '0-9' <"$WORK/display")
-log "Xvfb on $DISPLAY (${W}x${H})"
+say "Xvfb on $DISPLAY (${W}x${H})"
 
 # --- Wireshark, unprivileged, at most 60 s --------------------------------------------------
-log "wireshark -r $CAPTURE -g $FRAME ${PROFILE_ARGS[*]} ${FILTER_ARGS[*]} (as $([ ${#RUN_AS[@]} -gt 0 ] && echo nobody || id -un))"
-timeout -k 5 60 "${RUN_AS[@]}" env HOME="$HOMEDIR" XDG_RUNTIME_DIR="$WORK/runtime" \
-    XDG_CONFIG_HOME="$HOMEDIR/.config" WIRESHARK_PLUGIN_DIR="$PLUGIN_DIR" DISPLAY="$DISPLAY" \
+say "wireshark -r $CAPTURE -g $FRAME ${PROFILE_ARGS[*]} ${FILTER_ARGS[*]} (as $WHO)"
+timeout -k 5 60 "${AS_USER[@]}" WIRESHARK_PLUGIN_DIR="$PLUGIN_DIR" XDG_RUNTIME_DIR="$WORK/runtime" \
+    XDG_CONFIG_HOME="$HOMEDIR/.config" DISPLAY="$DISPLAY" \
     wireshark -r "$CAPTURE" -g "$FRAME" "${PROFILE_ARGS[@]}" "${FILTER_ARGS[@]}" >"$WORK/wireshark.log" 2>&1 &
 WS_PID=$!
 
@@ -132,15 +131,15 @@ WS_PID=$!
 NAME=$(basename "$CAPTURE")
 WIN=
 for _ in $(seq 1 100); do       # 30 s at most
-    kill -0 "$WS_PID" 2>/dev/null || { cat "$WORK/wireshark.log" >&2; fail "wireshark exited early"; }
+    kill -0 "$WS_PID" 2>/dev/null || { cat "$WORK/wireshark.log" >&2; die "wireshark exited early"; }
     for w in $(xdotool search --onlyvisible --class wireshark 2>/dev/null); do
         [ "$(xdotool getwindowname "$w" 2>/dev/null)" = "$NAME" ] && { WIN=$w; break; }
     done
     [ -n "$WIN" ] && break
     sleep 0.3
 done
-[ -n "$WIN" ] || { cat "$WORK/wireshark.log" >&2; fail "no Wireshark window titled $NAME within 30 s"; }
-log "window $WIN: $(xdotool getwindowgeometry "$WIN" | sed -n 's/.*Geometry: //p')"
+[ -n "$WIN" ] || { cat "$WORK/wireshark.log" >&2; die "no Wireshark window titled $NAME within 30 s"; }
+say "window $WIN: $(xdotool getwindowgeometry "$WIN" | sed -n 's/.*Geometry: //p')"
 sleep "$SETTLE"                  # let -g select the frame and fill the details pane
 
 xdotool windowfocus --sync "$WIN" 2>/dev/null || true
@@ -152,7 +151,7 @@ xdotool key shift+Right          # View > Expand Subtrees
 xdotool mousemove --sync $((W - 5)) 5   # pointer out of the tree (no hover highlight)
 sleep 1
 
-kill -0 "$WS_PID" 2>/dev/null || { cat "$WORK/wireshark.log" >&2; fail "wireshark died"; }
+kill -0 "$WS_PID" 2>/dev/null || { cat "$WORK/wireshark.log" >&2; die "wireshark died"; }
 mkdir -p "$(dirname "$OUT")"
 import -window root "png:$OUT.tmp" && mv "$OUT.tmp" "$OUT"
-log "screenshot: $OUT"
+say "screenshot: $OUT"

@@ -5,6 +5,9 @@ Stages the built plugin in a scratch personal plugin folder, runs tshark with
 it (as an unprivileged user when run as root, because tshark ignores personal
 plugin folders for root), and counts results.  Each test module ends with a
 'N passed, N failed, N skipped' line.
+
+The staging and the unprivileged run are the Python twin of stage_plugin and
+as_user in tools/lib.sh (the shell scripts' one copy): keep the two alike.
 """
 import argparse
 import os
