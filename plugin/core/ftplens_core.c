@@ -486,6 +486,8 @@ static void attach_note(line_ctx *x, ftplens_frame *f, ftplens_note *n)
         while (*at)
             at = &(*at)->next;
         *at = n;
+        /* A held frame read late: its user is the one after its own lines. */
+        f->user = ftplens_session_user(x->conn->session);
     } else {
         if (x->tail)
             x->tail->next = n;

@@ -100,7 +100,7 @@ struct ftplens_finding;
 
 typedef struct ftplens_frame {
     const struct ftplens_conn *conn; /* the FTP control connection */
-    const char *user;           /* last USER argument as of this frame */
+    const char *user;           /* the current user after this frame's lines (ftplens_session_user) */
     ftplens_note *notes;        /* in line order */
     struct ftplens_finding *findings;   /* security checks that fired on this frame */
     int64_t time_ns;
