@@ -458,6 +458,25 @@ static void current_user_is_one_decision(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* A segment held behind a hole is read when the hole is filled: its frame's
+ * user is the one after its own lines, not the one when it arrived. */
+static void held_frame_takes_its_user(void **state)
+{
+    conv c;
+    (void)state;
+    conv_init(&c, 21, true, true);
+    SRV(&c, "220 ready\r\n");
+    CLI(&c, "USER a\r\n");
+    lose(&c, false, "USER b");                                 /* never captured */
+    const ftplens_frame *late = CLI(&c, "ob\r\nUSER carl\r\n");  /* held behind the hole */
+    assert_null(late->notes);
+    assert_string_equal(late->user, "a");
+    SRV(&c, "331 need password\r\n");      /* acknowledges the hole: a gap, the held lines are read */
+    assert_string_equal(nth(late, late->note_count - 1)->arg, "carl");
+    assert_string_equal(late->user, "carl");
+    ftplens_capture_free(c.cap);
+}
+
 /* A lost command that had its reply does not take the next command's reply,
  * whatever its code; ABOR during a transfer is not pipelining. */
 /* After CCC the control channel is read afresh: a multi-line reply begun
@@ -613,6 +632,7 @@ int main(void)
         cmocka_unit_test(multiline_end_lost),
         cmocka_unit_test(lost_login_reply_keeps_the_credentials_finding),
         cmocka_unit_test(current_user_is_one_decision),
+        cmocka_unit_test(held_frame_takes_its_user),
         cmocka_unit_test(answered_lost_command_lets_go),
         cmocka_unit_test(ccc_reads_afresh),
         cmocka_unit_test(delayed_greeting),
