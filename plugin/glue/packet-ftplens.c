@@ -252,9 +252,10 @@ static int piece_start(const line_bytes *lb, int skip, int want, const char *exp
 static int line_text_len(const line_bytes *lb)
 {
     int n = lb->len;
-    if (n && tvb_get_guint8(lb->tvb, lb->start + n - 1) == '\n')
+    const uint8_t *p = n ? tvb_get_ptr(lb->tvb, lb->start, n) : NULL;
+    if (n && p[n - 1] == '\n')
         n--;
-    if (n && tvb_get_guint8(lb->tvb, lb->start + n - 1) == '\r')
+    if (n && p[n - 1] == '\r')
         n--;
     return n;
 }
