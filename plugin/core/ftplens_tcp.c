@@ -252,11 +252,11 @@ static seg_kind segment_kind(const seg_ctx *x)
 }
 
 /* A new SYN with a new ISN on a closed or open connection: port reuse. */
-static void restart_on_new_syn(ftplens_tcp_tracker *t, const ftplens_tcp_segment *seg, int d)
+static void restart_on_new_syn(const seg_ctx *x)
 {
+    ftplens_tcp_tracker *t = x->t;
     const char *names[2] = { t->names[0], t->names[1] };
-    bool syn = seg->flags & SYN, ack = seg->flags & ACK;
-    if (!(syn && !ack && t->isn_known[d] && seg->seq != t->isn[d] && d == INIT))
+    if (!(x->syn && !x->ack && t->isn_known[x->d] && x->seg->seq != t->isn[x->d] && x->d == INIT))
         return;
     ftplens_tcp_init(t);
     t->names[0] = names[0];
@@ -603,7 +603,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     out->has_ack = x.ack;
     out->len = seg->tcp_len;
 
-    restart_on_new_syn(t, seg, d);
+    restart_on_new_syn(&x);
     set_bases(&x);
     numbers(&x);
     write_kind[segment_kind(&x)](&x);
