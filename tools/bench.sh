@@ -6,16 +6,18 @@
 # Builds the plugin (build-bench/), generates or reuses two big captures with
 # tools/gen-big-capture.py (an FTP-heavy one and a same-size one without FTP),
 # and for each capture runs stock tshark (--disable-protocol ftplens) and
-# tshark with ftplens, interleaved, for three commands:
+# tshark with ftplens, interleaved, for four commands:
 #
+#   filter   tshark -r F -Y 'tcp.port==21'        (GUI-like: no visible tree)
 #   fields   tshark -r F -T fields -e frame.number -e ftplens.reply.class
 #   verbose  tshark -2 -r F -Y ftplens.risk -V
-#   report   ftplens: tshark -r F -q -z ftplens,report
-#            stock:   tshark -r F -q -z conv,tcp   (nearest stock per-connection summary)
+#   report   tshark -r F -q -z ftplens,report
 #
-# These are the commands issue 6 names.  fields and verbose are the identical
-# command line in both modes (the ftplens fields stay registered when the
-# protocol is disabled, they are just empty): the difference is what ftplens adds.
+# These are the commands issues 6 and 13 name.  Each is the identical command
+# line in both modes (the ftplens fields, tap and -z option stay registered when
+# the protocol is disabled, they are just empty): the difference is what ftplens
+# adds.  Real public captures (FTPLENS_BENCH_REAL) are measured with callgrind
+# too, whole, beside the generated ones.
 #
 # Primary figure: instructions per frame, from valgrind --tool=callgrind on a
 # slice of the first CG_FRAMES frames minus a one-frame run (start-up).  Beside
@@ -24,13 +26,20 @@
 # the RSS growth per FTP session / per non-FTP frame from command 'fields' on
 # the whole captures.  The last line prints the ratios ftplens/stock.
 #
-# --quick: small sizes (a few minutes).  Environment:
+# --quick: small sizes (a few minutes).
+# --scaling: also peak RSS of 'fields' on 10 %, 50 % and 100 % of the FTP-heavy
+#   capture, and instructions per frame and RSS of one generated session with
+#   SCALE_COMMANDS commands (default 100,000; tools/gen-long-session.py).
+# Environment:
 #   FTPLENS_BENCH_DIR     work folder (default /tmp/ftplens-bench, /tmp/ftplens-bench-quick with --quick);
 #                         big captures, slices and results/ go there, never into the repository
 #   FTPLENS_BUILD_DIR     build folder (default build-bench)
 #   FTPLENS_BENCH_JOBS    callgrind runs in parallel (default 2)
 #   FTPLENS_BENCH_NICE    nice level of every measured run (default 10)
 #   FTPLENS_BENCH_REGEN=1 regenerate the captures even if they exist
+#   FTPLENS_BENCH_REAL    real captures to measure whole (space-separated paths; default: Zeek's
+#                         ftp-with-numbers-in-filename.pcap and Suricata's ftp-too-long-response.pcap
+#                         from ../shared/pcaps/public when that folder is beside the repository)
 #   FRAMES SESSIONS CG_FRAMES WALL_FRAMES RUNS  override the sizes
 set -euo pipefail
 export FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-bench}
@@ -38,11 +47,13 @@ export FTPLENS_BUILD_DIR=${FTPLENS_BUILD_DIR:-build-bench}
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 QUICK=0
+SCALING=0
 for a in "$@"; do
     case $a in
     --quick) QUICK=1 ;;
-    -h|--help) sed -n '3,35p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument $a (usage: tools/bench.sh [--quick])" ;;
+    --scaling) SCALING=1 ;;
+    -h|--help) sed -n '3,43p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) die "unknown argument $a (usage: tools/bench.sh [--quick] [--scaling])" ;;
     esac
 done
 if [ "$QUICK" = 1 ]; then
@@ -105,6 +116,27 @@ for cap in ftp noftp; do
         editcap -r "$big" "$out" "${spec#*:}" || die "editcap failed"   # sizes may differ from the last run
     done
 done
+
+# Real public captures: measured whole with callgrind (too small for wall time and RSS).
+PUBLIC=$FTPLENS_ROOT/../shared/pcaps/public
+REAL=${FTPLENS_BENCH_REAL-}
+if [ -z "${FTPLENS_BENCH_REAL+set}" ] && [ -d "$PUBLIC" ]; then
+    REAL="$PUBLIC/zeek__ftp-with-numbers-in-filename.pcap $PUBLIC/suricata-verify__ftp-too-long-response.pcap"
+fi
+REAL_CAPS=()
+: >"$WORK/real.tsv"
+for f in $REAL; do
+    [ -s "$f" ] || die "FTPLENS_BENCH_REAL: $f is missing"
+    cap=real$((${#REAL_CAPS[@]} + 1))
+    REAL_CAPS+=("$cap")
+    editcap -F pcap "$f" "$WORK/cg-$cap.pcap" || die "editcap failed on $f"
+    editcap -F pcap -r "$f" "$WORK/one-$cap.pcap" 1 || die "editcap failed on $f"
+    n=$(capinfos -c -M "$WORK/cg-$cap.pcap" | sed -n 's/.*packets: *//p')
+    ftp=$(as_user tshark -r "$WORK/cg-$cap.pcap" -Y ftp 2>/dev/null | wc -l)
+    printf '%s\t%s\t%s\t%s\n' "$cap" "$(basename "$f")" "$n" "$ftp" >>"$WORK/real.tsv"
+    say "real capture $cap: $(basename "$f"), $n frames, $ftp of them FTP lines for the stock dissector"
+done
+[ ${#REAL_CAPS[@]} -gt 0 ] || say "no real capture measured (../shared/pcaps/public is absent and FTPLENS_BENCH_REAL is unset)"
 chmod 644 "$WORK"/*.pcap
 
 # The no-FTP capture must carry no FTP at all.
@@ -113,16 +145,17 @@ n=$(as_user tshark -r "$WORK/wall-noftp.pcap" -Y 'ftplens || ftp || ftp-data' 2>
 say "no-FTP capture: 0 frames match 'ftplens || ftp || ftp-data' (first $WALL_FRAMES frames)"
 
 # ---- the commands ----
-CMDS=(fields verbose report)
-# cmd_args MODE CMD FILE: tshark's arguments.
+CMDS=(filter fields verbose report)
+# cmd_args MODE CMD FILE: tshark's arguments, the same in both modes but for
+# --disable-protocol ftplens.
 cmd_args() {
     local mode=$1 cmd=$2 file=$3 m=()
     [ "$mode" = stock ] && m=(--disable-protocol ftplens)
     case $cmd in
+    filter)  printf '%s\0' "${m[@]}" -r "$file" -Y 'tcp.port==21' ;;
     fields)  printf '%s\0' "${m[@]}" -r "$file" -T fields -e frame.number -e ftplens.reply.class ;;
     verbose) printf '%s\0' "${m[@]}" -2 -r "$file" -Y ftplens.risk -V ;;
-    report)  if [ "$mode" = stock ]; then printf '%s\0' "${m[@]}" -r "$file" -q -z conv,tcp
-             else printf '%s\0' -r "$file" -q -z ftplens,report; fi ;;
+    report)  printf '%s\0' "${m[@]}" -r "$file" -q -z ftplens,report ;;
     esac
 }
 run_tshark() {   # run_tshark MODE CMD FILE [prefix...]: runs it, output to /dev/null
@@ -138,7 +171,7 @@ rm -rf "$CG"
 mkdir -p "$CG"
 give_to_user "$CG"
 : >"$CG/jobs"
-for cap in ftp noftp; do
+for cap in ftp noftp "${REAL_CAPS[@]}"; do
     for cmd in "${CMDS[@]}"; do
         for mode in stock ftplens; do
             for sl in cg one; do
@@ -169,9 +202,10 @@ for f in "$CG"/*.out; do
         callgrind_annotate --auto=no --inclusive=yes --threshold=100 "$f" >"${f%.out}.incl.txt" 2>/dev/null || true ;;
     esac
 done
-python3 - "$CG" "$CG_FRAMES" <<'PY'
+python3 - "$CG" "$CG_FRAMES" "$WORK/real.tsv" <<'PY'
 import os, re, sys
-cg, frames = sys.argv[1], int(sys.argv[2])
+cg, cg_frames = sys.argv[1], int(sys.argv[2])
+real_frames = {l.split("\t")[0]: int(l.split("\t")[2]) for l in open(sys.argv[3]) if l.strip()}
 line = re.compile(r"^\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*?)(?: \[[^\]]*\])?$")
 def funcs(path):
     out = {}
@@ -182,13 +216,15 @@ def funcs(path):
             name = m.group(2).split(":", 1)[-1]
             out[name] = out.get(name, 0) + int(m.group(1).replace(",", ""))
     return out
-for cap in ("ftp", "noftp"):
-    for cmd in ("fields", "verbose", "report"):
+caps = sorted({os.path.basename(p).split("-")[0] for p in os.listdir(cg) if p.endswith("-cg.out")})
+for cap in caps:
+    for cmd in ("filter", "fields", "verbose", "report"):
         r = {}
         for mode in ("stock", "ftplens"):
             big = funcs(f"{cg}/{cap}-{cmd}-{mode}-cg.self.txt")
             one = funcs(f"{cg}/{cap}-{cmd}-{mode}-one.self.txt")
             r[mode] = {k: v - one.get(k, 0) for k, v in big.items()}
+        frames = real_frames.get(cap, cg_frames)
         keys = set(r["stock"]) | set(r["ftplens"])
         diff = sorted(((r["ftplens"].get(k, 0) - r["stock"].get(k, 0)) / (frames - 1), k) for k in keys)
         diff.reverse()
@@ -211,7 +247,7 @@ for cap in ("ftp", "noftp"):
                 fh.write(f"{v / (frames - 1):12,.1f}  {k}\n")
 PY
 for cap in ftp noftp; do
-    for cmd in fields verbose; do
+    for cmd in filter fields verbose; do
         say "where the extra instructions go ($cap, $cmd; self instructions per frame, ftplens - stock; top 12):"
         sed -n '2,13p' "$CG/$cap-$cmd.diff.txt"
     done
@@ -254,66 +290,54 @@ for cap in ftp noftp; do
     done
 done
 
+# ---- scaling (--scaling): memory per session and instructions per frame as the capture grows ----
+SCALE=$RES/scaling.tsv
+printf 'what\tsize\tframes\tsessions\tmode\tmax_rss_kb\tir_big\tir_one\n' >"$SCALE"
+if [ "$SCALING" = 1 ]; then
+    : "${SCALE_COMMANDS:=$([ "$QUICK" = 1 ] && echo 10000 || echo 100000)}"
+    say "scaling: peak RSS of 'fields' on 10/50/100 % of the FTP-heavy capture"
+    for pct in 10 50 100; do
+        f=$WORK/big-ftp.pcap
+        n=$((TOTAL_FRAMES * pct / 100))
+        if [ "$pct" != 100 ]; then f=$WORK/pct$pct-ftp.pcap; editcap -r "$WORK/big-ftp.pcap" "$f" "1-$n" || die "editcap failed"; chmod 644 "$f"; fi
+        sessions=$(as_user tshark -r "$f" -T fields -e ftplens.session -Y 'ftplens.line' 2>/dev/null | sort -u | wc -l)
+        for mode in stock ftplens; do
+            t=$RES/time.$$
+            run_tshark "$mode" fields "$f" /usr/bin/time -f '%M' -o "$t" || die "tshark failed"
+            printf 'capture\t%s\t%s\t%s\t%s\t%s\t\t\n' "$pct" "$n" "$sessions" "$mode" "$(cat "$t")" >>"$SCALE"
+            rm -f "$t"
+        done
+    done
+    say "scaling: one session of $((SCALE_COMMANDS / 10)), $((SCALE_COMMANDS / 2)) and $SCALE_COMMANDS commands (tools/gen-long-session.py)"
+    for k in $((SCALE_COMMANDS / 10)) $((SCALE_COMMANDS / 2)) "$SCALE_COMMANDS"; do
+        f=$WORK/long-$k.pcap
+        python3 "$FTPLENS_ROOT/tools/gen-long-session.py" "$f" --commands "$k" >/dev/null
+        editcap -r "$f" "$WORK/long-one.pcap" 1
+        chmod 644 "$f" "$WORK/long-one.pcap"
+        n=$(capinfos -c -M "$f" | sed -n 's/.*packets: *//p')
+        for mode in stock ftplens; do
+            t=$RES/time.$$
+            run_tshark "$mode" fields "$f" /usr/bin/time -f '%M' -o "$t" || die "tshark failed"
+            irs=()
+            for sl in "$f" "$WORK/long-one.pcap"; do
+                mapfile -d '' args < <(cmd_args "$mode" fields "$sl")
+                as_user nice -n "$NICE" valgrind --tool=callgrind --callgrind-out-file="$CG/long.out" tshark "${args[@]}" >/dev/null 2>"$CG/long.log" ||
+                    die "callgrind failed on $sl (see $CG/long.log)"
+                irs+=("$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$CG/long.out" | head -1)")
+            done
+            printf 'session\t%s\t%s\t1\t%s\t%s\t%s\t%s\n' "$k" "$n" "$mode" "$(cat "$t")" "${irs[0]}" "${irs[1]}" >>"$SCALE"
+            rm -f "$t"
+        done
+    done
+fi
+
 # ---- summary ----
 : >"$RES/ir.tsv"
-for cap in ftp noftp; do
+for cap in ftp noftp "${REAL_CAPS[@]}"; do
     for cmd in "${CMDS[@]}"; do
         for mode in stock ftplens; do
             printf '%s\t%s\t%s\t%s\t%s\n' "$cap" "$cmd" "$mode" "$(ir "$cap-$cmd-$mode-cg")" "$(ir "$cap-$cmd-$mode-one")" >>"$RES/ir.tsv"
         done
     done
 done
-python3 - "$RES" "$CG_FRAMES" "$WALL_FRAMES" "$TOTAL_FRAMES" "$TOTAL_SESSIONS" "$TOTAL_CONNS" "$RUNS" <<'PY'
-import csv, os, statistics, sys
-res, cg_frames, wall_frames, total_frames, sessions, conns, runs = sys.argv[1], *map(int, sys.argv[2:])
-ir = {}
-for cap, cmd, mode, big, one in csv.reader(open(os.path.join(res, "ir.tsv")), delimiter="\t"):
-    ir[cap, cmd, mode] = (int(big) - int(one)) / (cg_frames - 1)
-wall, rss = {}, {}
-rows = list(csv.DictReader(open(os.path.join(res, "wall.tsv")), delimiter="\t"))
-for r in rows:
-    k = (r["capture"], r["command"], r["mode"])
-    wall.setdefault(k, []).append(float(r["seconds"]))
-    rss.setdefault(k, []).append(int(r["max_rss_kb"]))
-full = {}
-for r in csv.DictReader(open(os.path.join(res, "rss.tsv")), delimiter="\t"):
-    full[r["capture"], r["slice"], r["mode"]] = int(r["max_rss_kb"])
-names = {"ftp": "FTP-heavy", "noftp": "no-FTP"}
-out = []
-out.append(f"| capture | command | instr/frame stock | instr/frame ftplens | ratio | extra instr/frame | "
-           f"wall median stock (s) | wall median ftplens (s) | wall ratio | peak RSS stock (MiB) | peak RSS ftplens (MiB) |")
-out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-ratios = {}
-for cap in ("ftp", "noftp"):
-    for cmd in ("fields", "verbose", "report"):
-        s, f = ir[cap, cmd, "stock"], ir[cap, cmd, "ftplens"]
-        ratios[cap, cmd] = f / s
-        ws, wf = statistics.median(wall[cap, cmd, "stock"]), statistics.median(wall[cap, cmd, "ftplens"])
-        rs, rf = statistics.median(rss[cap, cmd, "stock"]), statistics.median(rss[cap, cmd, "ftplens"])
-        out.append(f"| {names[cap]} | {cmd} | {s:,.0f} | {f:,.0f} | {f / s:.3f} | {f - s:+,.0f} | {ws:.2f} | {wf:.2f} | "
-                   f"{wf / ws:.3f} | {rs / 1024:.1f} | {rf / 1024:.1f} |")
-out.append("")
-out.append(f"instructions: callgrind, first {cg_frames} frames minus the first frame; wall and peak RSS: median of "
-           f"{runs} interleaved runs on the first {wall_frames} frames")
-d = lambda cap, sl: full[cap, sl, "ftplens"] - full[cap, sl, "stock"]
-g_ftp = (d("ftp", "big") - d("ftp", "one")) * 1024
-g_no = (d("noftp", "big") - d("noftp", "one")) * 1024
-out.append(f"peak RSS of 'fields' on the whole FTP-heavy capture ({total_frames} frames, {sessions} FTP sessions): "
-           f"stock {full['ftp', 'big', 'stock'] / 1024:.1f} MiB, ftplens {full['ftp', 'big', 'ftplens'] / 1024:.1f} MiB; "
-           f"growth {g_ftp / sessions:,.0f} bytes per FTP session ({g_ftp / total_frames:,.0f} bytes per frame)")
-out.append(f"peak RSS of 'fields' on the whole no-FTP capture ({total_frames} frames, {conns} TCP connections): "
-           f"stock {full['noftp', 'big', 'stock'] / 1024:.1f} MiB, ftplens {full['noftp', 'big', 'ftplens'] / 1024:.1f} MiB; "
-           f"growth {g_no / total_frames:,.1f} bytes per frame ({g_no / conns:,.0f} bytes per TCP connection)")
-out.append("(growth = (ftplens - stock) on the whole capture minus (ftplens - stock) on its first frame)")
-ok_ftp = ratios["ftp", "fields"] <= 1.08 and ratios["ftp", "verbose"] <= 1.08
-ok_no = ratios["noftp", "fields"] <= 1.02 and ratios["noftp", "verbose"] <= 1.02
-out.append(f"targets: FTP-heavy <= 1.08 {'met' if ok_ftp else 'MISSED'} (fields, verbose); "
-           f"no-FTP <= 1.02 {'met' if ok_no else 'MISSED'} (fields, verbose); "
-           f"RSS <= 1024 bytes/session {'met' if g_ftp / sessions <= 1024 else 'MISSED'}")
-out.append("ratios ftplens/stock, instructions per frame: FTP-heavy fields {:.3f} verbose {:.3f} report {:.3f} | "
-           "no-FTP fields {:.3f} verbose {:.3f} report {:.3f}".format(
-               *(ratios[c, m] for c in ("ftp", "noftp") for m in ("fields", "verbose", "report"))))
-text = "\n".join(out)
-open(os.path.join(res, "summary.md"), "w").write(text + "\n")
-print(text)
-PY
+python3 "$FTPLENS_ROOT/tools/bench-summary.py" "$RES" "$CG_FRAMES" "$WALL_FRAMES" "$TOTAL_FRAMES" "$TOTAL_SESSIONS" "$TOTAL_CONNS" "$RUNS" "$WORK/real.tsv"

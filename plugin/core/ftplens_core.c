@@ -69,6 +69,7 @@ ftplens_capture *ftplens_capture_new(const ftplens_config *config)
     c->backdoor_watch = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     c->controls = g_ptr_array_new();
     c->ignored = g_byte_array_new();
+    ftplens_frames_init(&c->kept);
     return c;
 }
 
@@ -83,6 +84,7 @@ void ftplens_capture_free(ftplens_capture *c)
     g_byte_array_free(c->ignored, TRUE);
     if (c->late)
         g_hash_table_destroy(c->late);
+    ftplens_frames_clear(&c->kept);
     ftplens_risk_global_free(c->risk);
     ftplens_arena_clear(&c->arena);
     g_free(c);
@@ -115,6 +117,27 @@ static void ignore_stream(ftplens_capture *c, uint32_t stream)
 const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32_t frame)
 {
     return c->late ? g_hash_table_lookup(c->late, GUINT_TO_POINTER(frame)) : NULL;
+}
+
+enum { KEPT_FRAME = 0, KEPT_PLAIN = 1 };
+
+uint32_t ftplens_capture_last_kept(const ftplens_capture *c)
+{
+    return ftplens_frames_last(&c->kept);
+}
+
+ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
+{
+    ftplens_segment_result r = { NULL, NULL };
+    unsigned tag;
+    const void *rec = ftplens_frames_find(&c->kept, frame, &tag);
+    if (rec && tag == KEPT_PLAIN)
+        r.plain = rec;
+    else if (rec)
+        r.frame = rec;
+    else
+        r.frame = ftplens_capture_late_frame(c, frame);
+    return r;
 }
 
 static const ftplens_conn *control_of(const ftplens_conn *conn)
@@ -727,11 +750,15 @@ static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplen
         conn->report_rows++;
     if (allow_plain && !held && plain_ok(conn, f, rows_full)) {
         c->last_plain = keep_plain(c, f);
+        ftplens_frames_add(&c->kept, f->frame, c->last_plain, KEPT_PLAIN);
         return f;
     }
     ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
     *keep = *f;
     g_ptr_array_add(conn->frames, keep);
+    /* Refused for a held handshake segment replayed late, below frames already
+     * kept: c->late has it. */
+    ftplens_frames_add(&c->kept, f->frame, keep, KEPT_FRAME);
     if (held) {
         /* Its lines are read when the hole before it is filled or found lost. */
         ftplens_reasm *r = listener_sent ? conn->to_initiator : conn->to_listener;

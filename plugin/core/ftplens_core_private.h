@@ -13,6 +13,7 @@
 #include "ftplens_address.h"
 #include "ftplens_arena.h"
 #include "ftplens_core.h"
+#include "ftplens_frames.h"
 #include "ftplens_reasm.h"
 #include "ftplens_risk.h"
 #include "ftplens_session.h"
@@ -149,6 +150,7 @@ struct ftplens_capture {
     GHashTable *backdoor_watch; /* server address text -> backdoor_watch (ftplens_risk_backdoor_trigger) */
     ftplens_finding *pending;   /* findings made before the frame's result exists */
     GPtrArray *controls;        /* control connections in the order they started */
+    ftplens_frames kept;        /* frame number -> kept ftplens_frame (tag 0) or ftplens_plain (tag 1) */
     ftplens_frame scratch;      /* the result being built; returned as is for a plain segment */
     const ftplens_plain *last_plain;
 };

@@ -53,6 +53,11 @@ size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
     size_t i = 0, chars = 0, sentence = 0, clause = 0, space = 0;
     int depth = 0;
 
+    /* Most texts fit: no more bytes than either limit (a character is at least one byte). */
+    size_t whole = strlen(s);
+    if (whole <= max_chars && whole <= max_bytes)
+        return whole;
+
     for (; s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c & 0xC0) != 0x80) {

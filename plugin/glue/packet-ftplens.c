@@ -2,8 +2,8 @@
  *
  * The analysis lives in ../core (plain C + GLib).  This file registers
  * fields, expert items and preferences, hands each TCP segment of the first
- * pass to the core, stores the per-frame result with p_add_proto_data and
- * draws the tree from that stored result on every pass.
+ * pass to the core (which keeps the frame's result, found again by frame
+ * number) and draws the tree from that kept result on every pass.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -267,6 +267,13 @@ static int line_text_len(const line_bytes *lb)
 #define PIECE_CHARS 100
 #define PIECE_BYTES 200
 
+/* Labels are only read in a visible tree (-V, -T fields, -T pdml, the GUI's
+ * detail pane); filters and taps (the GUI's packet list, -Y) see values only. */
+static bool labels_shown(proto_tree *t)
+{
+    return t && PTREE_DATA(t)->visible;
+}
+
 /* A short value (a name, an argument): shown whole, or cut with an ellipsis
  * at a character boundary when it would not fit one label.  On its bytes when
  * tvb is given, else a generated item. */
@@ -274,7 +281,7 @@ static proto_item *add_string_item(proto_tree *t, int hf, tvbuff_t *tvb, int sta
 {
     proto_item *pi;
     size_t n = strlen(s), name = strlen(proto_registrar_get_name(hf)) + 2;
-    size_t shown = ftplens_text_piece(s, PIECE_CHARS - name - 1, PIECE_BYTES - name - 3);
+    size_t shown = labels_shown(t) ? ftplens_text_piece(s, PIECE_CHARS - name - 1, PIECE_BYTES - name - 3) : n;
 
     if (shown == n)
         pi = proto_tree_add_string(t, hf, tvb, start, len, s);
@@ -346,6 +353,8 @@ static void add_more_pieces(proto_tree *t, const char *rest)
 /* Sets the label of 'item' to 'text', in pieces when long (the rest as children in its subtree 'ett'). */
 static void set_label_pieces(proto_item *item, int ett, const char *text)
 {
+    if (!labels_shown(item))
+        return;
     size_t n = ftplens_text_piece(text, PIECE_CHARS, PIECE_BYTES);
     proto_item_set_text(item, "%.*s", (int)n, text);
     if (text[n])
@@ -358,6 +367,8 @@ static proto_item *add_gen_text_shown(proto_tree *t, int hf, int ett, const char
 {
     proto_item *pi = proto_tree_add_string(t, hf, NULL, 0, 0, value);
     proto_item_set_generated(pi);
+    if (!labels_shown(t))
+        return pi;
     char *label = g_strdup_printf("%s: %s", proto_registrar_get_name(hf), shown);
     set_label_pieces(pi, ett, label);
     g_free(label);
@@ -676,14 +687,16 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
         /* Pieces of the line (code, verb, argument) go on their bytes when the
          * whole line is in this frame. */
         line_bytes lb = { tvb, start, n->began_earlier ? 0 : len };
-        line_label(f, n, i, label, sizeof label);
-        set_label_pieces(li, ett_ftplens_line, label);
         proto_tree *lt = proto_item_add_subtree(li, ett_ftplens_line);
-        /* The line itself, as a child: the label now says what it means. */
-        size_t shown = ftplens_text_piece(n->text, PIECE_CHARS - 10, PIECE_BYTES - 16);   /* room for "Line: " */
-        proto_item *xi = proto_tree_add_string_format(lt, hf_ftplens_text_more, NULL, 0, 0, "", T("Line: %.*s%s"),
-                                                      (int)shown, n->text, n->text[shown] ? "\u2026" : "");
-        proto_item_set_generated(xi);
+        if (labels_shown(t)) {
+            line_label(f, n, i, label, sizeof label);
+            set_label_pieces(li, ett_ftplens_line, label);
+            /* The line itself, as a child: the label now says what it means. */
+            size_t shown = ftplens_text_piece(n->text, PIECE_CHARS - 10, PIECE_BYTES - 16);   /* room for "Line: " */
+            proto_item *xi = proto_tree_add_string_format(lt, hf_ftplens_text_more, NULL, 0, 0, "", T("Line: %.*s%s"),
+                                                          (int)shown, n->text, n->text[shown] ? "\u2026" : "");
+            proto_item_set_generated(xi);
+        }
         add_gen_string(lt, hf_ftplens_sender, n->from_server ? "server" : "client");
         switch (n->kind) {
         case FTPLENS_NOTE_REQUEST:
@@ -756,53 +769,47 @@ static bool frame_has_experts(const ftplens_frame *f)
     return f->findings || f->gap_bytes[0] || f->gap_bytes[1] || tcp_has_expert(f) || lines_have_experts(f);
 }
 
-/* What a frame keeps between passes (p_add_proto_data keys). */
-enum {
-    KEY_RESULT = 0,     /* a whole ftplens_frame */
-    KEY_PLAIN = 1,      /* the compact record of a plain segment (ftplens_plain) */
-};
+/* The first pass hands the frame to the core; later passes find what the core
+ * kept for it by frame number (nothing is added to Wireshark's per-frame data). */
+static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    ftplens_segment_result r;
+    uint32_t stream;
+
+    /* A frame at or before the last one kept was analysed already, also when
+     * it is dissected again without the visited flag. */
+    if (PINFO_FD_VISITED(pinfo) || pinfo->num <= ftplens_capture_last_kept(capture)) {
+        r = ftplens_capture_kept(capture, pinfo->num);
+        if (r.plain) {
+            ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
+            ftplens_plain_expand(r.plain, x);
+            return x;
+        }
+        return r.frame;
+    }
+    ftplens_segment seg;
+    if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
+        return NULL;
+    if (!ftplens_extract_segment(pinfo, tree, tvb, stream, &seg))
+        return NULL;
+    r = ftplens_capture_segment(capture, &seg);
+    if (!r.frame)
+        return NULL;
+    bool from_server;
+    if (ftplens_frame_wants_link(r.frame, &from_server)) {
+        ftplens_link link;
+        ftplens_extract_link(pinfo, tree, &link);
+        ftplens_frame_set_link(r.frame, from_server, &link);
+    }
+    /* A plain segment's frame is the core's scratch: the tap reads it after this call. */
+    return r.plain ? wmem_memdup(pinfo->pool, r.frame, sizeof *r.frame) : r.frame;
+}
 
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    const ftplens_frame *f;
-    uint32_t stream;
-
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
-    f = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_RESULT);
-    if (!f && PINFO_FD_VISITED(pinfo)) {
-        const ftplens_plain *p = p_get_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN);
-        if (p) {
-            ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
-            ftplens_plain_expand(p, x);
-            f = x;
-        } else {
-            f = ftplens_capture_late_frame(capture, pinfo->num);
-        }
-    } else if (!f) {
-        ftplens_segment seg;
-        if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
-            return 0;
-        if (!ftplens_extract_segment(pinfo, tree, tvb, stream, &seg))
-            return 0;
-        ftplens_segment_result r = ftplens_capture_segment(capture, &seg);
-        f = r.frame;
-        if (!f)
-            return 0;
-        bool from_server;
-        if (ftplens_frame_wants_link(f, &from_server)) {
-            ftplens_link link;
-            ftplens_extract_link(pinfo, tree, &link);
-            ftplens_frame_set_link(f, from_server, &link);
-        }
-        if (r.plain) {
-            /* f is the core's scratch: the tap reads it after this call. */
-            f = wmem_memdup(pinfo->pool, f, sizeof *f);
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_PLAIN, (void *)r.plain);
-        } else {
-            p_add_proto_data(wmem_file_scope(), pinfo, proto_ftplens, KEY_RESULT, (void *)f);
-        }
-    }
+    const ftplens_frame *f = frame_result(tvb, pinfo, tree);
     if (!f || !ftplens_frame_shown(f))
         return 0;
     /* Building the subtree is most of the cost: skip it when nothing shows or uses
