@@ -69,6 +69,87 @@ static void append_raw(GString *g, uint32_t v)
 
 #define who(side) T(t->names[(side)] ? t->names[(side)] : ((side) == INIT ? "client" : "server"))
 
+/* The sender and its peer as the sentences call them (written from the note alone). */
+static const char *sender(const ftplens_tcp_note *n)
+{
+    return n->sender_is_server ? T("server") : T("client");
+}
+
+static const char *peer(const ftplens_tcp_note *n)
+{
+    return n->sender_is_server ? T("client") : T("server");
+}
+
+/* ---- the sentences of handshake and close segments, from the note alone:
+ * written at once, or when shown (FTPLENS_LAZY_SYN ... _CLOSE) ---- */
+
+static void syn_sentence(GString *g, const ftplens_tcp_note *n)
+{
+    g_string_append_printf(g, T("SYN: the %s picks its initial sequence number ISN = "), sender(n));
+    append_raw(g, n->seq_raw);
+    g_string_append_printf(g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
+                                "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
+                           sender(n), n->seq_raw + 1);
+}
+
+/* has_ack_ok is false when the peer's SYN was not captured (nothing to check against). */
+static void synack_sentence(GString *g, const ftplens_tcp_note *n)
+{
+    g_string_append_printf(g, T("SYN-ACK: the %s picks its ISN = "), sender(n));
+    append_raw(g, n->seq_raw);
+    g_string_append(g, T(", shown as relative 0, and acknowledges "));
+    append_raw(g, n->ack_raw);
+    if (!n->has_ack_ok)
+        g_string_append_printf(g, T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
+                                    "0x%08x (inferred; relative numbers count from it)."), peer(n), n->ack_raw - 1);
+    else if (n->ack_ok)
+        g_string_append_printf(g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
+                                    "(relative acknowledgment 1)."), peer(n), n->peer_isn);
+    else
+        g_string_append_printf(g, T(", but the %s's ISN + 1 is 0x%08x."), peer(n), n->peer_isn + 1);
+}
+
+static void established_sentence(GString *g, const ftplens_tcp_note *n)
+{
+    bool seq_ok = !n->isn_is_base && n->seq_raw == n->isn + 1;
+    bool ack_ok = n->ack_raw == n->peer_isn + 1;
+    g_string_append(g, T("ACK: sequence "));
+    append_raw(g, n->seq_raw);
+    g_string_append_printf(g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
+                           n->ref_frame, seq_ok ? "" : T(" - or should: it does not"));
+    append_raw(g, n->ack_raw);
+    g_string_append_printf(g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
+                           peer(n), n->peer_isn);
+    g_string_append(g, n->ack_ok ? T("The handshake is complete: the connection is established.")
+                                 : T("The numbers do not match the handshake."));
+}
+
+/* A FIN, an ACK of the peer's FIN (has_ack_ok and ack_ok; ref_frame is that FIN), or both. */
+static void close_sentence(GString *g, const ftplens_tcp_note *n)
+{
+    bool fin = (n->flags & FIN) != 0, acks_fin = n->has_ack_ok && n->ack_ok;
+    if (fin) {
+        g_string_append_printf(g, T("FIN: the %s has no more data to send. "), sender(n));
+        if (n->len)
+            g_string_append_printf(g, T("The FIN comes after the %u data bytes, at relative %u. "), n->len,
+                                   n->seq_rel + n->len);
+        g_string_append_printf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
+                                    "(relative %u)."), n->seq_raw + n->len + 1, n->seq_rel + n->len + 1);
+    }
+    if (acks_fin) {
+        g_string_append_printf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
+                                    "0x%08x + 1."), fin ? T(" It also ") : "ACK: ", n->ref_frame,
+                               n->ack_raw, n->ack_raw - 1);
+        if (!fin && n->step == FTPLENS_STEP_FINAL_ACK)
+            g_string_append(g, T(" Both FINs are acknowledged: the connection is closed."));
+    }
+}
+
+static void (*const sentence_of[])(GString *, const ftplens_tcp_note *) = {
+    [FTPLENS_LAZY_SYN] = syn_sentence, [FTPLENS_LAZY_SYNACK] = synack_sentence,
+    [FTPLENS_LAZY_ESTABLISHED] = established_sentence, [FTPLENS_LAZY_CLOSE] = close_sentence,
+};
+
 /* "Len 29 = 'USER alice' (10 bytes) + CR LF (2) + 'PASS wonderland' (15 bytes) + CR LF (2)" */
 static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
 {
@@ -195,6 +276,12 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
         pl.encrypted = true;
         append_data_text(g, n, &pl);
         break;
+    case FTPLENS_LAZY_SYN:
+    case FTPLENS_LAZY_SYNACK:
+    case FTPLENS_LAZY_ESTABLISHED:
+    case FTPLENS_LAZY_CLOSE:
+        sentence_of[n->lazy](g, n);
+        break;
     default:
         append_data_text(g, n, &pl);
         break;
@@ -213,6 +300,7 @@ typedef struct {
     bool first_segment;
     bool synack_lost, third_ack_lost;   /* handshake segments missing from the capture */
     GString *g;                     /* most segments need no sentence now: created on first use */
+    uint8_t sentence;               /* FTPLENS_LAZY_SYN ... _CLOSE: the kind's sentence, now or when shown */
     char *expected;
     const char *step_text;
 } seg_ctx;
@@ -363,11 +451,7 @@ static void write_syn(seg_ctx *x)
     } else {
         x->step_text = T("handshake 1/3: SYN (client asks to open)");
     }
-    g_string_append_printf(gs(&x->g), T("SYN: the %s picks its initial sequence number ISN = "), who(x->d));
-    append_raw(x->g, x->seg->seq);
-    g_string_append_printf(x->g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
-                                   "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
-                           who(x->d), x->seg->seq + 1);
+    x->sentence = FTPLENS_LAZY_SYN;
 }
 
 static void write_synack_retrans(seg_ctx *x)
@@ -392,22 +476,14 @@ static void write_synack(seg_ctx *x)
     x->step_text = T("handshake 2/3: SYN-ACK");
     out->has_ack_ok = true;
     out->ack_ok = t->isn_known[p] && seg->ack == t->isn[p] + 1;
-    g_string_append_printf(gs(&x->g), T("SYN-ACK: the %s picks its ISN = "), who(x->d));
-    append_raw(x->g, seg->seq);
-    g_string_append(x->g, T(", shown as relative 0, and acknowledges "));
-    append_raw(x->g, seg->ack);
+    x->sentence = FTPLENS_LAZY_SYNACK;
     if (!t->isn_known[p]) {
-        /* Nothing to check it against: say what it tells instead of a mismatch. */
-        g_string_append_printf(x->g, T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
-                                       "0x%08x (inferred; relative numbers count from it)."), who(p), seg->ack - 1);
+        /* Nothing to check it against: the sentence says what it tells instead of a mismatch. */
         out->has_ack_ok = false;
     } else if (out->ack_ok) {
-        g_string_append_printf(x->g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
-                                       "(relative acknowledgment 1)."), who(p), t->isn[p]);
         out->has_syn_rtt = true;
         out->syn_rtt_ns = seg->time_ns - t->syn_time[p];
     } else {
-        g_string_append_printf(x->g, T(", but the %s's ISN + 1 is 0x%08x."), who(p), t->isn[p] + 1);
         x->expected = g_strdup_printf(T("acknowledgment 0x%08x (%s ISN 0x%08x + 1), got 0x%08x"),
                                       t->isn[p] + 1, who(p), t->isn[p], seg->ack);
     }
@@ -458,15 +534,7 @@ static void write_established(seg_ctx *x)
     bool seq_ok = t->isn_known[d] && seg->seq == t->isn[d] + 1;
     bool ack_ok = seg->ack == t->isn[p] + 1;
     out->ack_ok = seq_ok && ack_ok;
-    g_string_append(gs(&x->g), T("ACK: sequence "));
-    append_raw(x->g, seg->seq);
-    g_string_append_printf(x->g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
-                           t->synack_frame, seq_ok ? "" : T(" - or should: it does not"));
-    append_raw(x->g, seg->ack);
-    g_string_append_printf(x->g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
-                           who(p), t->isn[p]);
-    g_string_append(x->g, out->ack_ok ? T("The handshake is complete: the connection is established.")
-                                      : T("The numbers do not match the handshake."));
+    x->sentence = FTPLENS_LAZY_ESTABLISHED;
     if (!out->ack_ok)
         x->expected = g_strdup_printf(T("sequence 0x%08x and acknowledgment 0x%08x, got 0x%08x and 0x%08x"),
                                       t->isn[d] + 1, t->isn[p] + 1, seg->seq, seg->ack);
@@ -482,12 +550,6 @@ static void write_fin(seg_ctx *x)
     t->fin_seq[d] = seg->seq + seg->tcp_len;
     t->fin_frame[d] = seg->frame;
     x->out->step = FTPLENS_STEP_FIN;
-    g_string_append_printf(gs(&x->g), T("FIN: the %s has no more data to send. "), who(d));
-    if (seg->tcp_len)
-        g_string_append_printf(x->g, T("The FIN comes after the %u data bytes, at relative %u. "), seg->tcp_len,
-                               x->out->seq_rel + seg->tcp_len);
-    g_string_append_printf(x->g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
-                                   "(relative %u)."), t->fin_seq[d] + 1, x->out->seq_rel + seg->tcp_len + 1);
 }
 
 static void write_close(seg_ctx *x)
@@ -497,6 +559,7 @@ static void write_close(seg_ctx *x)
     int d = x->d, p = x->p;
     bool acks_fin = acks_peer_fin(x);
     x->step_text = close_text(t, d, x->fin, acks_fin);
+    x->sentence = FTPLENS_LAZY_CLOSE;
     if (x->fin)
         write_fin(x);
     if (acks_fin) {
@@ -506,11 +569,6 @@ static void write_close(seg_ctx *x)
         out->ack_ok = true;
         if (!x->fin)
             out->step = t->fin_seen[d] ? FTPLENS_STEP_FINAL_ACK : FTPLENS_STEP_FIN_ACK;
-        g_string_append_printf(gs(&x->g), T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
-                                            "0x%08x + 1."), x->fin ? T(" It also ") : "ACK: ", t->fin_frame[p],
-                               x->seg->ack, t->fin_seq[p]);
-        if (!x->fin && t->fin_seen[d])
-            g_string_append(x->g, T(" Both FINs are acknowledged: the connection is closed."));
     } else if (x->fin && t->fin_seen[p] && !t->fin_acked[p]) {
         out->has_ack_ok = true;
         out->ack_ok = false;
@@ -604,9 +662,16 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     out->len = seg->tcp_len;
 
     restart_on_new_syn(&x);
+    const char *name = t->names[d] ? t->names[d] : (d == INIT ? "client" : "server");
+    out->sender_is_server = strcmp(name, "server") == 0;
     set_bases(&x);
     numbers(&x);
     write_kind[segment_kind(&x)](&x);
+    bool alone = !(x.first_segment && !x.syn) && (seg->tcp_len == 0 || x.syn);
+    if (x.sentence && alone)
+        out->lazy = x.sentence;     /* nothing else to say: written from the note when shown */
+    else if (x.sentence)
+        sentence_of[x.sentence](gs(&x.g), out);
     if (x.first_segment && !x.syn)
         g_string_append_printf(gs(&x.g), T("%sThe capture starts after this connection was opened: no SYN was "
                                            "captured, so relative numbers count from the first sequence number "

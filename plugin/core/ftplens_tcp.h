@@ -44,6 +44,12 @@ typedef enum {
     FTPLENS_LAZY_TLS,
     FTPLENS_LAZY_RETRANS,
     FTPLENS_LAZY_LINES,         /* FTP lines: written from the frame's bytes when shown */
+    /* Handshake and close segments without payload: their sentence is written
+     * from the note's own numbers when shown. */
+    FTPLENS_LAZY_SYN,
+    FTPLENS_LAZY_SYNACK,
+    FTPLENS_LAZY_ESTABLISHED,
+    FTPLENS_LAZY_CLOSE,
 } ftplens_lazy;
 
 /* What the teaching says about one segment.  One per FTP frame: fields are
@@ -70,6 +76,7 @@ typedef struct {
     bool has_syn_rtt, has_hs_rtt;
     bool continues_line;            /* FTPLENS_LAZY_LINES: how to read the bytes again */
     bool mask_passwords;
+    bool sender_is_server;          /* how the sentences call the sender (and its peer) */
 } ftplens_tcp_note;
 
 /* How the payload of this segment is made of lines (control connections). */

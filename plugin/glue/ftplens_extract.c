@@ -105,16 +105,28 @@ static uint8_t byte_at(tvbuff_t *t, int offset)
     return b;
 }
 
-/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1. */
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1.  The up to
+ * 60 bytes before 'end' are read once (this runs on every FTP frame). */
 static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
 {
-    for (int l = 20; l <= 60; l += 4) {
-        int at = end - l;
-        if (at < 0)
-            break;
-        uint8_t b0 = byte_at(ds, at);
-        if (b0 >> 4 == 4 && (b0 & 0x0f) * 4 == l && byte_at(ds, at + 9) == proto)
-            return at;
+    int from = end > 60 ? end - 60 : 0;
+    if (end - from < 20)
+        return -1;
+    const uint8_t *p = tvb_get_ptr(ds, from, end - from);
+    for (int l = 20; l <= 60 && l <= end - from; l += 4) {
+        const uint8_t *h = p + (end - from - l);
+        if (h[0] >> 4 == 4 && (h[0] & 0x0f) * 4 == l && h[9] == proto)
+            return end - l;
     }
     return -1;
 }
@@ -126,8 +138,8 @@ static bool tcp_header(packet_info *pinfo, proto_tree *tree, tvbuff_t **ds, int 
     field_info *fi = single(tree, F_TCP_STREAM);
     if (!fi || !fi->ds_tvb || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 20)
         return false;
-    if (tvb_get_ntohs(fi->ds_tvb, fi->start) != pinfo->srcport ||
-        tvb_get_ntohs(fi->ds_tvb, fi->start + 2) != pinfo->destport)
+    const uint8_t *h = tvb_get_ptr(fi->ds_tvb, fi->start, 4);
+    if (be16(h) != pinfo->srcport || be16(h + 2) != pinfo->destport)
         return false;
     *ds = fi->ds_tvb;
     *hdr = fi->start;
@@ -174,7 +186,8 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     memset(seg, 0, sizeof *seg);
     if (!tcp_header(pinfo, tree, &ds, &hdr))
         return false;
-    unsigned doff = (unsigned)(byte_at(ds, hdr + 12) >> 4) * 4;
+    const uint8_t *th = tvb_get_ptr(ds, hdr, 20);   /* tcp_header checked that 20 bytes are there */
+    unsigned doff = (unsigned)(th[12] >> 4) * 4;
     if (doff < 20)
         return false;
     seg->tcp_len = tcp_payload_len(pinfo, ds, hdr, doff);
@@ -185,11 +198,11 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     secs = MAX(MIN(secs, (int64_t)4500000000), (int64_t)-4500000000);
     seg->time_ns = secs * 1000000000 + pinfo->abs_ts.nsecs;
     seg->stream = stream;
-    seg->src_port = tvb_get_ntohs(ds, hdr);
-    seg->dst_port = tvb_get_ntohs(ds, hdr + 2);
-    seg->seq = tvb_get_ntohl(ds, hdr + 4);
-    seg->ack = tvb_get_ntohl(ds, hdr + 8);
-    seg->flags = tvb_get_ntohs(ds, hdr + 12) & 0x0fff;
+    seg->src_port = be16(th);
+    seg->dst_port = be16(th + 2);
+    seg->seq = be32(th + 4);
+    seg->ack = be32(th + 8);
+    seg->flags = be16(th + 12) & 0x0fff;
     seg->src_port_is_ftp = port_is_ftp(seg->src_port);
     seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
     copy_ip(&pinfo->src, seg->src_addr, &seg->addr_len);

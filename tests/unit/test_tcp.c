@@ -30,6 +30,16 @@ static fixture *fx_new(void)
     return f;
 }
 
+/* The note's explanation as shown: written now or later (lazy); kept until the next few calls. */
+static const char *shown(const ftplens_tcp_note *n)
+{
+    static char *ring[8];
+    static unsigned at;
+    g_free(ring[at % 8]);
+    ring[at % 8] = ftplens_tcp_explain(n);
+    return ring[at++ % 8];
+}
+
 static void fx_free(fixture *f)
 {
     ftplens_arena_clear(&f->arena);
@@ -59,7 +69,10 @@ static void three_way_handshake(void **state)
     assert_string_equal(n1.step_text, "handshake 1/3: SYN (client asks to open)");
     assert_int_equal(n1.seq_rel, 0);
     assert_int_equal(n1.next_seq_rel, 1);
-    assert_non_null(strstr(n1.explain, "0x626bf2f7 (1651241719; bytes 62 6b f2 f7)"));
+    assert_non_null(strstr(shown(&n1), "0x626bf2f7 (1651241719; bytes 62 6b f2 f7)"));
+    /* Handshake sentences are written from the note when shown, not kept. */
+    assert_null(n1.explain);
+    assert_int_equal(n1.lazy, FTPLENS_LAZY_SYN);
 
     ftplens_tcp_note n2 = SRV(f, S | A, 0xe537a51e, 0x626bf2f8, NULL);
     assert_int_equal(n2.step, FTPLENS_STEP_SYNACK);
@@ -68,7 +81,7 @@ static void three_way_handshake(void **state)
     assert_int_equal(n2.peer_isn, 0x626bf2f7);
     assert_true(n2.has_syn_rtt);
     assert_int_equal(n2.syn_rtt_ns, 1000);
-    assert_non_null(strstr(n2.explain, "= client ISN 0x626bf2f7 + 1, because a SYN consumes one sequence number"));
+    assert_non_null(strstr(shown(&n2), "= client ISN 0x626bf2f7 + 1, because a SYN consumes one sequence number"));
 
     ftplens_tcp_note n3 = CLI(f, A, 0x626bf2f8, 0xe537a51f, NULL);
     assert_int_equal(n3.step, FTPLENS_STEP_ESTABLISHED);
@@ -77,11 +90,12 @@ static void three_way_handshake(void **state)
     assert_int_equal(n3.seq_rel, 1);
     assert_int_equal(n3.ack_rel, 1);
     assert_int_equal(n3.hs_rtt_ns, 2000);
-    assert_non_null(strstr(n3.explain, "equals the acknowledgment number of the SYN-ACK (frame 2)"));
+    assert_non_null(strstr(shown(&n3), "equals the acknowledgment number of the SYN-ACK (frame 2)"));
+    assert_int_equal(n3.lazy, FTPLENS_LAZY_ESTABLISHED);
 
     ftplens_tcp_note n4 = SRV(f, A, 0xe537a51f, 0x626bf2f8, "220-\r\n");
     assert_int_equal(n4.step, FTPLENS_STEP_DATA);
-    assert_non_null(strstr(n4.explain, "Len 6 = '220-' (4 bytes) + CR LF (2 bytes); next sequence number = 1 + 6 = 7."));
+    assert_non_null(strstr(shown(&n4), "Len 6 = '220-' (4 bytes) + CR LF (2 bytes); next sequence number = 1 + 6 = 7."));
     ftplens_tcp_note n5 = CLI(f, A, 0x626bf2f8, 0xe537a525, NULL);
     assert_int_equal(n5.step, FTPLENS_STEP_ACK_ONLY);
     assert_int_equal(n5.ack_rel, 7);
@@ -103,8 +117,8 @@ static void handshake_segments_not_captured(void **state)
     assert_int_equal(n.step, FTPLENS_STEP_ESTABLISHED);
     assert_false(n.has_ack_ok);
     assert_int_equal(n.ack_rel, 1);
-    assert_non_null(strstr(n.explain, "SYN-ACK was not captured"));
-    assert_non_null(strstr(n.explain, "its ISN was 0x00000384 (inferred"));
+    assert_non_null(strstr(shown(&n), "SYN-ACK was not captured"));
+    assert_non_null(strstr(shown(&n), "its ISN was 0x00000384 (inferred"));
     ftplens_tcp_note d = SRV(f, A, 901, 101, "220 hi\r\n");
     assert_int_equal(d.seq_rel, 1);          /* counted from the inferred ISN */
     fx_free(f);
@@ -117,14 +131,14 @@ static void handshake_segments_not_captured(void **state)
     n = CLI(f, A, 101, 909, NULL);
     assert_int_equal(n.step, FTPLENS_STEP_ACK_ONLY);
     assert_false(n.has_ack_ok);
-    assert_non_null(strstr(n.explain, "third segment"));
+    assert_non_null(strstr(shown(&n), "third segment"));
     fx_free(f);
 
     /* SYN lost: the SYN-ACK tells the client's ISN. */
     f = fx_new();
     n = SRV(f, S | A, 900, 101, NULL);
     assert_false(n.has_ack_ok);
-    assert_non_null(strstr(n.explain, "so its ISN was this number - 1 = 0x00000064 (inferred"));
+    assert_non_null(strstr(shown(&n), "so its ISN was this number - 1 = 0x00000064 (inferred"));
     ftplens_tcp_note c = CLI(f, A, 101, 901, NULL);
     assert_int_equal(c.seq_rel, 1);
     fx_free(f);
@@ -177,7 +191,7 @@ static void syn_retransmission_and_port_reuse(void **state)
     CLI(f, S, 5000, 0, NULL);
     ftplens_tcp_note r = CLI(f, S, 5000, 0, NULL);
     assert_int_equal(r.step, FTPLENS_STEP_SYN_RETRANS);
-    assert_non_null(strstr(r.explain, "frame 1"));
+    assert_non_null(strstr(shown(&r), "frame 1"));
     SRV(f, S | A, 7000, 5001, NULL);
     ftplens_tcp_note sr = SRV(f, S | A, 7000, 5001, NULL);
     assert_int_equal(sr.step, FTPLENS_STEP_SYNACK_RETRANS);
@@ -211,7 +225,7 @@ static void missing_syn(void **state)
     assert_int_equal(n.seq_rel, 0);
     assert_int_equal(n.ack_rel, 0);
     assert_true(n.isn_is_base);
-    assert_non_null(strstr(n.explain, "no SYN was captured"));
+    assert_non_null(strstr(shown(&n), "no SYN was captured"));
     ftplens_tcp_note r = SRV(f, A, 888888, 777783, "200 ok\r\n");
     assert_int_equal(r.step, FTPLENS_STEP_DATA);
     assert_int_equal(r.seq_rel, 0);
@@ -226,7 +240,7 @@ static void rst_during_handshake(void **state)
     CLI(f, S, 1, 0, NULL);
     ftplens_tcp_note n = SRV(f, R | A, 0, 2, NULL);
     assert_int_equal(n.step, FTPLENS_STEP_RST);
-    assert_non_null(strstr(n.explain, "refuses the connection"));
+    assert_non_null(strstr(shown(&n), "refuses the connection"));
     fx_free(f);
 }
 
@@ -242,8 +256,8 @@ static void close_with_fin_and_data(void **state)
     assert_int_equal(fin.step, FTPLENS_STEP_FIN);
     assert_string_equal(fin.step_text, "close: FIN (1 of 4)");
     assert_int_equal(fin.next_seq_rel, 11);
-    assert_non_null(strstr(fin.explain, "The FIN comes after the 9 data bytes, at relative 10"));
-    assert_non_null(strstr(fin.explain, "Len 9 = '221 Bye' (7 bytes) + CR LF (2 bytes)"));
+    assert_non_null(strstr(shown(&fin), "The FIN comes after the 9 data bytes, at relative 10"));
+    assert_non_null(strstr(shown(&fin), "Len 9 = '221 Bye' (7 bytes) + CR LF (2 bytes)"));
     ftplens_tcp_note ack = CLI(f, A, 101, 511, NULL);
     assert_string_equal(ack.step_text, "close: ACK of the FIN (2 of 4)");
     assert_true(ack.ack_ok);
@@ -274,10 +288,10 @@ static void lines_are_summed(void **state)
     SRV(f, S | A, 50, 1, NULL);
     CLI(f, A, 1, 51, NULL);
     ftplens_tcp_note n = CLI(f, A, 1, 51, "USER alice\r\nPASS wonderland\r\n");
-    assert_non_null(strstr(n.explain, "Len 29 = 'USER alice' (10 bytes) + CR LF (2 bytes) + 'PASS wonderland' "
+    assert_non_null(strstr(shown(&n), "Len 29 = 'USER alice' (10 bytes) + CR LF (2 bytes) + 'PASS wonderland' "
                                       "(15 bytes) + CR LF (2 bytes); next sequence number = 1 + 29 = 30."));
     ftplens_tcp_note half = CLI(f, A, 30, 51, "NO");
-    assert_non_null(strstr(half.explain, "'NO' (2 bytes, the line goes on in a later segment)"));
+    assert_non_null(strstr(shown(&half), "'NO' (2 bytes, the line goes on in a later segment)"));
     fx_free(f);
 }
 
