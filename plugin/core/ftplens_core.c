@@ -30,6 +30,7 @@ void ftplens_config_defaults(ftplens_config *cfg)
     cfg->bruteforce_client = 5;         /* fail2ban's defaults: 5 failures in 10 minutes */
     cfg->bruteforce_window_s = 600;
     cfg->arg_max_default = 100;
+    cfg->keep_report = true;
 }
 
 static void conn_free(gpointer p)
@@ -88,6 +89,11 @@ void ftplens_capture_free(ftplens_capture *c)
     ftplens_risk_global_free(c->risk);
     ftplens_arena_clear(&c->arena);
     g_free(c);
+}
+
+void ftplens_capture_keep_report(ftplens_capture *c)
+{
+    c->config.keep_report = true;
 }
 
 unsigned ftplens_capture_sessions(const ftplens_capture *c)
@@ -576,18 +582,33 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
     conn->data_bytes = ftplens_spans_bytes(conn->carried[0]) + ftplens_spans_bytes(conn->carried[1]);
 }
 
-/* A segment that can be kept as a compact ftplens_plain: an ACK or a data
- * segment in the middle of a connection with nothing else to show, once the
+/* A segment that can be kept as a compact ftplens_plain: nothing but TCP
+ * teaching whose sentence is written from the numbers when shown, once the
  * report's first rows and the link facts are taken. */
-static bool plain_ok(const ftplens_conn *conn, const ftplens_frame *f, bool rows_full)
+static bool plain_ok(const ftplens_capture *c, const ftplens_conn *conn, const ftplens_frame *f, bool rows_full)
 {
     const ftplens_tcp_note *n = &f->tcp;
-    return rows_full && !f->notes && !f->findings && !f->gap_bytes[0] && !f->gap_bytes[1] && !n->explain && !n->has_ack_ok && !n->ref_frame &&
-           (n->step == FTPLENS_STEP_DATA || n->step == FTPLENS_STEP_ACK_ONLY) &&
-           n->lazy != FTPLENS_LAZY_NONE && n->lazy != FTPLENS_LAZY_LINES &&
-           !(n->flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) &&
+    /* The report lists the handshake and close segments of each connection. */
+    bool report_row = n->step != FTPLENS_STEP_DATA && n->step != FTPLENS_STEP_ACK_ONLY;
+    if (c->config.keep_report && (report_row || n->has_ack_ok || n->ref_frame ||
+                                  (n->flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN))))
+        return false;
+    return rows_full && !f->notes && !f->findings && !f->gap_bytes[0] && !f->gap_bytes[1] && !n->explain &&
+           !n->ack_expected && !(n->has_syn_rtt && n->has_hs_rtt) && n->lazy != FTPLENS_LAZY_NONE &&
+           n->lazy != FTPLENS_LAZY_LINES &&
            !(conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0]);
 }
+
+enum {
+    PLAIN_FROM_LISTENER = 1 << 0,
+    PLAIN_ISN_IS_BASE = 1 << 1,
+    PLAIN_HAS_PEER_ISN = 1 << 2,
+    PLAIN_HAS_ACK_OK = 1 << 3,
+    PLAIN_ACK_OK = 1 << 4,
+    PLAIN_SYN_RTT = 1 << 5,
+    PLAIN_HS_RTT = 1 << 6,
+    PLAIN_SENDER_IS_SERVER = 1 << 7,
+};
 
 static const ftplens_plain *keep_plain(ftplens_capture *c, const ftplens_frame *f)
 {
@@ -595,18 +616,22 @@ static const ftplens_plain *keep_plain(ftplens_capture *c, const ftplens_frame *
     ftplens_plain *p = ftplens_arena_alloc0(&c->arena, sizeof *p);
     p->conn = f->conn;
     p->user = f->user;
+    p->step_text = n->step_text;
+    p->rtt_ns = n->has_syn_rtt ? n->syn_rtt_ns : n->hs_rtt_ns;
     p->frame = f->frame;
     p->seq_raw = n->seq_raw;
     p->ack_raw = n->ack_raw;
     p->isn = n->isn;
     p->peer_isn = n->peer_isn;
     p->len = n->len;
+    p->ref_frame = n->ref_frame;
     p->flags = n->flags;
     p->step = n->step;
     p->lazy = n->lazy;
-    p->from_listener = f->from_listener;
-    p->isn_is_base = n->isn_is_base;
-    p->has_peer_isn = n->has_peer_isn;
+    p->bits = (f->from_listener ? PLAIN_FROM_LISTENER : 0) | (n->isn_is_base ? PLAIN_ISN_IS_BASE : 0) |
+              (n->has_peer_isn ? PLAIN_HAS_PEER_ISN : 0) | (n->has_ack_ok ? PLAIN_HAS_ACK_OK : 0) |
+              (n->ack_ok ? PLAIN_ACK_OK : 0) | (n->has_syn_rtt ? PLAIN_SYN_RTT : 0) |
+              (n->has_hs_rtt ? PLAIN_HS_RTT : 0) | (n->sender_is_server ? PLAIN_SENDER_IS_SERVER : 0);
     return p;
 }
 
@@ -619,22 +644,33 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
     out->session_id = control_of(p->conn)->stream;
     out->user = p->user;
     out->frame = p->frame;
-    out->from_listener = p->from_listener;
+    out->from_listener = p->bits & PLAIN_FROM_LISTENER;
     out->has_tcp = true;
     n->step = p->step;
-    n->step_text = p->step == FTPLENS_STEP_DATA ? T("data") : T("ack only");
+    n->step_text = p->step_text;
     n->seq_raw = p->seq_raw;
     n->ack_raw = p->ack_raw;
     n->flags = p->flags;
     n->has_ack = (p->flags & FTPLENS_TCP_ACK) != 0;
     n->isn = p->isn;
-    n->isn_is_base = p->isn_is_base;
-    n->has_peer_isn = p->has_peer_isn;
+    n->isn_is_base = p->bits & PLAIN_ISN_IS_BASE;
+    n->has_peer_isn = p->bits & PLAIN_HAS_PEER_ISN;
     n->peer_isn = p->peer_isn;
     n->len = p->len;
+    n->ref_frame = p->ref_frame;
+    n->has_ack_ok = p->bits & PLAIN_HAS_ACK_OK;
+    n->ack_ok = p->bits & PLAIN_ACK_OK;
+    n->has_syn_rtt = p->bits & PLAIN_SYN_RTT;
+    n->has_hs_rtt = p->bits & PLAIN_HS_RTT;
+    if (n->has_syn_rtt)
+        n->syn_rtt_ns = p->rtt_ns;
+    if (n->has_hs_rtt)
+        n->hs_rtt_ns = p->rtt_ns;
+    n->sender_is_server = p->bits & PLAIN_SENDER_IS_SERVER;
     n->seq_rel = p->seq_raw - p->isn;
     n->ack_rel = n->has_ack ? p->ack_raw - p->peer_isn : 0;
-    n->next_seq_rel = n->seq_rel + p->len;
+    n->next_seq_rel = n->seq_rel + p->len + ((p->flags & FTPLENS_TCP_SYN) ? 1u : 0u) +
+                      ((p->flags & FTPLENS_TCP_FIN) ? 1u : 0u);
     n->lazy = p->lazy;
 }
 
@@ -741,21 +777,22 @@ static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplen
     /* The explanation of FTP lines is written again from the frame's bytes when
      * shown, except on the first data and ACK segments, which the report quotes
      * after the capture (when no bytes are at hand). */
-    bool rows_full = conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
+    bool rows_full = !c->config.keep_report || conn->report_rows >= FTPLENS_REPORT_DATA_ROWS;
     pl->lines_later = seg->payload_offset_known && rows_full;
     ftplens_tcp_segment ts = { seg->frame, seg->time_ns, listener_sent, seg->flags, seg->seq, seg->ack, seg->tcp_len };
     ftplens_tcp_segment_note(&conn->tcp, &ts, pl, &c->arena, &f->tcp);
     f->has_tcp = true;
     if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
         conn->report_rows++;
-    if (allow_plain && !held && plain_ok(conn, f, rows_full)) {
+    if (allow_plain && !held && plain_ok(c, conn, f, rows_full)) {
         c->last_plain = keep_plain(c, f);
         ftplens_frames_add(&c->kept, f->frame, c->last_plain, KEPT_PLAIN);
         return f;
     }
     ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
     *keep = *f;
-    g_ptr_array_add(conn->frames, keep);
+    if (c->config.keep_report)
+        g_ptr_array_add(conn->frames, keep);
     /* Refused for a held handshake segment replayed late, below frames already
      * kept: c->late has it. */
     ftplens_frames_add(&c->kept, f->frame, keep, KEPT_FRAME);

@@ -43,6 +43,10 @@ typedef struct {
     unsigned bruteforce_client;
     unsigned bruteforce_window_s;
     unsigned arg_max_default;
+    /* Keep what only the lab report reads after the capture (every kept frame
+     * listed per connection, the first data and ACK rows with their sentences).
+     * The glue turns it off unless -z ftplens,report asks for the report. */
+    bool keep_report;
 } ftplens_config;
 
 /* The defaults of the preferences. */
@@ -62,6 +66,10 @@ typedef struct {
     const ftplens_frame *frame;
     const ftplens_plain *plain;
 } ftplens_segment_result;
+
+/* The report was asked for after the capture began (tshark opens the file
+ * before it starts -z taps): keep its records from now on. */
+void ftplens_capture_keep_report(ftplens_capture *c);
 
 /* First pass only. */
 ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);

@@ -116,23 +116,25 @@ typedef struct ftplens_frame {
 } ftplens_frame;
 
 /* Most segments of a connection are plain: an ACK or data segment in the
- * middle of it, with no FTP line, no finding and nothing unexpected.  They are
- * kept as this compact record (48 bytes instead of a 160-byte ftplens_frame
- * and its place in the connection's list); ftplens_plain_expand gives the
- * frame back for drawing. */
+ * middle of it, a handshake or close segment without payload, with no FTP
+ * line, no finding and nothing unexpected, whose sentence is written from its
+ * numbers when shown.  They are kept as this compact record (72 bytes instead
+ * of a 168-byte ftplens_frame); ftplens_plain_expand gives the frame back for
+ * drawing. */
 typedef struct ftplens_plain {
     const struct ftplens_conn *conn;
     const char *user;
+    const char *step_text;
+    int64_t rtt_ns;                 /* syn_rtt_ns or hs_rtt_ns, as the flags say */
     uint32_t frame;
     uint32_t seq_raw, ack_raw;
     uint32_t isn, peer_isn;
     uint32_t len;
+    uint32_t ref_frame;
     uint16_t flags;
-    uint8_t step;                   /* FTPLENS_STEP_DATA or FTPLENS_STEP_ACK_ONLY */
-    uint8_t lazy;
-    bool from_listener;
-    bool isn_is_base;
-    bool has_peer_isn;
+    uint8_t step;                   /* ftplens_step */
+    uint8_t lazy;                   /* ftplens_lazy: never NONE or LINES here */
+    uint8_t bits;                   /* PLAIN_* */
 } ftplens_plain;
 
 #endif

@@ -24,6 +24,12 @@
 
 static int ftplens_tap = -1;
 static ftplens_capture **the_capture;
+static bool report_wanted;
+
+bool ftplens_tap_report_wanted(void)
+{
+    return report_wanted;
+}
 
 void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 {
@@ -132,6 +138,10 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
         g_free(r);
         FTPLENS_STAT_INIT_FAIL;
     }
+    /* tshark opens the file (a new capture) before it starts the -z taps. */
+    report_wanted = true;
+    if (*the_capture)
+        ftplens_capture_keep_report(*the_capture);
     FTPLENS_STAT_INIT_OK;
 }
 

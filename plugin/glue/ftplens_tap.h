@@ -13,5 +13,7 @@
 void ftplens_tap_register(ftplens_capture **capture);
 /* Every pass, for every frame that shows FTP Lens fields. */
 void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f);
+/* Whether -z ftplens,report asked for the lab report (read when a capture starts). */
+bool ftplens_tap_report_wanted(void);
 
 #endif

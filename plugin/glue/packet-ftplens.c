@@ -16,7 +16,6 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
-#include <epan/proto_data.h>
 #include <wsutil/report_message.h>
 
 #include "ftplens_compat.h"
@@ -206,6 +205,7 @@ static void ftplens_init(void)
     cfg.bruteforce_client = ftplens_prefs.bruteforce_client;
     cfg.bruteforce_window_s = ftplens_prefs.bruteforce_window * 60;
     cfg.arg_max_default = ftplens_prefs.arg_max_default;
+    cfg.keep_report = ftplens_tap_report_wanted();
     capture = ftplens_capture_new(&cfg);
     set_postdissector_wanted_hfids(ftplens_handle, ftplens_extract_wanted_hfids());
 }

@@ -611,6 +611,117 @@ static void multiline_end_lost(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* Later passes find what the first pass kept by frame number; a handshake or
+ * close segment kept as a compact record draws exactly as the first pass did
+ * (numbers, step, links, the sentence written when shown). */
+typedef struct {
+    ftplens_frame f;
+    char *explain;
+} first_pass;
+
+static void flagged(conv *c, bool from_server, uint16_t flags, const char *data, first_pass *out)
+{
+    ftplens_segment s;
+    memset(&s, 0, sizeof s);
+    s.frame = ++c->frame;
+    s.time_ns = (int64_t)c->frame * 1000000;
+    s.stream = 7;
+    s.addr_len = 4;
+    s.src_addr[0] = from_server ? 10 : 192;
+    s.dst_addr[0] = from_server ? 192 : 10;
+    s.src_port = from_server ? c->sport : c->cport;
+    s.dst_port = from_server ? c->cport : c->sport;
+    s.src_port_is_ftp = from_server;
+    s.dst_port_is_ftp = !from_server;
+    s.flags = flags;
+    s.ack = (flags & FTPLENS_TCP_ACK) ? (from_server ? c->cseq : c->sseq) : 0;
+    s.payload = (const uint8_t *)data;
+    s.payload_len = s.tcp_len = (uint32_t)strlen(data);
+    uint32_t *seq = from_server ? &c->sseq : &c->cseq;
+    s.seq = *seq;
+    *seq += s.tcp_len + ((flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) ? 1 : 0);
+    ftplens_segment_result r = ftplens_capture_segment(c->cap, &s);
+    assert_non_null(r.frame);
+    bool from_srv;
+    if (ftplens_frame_wants_link(r.frame, &from_srv)) {     /* as the glue does */
+        ftplens_link link;
+        memset(&link, 0, sizeof link);
+        ftplens_frame_set_link(r.frame, from_srv, &link);
+    }
+    out->f = *r.frame;
+    out->explain = ftplens_tcp_explain(&r.frame->tcp);
+}
+
+static void kept_frames_draw_as_the_first_pass(void **state)
+{
+    (void)state;
+    conv c;
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.keep_report = false;            /* as in the GUI, -T fields and -V */
+    memset(&c, 0, sizeof c);
+    c.cap = ftplens_capture_new(&cfg);
+    c.cseq = 1000;
+    c.sseq = 5000;
+    c.cport = 40000;
+    c.sport = 21;
+    first_pass fp[16];
+    unsigned n = 0;
+    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN, F = FTPLENS_TCP_FIN;
+    flagged(&c, false, S, "", &fp[n++]);
+    flagged(&c, true, S | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, false, A, "QUIT\r\n", &fp[n++]);
+    flagged(&c, true, A, "221 bye\r\n", &fp[n++]);
+    flagged(&c, true, F | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, false, F | A, "", &fp[n++]);
+    flagged(&c, true, A, "", &fp[n++]);
+    unsigned plain = 0;
+    for (unsigned i = 0; i < n; i++) {
+        ftplens_segment_result r = ftplens_capture_kept(c.cap, fp[i].f.frame);
+        ftplens_frame x;
+        if (r.plain) {
+            ftplens_plain_expand(r.plain, &x);
+            plain++;
+        } else {
+            assert_non_null(r.frame);
+            x = *r.frame;
+        }
+        const ftplens_tcp_note *a = &fp[i].f.tcp, *b = &x.tcp;
+        assert_int_equal(a->step, b->step);
+        assert_string_equal(a->step_text, b->step_text);
+        assert_int_equal(a->seq_rel, b->seq_rel);
+        assert_int_equal(a->ack_rel, b->ack_rel);
+        assert_int_equal(a->next_seq_rel, b->next_seq_rel);
+        assert_int_equal(a->isn, b->isn);
+        assert_int_equal(a->peer_isn, b->peer_isn);
+        assert_int_equal(a->ref_frame, b->ref_frame);
+        assert_int_equal(a->flags, b->flags);
+        assert_int_equal(a->has_ack_ok, b->has_ack_ok);
+        assert_int_equal(a->ack_ok, b->ack_ok);
+        assert_int_equal(a->has_syn_rtt, b->has_syn_rtt);
+        assert_int_equal(a->has_hs_rtt, b->has_hs_rtt);
+        assert_int_equal(a->syn_rtt_ns, b->syn_rtt_ns);
+        assert_int_equal(a->hs_rtt_ns, b->hs_rtt_ns);
+        assert_int_equal(fp[i].f.from_listener, x.from_listener);
+        assert_int_equal(fp[i].f.session_id, x.session_id);
+        char *again = ftplens_tcp_explain(b);
+        assert_string_equal(fp[i].explain, again);
+        g_free(again);
+        g_free(fp[i].explain);
+    }
+    /* The third ACK, the close and the bare ACKs are compact; the SYN and the
+     * SYN-ACK stay whole (the report header reads their link facts). */
+    assert_int_equal(fp[2].f.tcp.step, FTPLENS_STEP_ESTABLISHED);
+    assert_true(plain >= 5);
+    assert_int_equal(ftplens_capture_last_kept(c.cap), c.frame);
+    assert_null(ftplens_capture_kept(c.cap, c.frame + 1).frame);
+    ftplens_capture_free(c.cap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -636,6 +747,7 @@ int main(void)
         cmocka_unit_test(answered_lost_command_lets_go),
         cmocka_unit_test(ccc_reads_afresh),
         cmocka_unit_test(delayed_greeting),
+        cmocka_unit_test(kept_frames_draw_as_the_first_pass),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }

@@ -258,8 +258,11 @@ static void close_with_fin_and_data(void **state)
     assert_int_equal(fin.next_seq_rel, 11);
     assert_non_null(strstr(shown(&fin), "The FIN comes after the 9 data bytes, at relative 10"));
     assert_non_null(strstr(shown(&fin), "Len 9 = '221 Bye' (7 bytes) + CR LF (2 bytes)"));
+    assert_non_null(strstr(shown(&fin), "so the peer acknowledges 0x000001ff (relative 11)"));
     ftplens_tcp_note ack = CLI(f, A, 101, 511, NULL);
     assert_string_equal(ack.step_text, "close: ACK of the FIN (2 of 4)");
+    assert_int_equal(ack.lazy, FTPLENS_LAZY_CLOSE);       /* written from the note when shown */
+    assert_non_null(strstr(shown(&ack), "acknowledgment 0x000001ff = FIN sequence 0x000001fe + 1"));
     assert_true(ack.ack_ok);
     ftplens_tcp_note fin2 = CLI(f, F | A, 101, 511, NULL);
     assert_string_equal(fin2.step_text, "close: FIN (3 of 4)");
