@@ -128,13 +128,26 @@ bool ftplens_command_may_receive(const ftplens_command_row *row, unsigned code)
     return false;
 }
 
+/* Looked up for every command and every reply: a hash of the upper-cased
+ * verbs, made on first use (the table is constant). */
 const ftplens_command_row *ftplens_command_lookup(const char *verb)
 {
+    static GHashTable *by_verb;
+    char upper[16];
+    size_t n;
+
     if (!verb || !*verb)
         return NULL;
-    for (unsigned i = 0; i < ftplens_command_row_count; i++) {
-        if (g_ascii_strcasecmp(ftplens_command_rows[i].verb, verb) == 0)
-            return &ftplens_command_rows[i];
+    for (n = 0; verb[n]; n++) {
+        if (n + 1 == sizeof upper)
+            return NULL;        /* longer than any verb of the table */
+        upper[n] = g_ascii_toupper(verb[n]);
     }
-    return NULL;
+    upper[n] = '\0';
+    if (!by_verb) {
+        by_verb = g_hash_table_new(g_str_hash, g_str_equal);
+        for (unsigned i = 0; i < ftplens_command_row_count; i++)
+            g_hash_table_insert(by_verb, (gpointer)ftplens_command_rows[i].verb, (gpointer)&ftplens_command_rows[i]);
+    }
+    return g_hash_table_lookup(by_verb, upper);
 }

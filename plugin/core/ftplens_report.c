@@ -21,7 +21,12 @@ typedef struct {
 static size_t display_width(const char *s)
 {
     size_t w = 0;
-    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+    const char *p = s;
+    /* ASCII (most cells): one column per byte, no Unicode tables. */
+    while (*p && !((unsigned char)*p & 0x80))
+        p++;
+    w = (size_t)(p - s);
+    for (; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char(p);
         w += g_unichar_iszerowidth(c) ? 0 : g_unichar_iswide(c) ? 2 : 1;
     }

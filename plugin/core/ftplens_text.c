@@ -58,6 +58,31 @@ size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
     if (whole <= max_chars && whole <= max_bytes)
         return whole;
 
+    /* ASCII letters and digits (most of a long English text): one character each,
+     * nothing to remember; the loop below looks at everything else. */
+    size_t lim = max_chars < max_bytes ? max_chars : max_bytes;
+    for (;;) {
+        while (i < lim && (unsigned char)s[i] > ')' && (unsigned char)s[i] < 0x80)
+            i++;
+        chars = i;
+        if (i == lim || (unsigned char)s[i] >= 0x80 || !s[i])
+            break;
+        unsigned char c = (unsigned char)s[i];
+        if (c == '(')
+            depth++;
+        else if (c == ')' && depth > 0)
+            depth--;
+        else if (c == ' ' && i > 0) {
+            char p = s[i - 1];
+            if (depth == 0 && (p == '.' || p == ';' || p == ':'))
+                sentence = i;
+            else if (depth == 0 && p == ',')
+                clause = i;
+            space = i;
+        }
+        i++;
+    }
+
     for (; s[i]; i++) {
         unsigned char c = (unsigned char)s[i];
         if ((c & 0xC0) != 0x80) {
