@@ -596,7 +596,7 @@ static bool plain_ok(const ftplens_capture *c, const ftplens_conn *conn, const f
     return rows_full && !f->notes && !f->findings && !f->gap_bytes[0] && !f->gap_bytes[1] && !n->explain &&
            !n->ack_expected && !(n->has_syn_rtt && n->has_hs_rtt) && n->lazy != FTPLENS_LAZY_NONE &&
            n->lazy != FTPLENS_LAZY_LINES &&
-           !(conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0]);
+           !(c->config.keep_report && conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0]);
 }
 
 enum {
@@ -906,11 +906,11 @@ ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens
     return r;
 }
 
-bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server)
+bool ftplens_frame_wants_link(const ftplens_capture *c, const ftplens_frame *f, bool *from_server)
 {
     const ftplens_conn *conn = f->conn;
     *from_server = f->from_listener;
-    return conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0];
+    return c->config.keep_report && conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0];
 }
 
 void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link)

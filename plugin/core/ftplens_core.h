@@ -103,9 +103,10 @@ typedef struct {
     bool ipv6;
 } ftplens_link;
 
-/* True for the first frame of each direction of a control connection: the
- * glue then reads the link facts and hands them over. */
-bool ftplens_frame_wants_link(const ftplens_frame *f, bool *from_server);
+/* True for the first frame of each direction of a control connection when the
+ * report is kept (only the report shows them): the glue then reads the link
+ * facts and hands them over. */
+bool ftplens_frame_wants_link(const ftplens_capture *c, const ftplens_frame *f, bool *from_server);
 void ftplens_frame_set_link(const ftplens_frame *f, bool from_server, const ftplens_link *link);
 
 /* Results made after their frame was dissected: the handshake of a connection

@@ -796,7 +796,7 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, prot
     if (!r.frame)
         return NULL;
     bool from_server;
-    if (ftplens_frame_wants_link(r.frame, &from_server)) {
+    if (ftplens_frame_wants_link(capture, r.frame, &from_server)) {
         ftplens_link link;
         ftplens_extract_link(pinfo, tree, &link);
         ftplens_frame_set_link(r.frame, from_server, &link);

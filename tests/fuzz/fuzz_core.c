@@ -160,6 +160,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
         cfg.bruteforce_client = 1 + (data[0] >> 4 & 3);
         cfg.bruteforce_window_s = (data[0] >> 6) * 30;
         cfg.arg_max_default = (data[0] >> 6) * 8;
+        cfg.keep_report = !(data[0] & 0x80);    /* the GUI's lean mode: compact records, no report lists */
     }
     data++;
     size--;
@@ -293,7 +294,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
             const ftplens_frame *f = res.frame;
             if (f) {
                 bool link_from_server;
-                if (ftplens_frame_wants_link(f, &link_from_server)) {
+                if (ftplens_frame_wants_link(cap, f, &link_from_server)) {
                     ftplens_link link;
                     memset(&link, 0, sizeof link);
                     if (!(s->flags & 0x40)) {

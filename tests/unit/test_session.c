@@ -643,7 +643,7 @@ static void flagged(conv *c, bool from_server, uint16_t flags, const char *data,
     ftplens_segment_result r = ftplens_capture_segment(c->cap, &s);
     assert_non_null(r.frame);
     bool from_srv;
-    if (ftplens_frame_wants_link(r.frame, &from_srv)) {     /* as the glue does */
+    if (ftplens_frame_wants_link(c->cap, r.frame, &from_srv)) {     /* as the glue does */
         ftplens_link link;
         memset(&link, 0, sizeof link);
         ftplens_frame_set_link(r.frame, from_srv, &link);
