@@ -127,11 +127,6 @@ const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32
 
 enum { KEPT_FRAME = 0, KEPT_PLAIN = 1 };
 
-uint32_t ftplens_capture_last_kept(const ftplens_capture *c)
-{
-    return ftplens_frames_last(&c->kept);
-}
-
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
 {
     ftplens_segment_result r = { NULL, NULL };

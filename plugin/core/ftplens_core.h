@@ -78,8 +78,6 @@ ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens
  * segment's record; both NULL when the frame is not part of an FTP connection.
  * Results made after their frame (ftplens_capture_late_frame) are included. */
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame);
-/* The highest frame number kept so far (0: none). */
-uint32_t ftplens_capture_last_kept(const ftplens_capture *c);
 /* The frame of a plain segment, for drawing (any pass). */
 void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);
 

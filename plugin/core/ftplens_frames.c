@@ -37,9 +37,14 @@ uint32_t ftplens_frames_last(const ftplens_frames *x)
 
 bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, unsigned tag)
 {
-    if ((x->n_blocks && frame <= ftplens_frames_last(x)) || ((uintptr_t)record & 1u) || tag > 1)
+    if ((x->n_blocks && frame < ftplens_frames_last(x)) || ((uintptr_t)record & 1u) || tag > 1)
         return false;
     ftplens_frames_block *b = x->n_blocks ? x->blocks[x->n_blocks - 1] : NULL;
+    if (b && frame == b->frame[b->used - 1]) {
+        /* A read filter dropped the last frame: the next one gets its number. */
+        b->record[b->used - 1] = (uintptr_t)record | tag;
+        return true;
+    }
     if (!b || b->used == BLOCK_SLOTS) {
         if (x->n_blocks == x->cap_blocks) {
             x->cap_blocks = x->cap_blocks ? x->cap_blocks * 2 : 16;

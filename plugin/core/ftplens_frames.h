@@ -24,7 +24,10 @@ typedef struct {
 
 void ftplens_frames_init(ftplens_frames *x);
 void ftplens_frames_clear(ftplens_frames *x);
-/* Frames are added in increasing order; a frame not above the last is refused. */
+/* Frames are added in increasing order; a frame below the last is refused.
+ * The last frame's number again replaces its record: a read filter (tshark
+ * -2 -R, the GUI's read filter) drops a frame and gives its number to the
+ * next one. */
 bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, unsigned tag);
 /* The record of a frame, or NULL; its tag (0 or 1) in *tag. */
 const void *ftplens_frames_find(ftplens_frames *x, uint32_t frame, unsigned *tag);

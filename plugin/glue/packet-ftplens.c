@@ -271,7 +271,8 @@ static int line_text_len(const line_bytes *lb)
  * detail pane); filters and taps (the GUI's packet list, -Y) see values only. */
 static bool labels_shown(proto_tree *t)
 {
-    return t && PTREE_DATA(t)->visible;
+    /* The label pieces are ftplens.text items: a filter may ask for them too. */
+    return t && (PTREE_DATA(t)->visible || proto_field_is_referenced(t, hf_ftplens_text_more));
 }
 
 /* A short value (a name, an argument): shown whole, or cut with an ellipsis
@@ -776,9 +777,9 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, prot
     ftplens_segment_result r;
     uint32_t stream;
 
-    /* A frame at or before the last one kept was analysed already, also when
-     * it is dissected again without the visited flag. */
-    if (PINFO_FD_VISITED(pinfo) || pinfo->num <= ftplens_capture_last_kept(capture)) {
+    /* Not "at or before the last frame kept": a read filter drops frames and
+     * gives their numbers to the next ones, which are new. */
+    if (PINFO_FD_VISITED(pinfo)) {
         r = ftplens_capture_kept(capture, pinfo->num);
         if (r.plain) {
             ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);

@@ -12,8 +12,10 @@
  * Input format (all integers big-endian):
  *
  *   byte 0       config: bit0 heuristic, bit1 small brute-force thresholds
- *                (bits 2-7 choose them), bit2 (without bit1) Markdown report,
- *                bit3 (without bit1) report of the first session only
+ *                (bits 2-7 choose them; with bit1, bit7 also turns off
+ *                keep_report: the GUI's lean mode), bit2 (without bit1)
+ *                Markdown report, bit3 (without bit1) report of the first
+ *                session only
  *   40 bytes     addresses: client IPv4, server IPv4, client IPv6, server IPv6
  *                (the real ones in the seed corpus, so PORT/EPRT/227/229
  *                announcements match the data connections)
@@ -326,8 +328,18 @@ static void run(const uint8_t *data, size_t size, bool mask)
                                a->isn_is_base == b->isn_is_base && a->has_peer_isn == b->has_peer_isn &&
                                a->peer_isn == b->peer_isn && a->seq_rel == b->seq_rel && a->ack_rel == b->ack_rel &&
                                a->next_seq_rel == b->next_seq_rel && a->len == b->len && a->lazy == b->lazy &&
-                               !b->explain && !b->has_ack_ok && !b->ref_frame && strcmp(a->step_text, b->step_text) == 0,
+                               a->ref_frame == b->ref_frame && a->has_ack_ok == b->has_ack_ok &&
+                               a->ack_ok == b->ack_ok && a->has_syn_rtt == b->has_syn_rtt &&
+                               a->has_hs_rtt == b->has_hs_rtt && (!a->has_syn_rtt || a->syn_rtt_ns == b->syn_rtt_ns) &&
+                               (!a->has_hs_rtt || a->hs_rtt_ns == b->hs_rtt_ns) &&
+                               a->sender_is_server == b->sender_is_server && !b->explain && !b->ack_expected &&
+                               strcmp(a->step_text, b->step_text) == 0,
                                "plain frame %u: TCP note differs", f->frame);
+                    /* The sentence written when shown is the same from the record. */
+                    char *ea = ftplens_tcp_explain(a), *eb = ftplens_tcp_explain(b);
+                    FUZZ_CHECK(strcmp(ea, eb) == 0, "plain frame %u: explanation differs", f->frame);
+                    g_free(ea);
+                    g_free(eb);
                     plain_copies[nplain++] = x;
                     f = x;
                 }

@@ -143,6 +143,41 @@ def test_items_on_their_bytes(env):
     eq([s for _, s, _ in codes], [0, 0], "continuation lines: no code bytes")
 
 
+def test_read_filter_keeps_every_line(env):
+    """A read filter (tshark -2 -R, the GUI's read filter) drops frames after the
+    first pass saw them and gives their numbers to the next frames: those are
+    new frames, analysed and drawn as without the read filter."""
+    cols = ["ftplens.line", "ftplens.reply.to_command", "ftplens.tcp.step", "ftplens.tcp.seq_rel",
+            "ftplens.tcp.ack_rel", "ftplens.risk"]
+    for name in ("lab-anonymous.pcapng", "vsftpd-login-transfers.pcapng"):
+        pcap = env.own(name)
+        args = ["-r", pcap, "-2", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
+        for c in cols:
+            args += ["-e", c]
+        plain, _ = env.tshark(args + ["-Y", "tcp.len > 0"])
+        read, _ = env.tshark(args + ["-R", "tcp.len > 0"])
+        assert plain.count("\n") > 10 and "USER" in plain, plain
+        eq(read, plain, "%s: -R 'tcp.len > 0' shows the same lines, pairing and numbers as -Y" % name)
+
+
+def test_text_items_in_filters(env):
+    """ftplens.text (label pieces, the "Line:" child of each line) can be filtered
+    on without a visible tree (GUI display filter, tshark -Y): every frame whose
+    lines carry an expert item (drawn in any tree) matches it."""
+    line_experts = "ftplens.request.malformed || ftplens.line.partial || ftplens.line.too_long"
+    for name in ("zeek__fake-long-commands.pcap", "suricata-verify__ftp-too-long-response.pcap"):
+        pcap = env.public_pcap(name)
+        with_expert, _ = env.tshark(["-r", pcap, "-T", "fields", "-e", "frame.number", "-Y", line_experts])
+        with_text, _ = env.tshark(["-r", pcap, "-T", "fields", "-e", "frame.number", "-Y", "ftplens.text"])
+        hidden, _ = env.tshark(["-r", pcap, "-Y", "ftplens.text"])     # no -T fields: the tree is not visible
+        want = set(with_expert.split())
+        assert want, name
+        got = {l.split()[0] for l in hidden.strip().split("\n") if l.strip()}
+        assert want <= got, "%s: frames %s have line experts but do not match ftplens.text" % (name, sorted(want - got))
+        assert got <= set(with_text.split()), name
+
+
 if __name__ == "__main__":
     sys.exit(run([test_lesson_first, test_no_label_is_cut, test_filter_values_stay_english, test_expert_titles,
-                  test_info_column, test_items_on_their_bytes]))
+                  test_info_column, test_items_on_their_bytes, test_read_filter_keeps_every_line,
+                  test_text_items_in_filters]))
