@@ -17,12 +17,13 @@ def main():
     real = {}
     for line in open(sys.argv[8]):
         if line.strip():
-            cap, name, frames, _ftp = line.rstrip("\n").split("\t")
-            real[cap] = (name, int(frames))
+            cap, name, frames, _ftp, base = line.rstrip("\n").split("\t")
+            real[cap] = (name, int(frames), int(base))
     ir = {}
     for cap, cmd, mode, big, one in csv.reader(open(os.path.join(res, "ir.tsv")), delimiter="\t"):
-        frames = real[cap][1] if cap in real else cg_frames
-        ir[cap, cmd, mode] = (int(big) - int(one)) / (frames - 1)
+        # (whole - base run) / (frames - base frames); the big slices' base run is their first frame.
+        per = real[cap][1] - real[cap][2] if cap in real else cg_frames - 1
+        ir[cap, cmd, mode] = (int(big) - int(one)) / per
     wall, rss = {}, {}
     for r in csv.DictReader(open(os.path.join(res, "wall.tsv")), delimiter="\t"):
         k = (r["capture"], r["command"], r["mode"])
@@ -32,7 +33,7 @@ def main():
     for r in csv.DictReader(open(os.path.join(res, "rss.tsv")), delimiter="\t"):
         full[r["capture"], r["slice"], r["mode"]] = int(r["max_rss_kb"])
     names = {"ftp": "FTP-heavy", "noftp": "no-FTP"}
-    names.update({cap: f"{name} (real, {frames} frames)" for cap, (name, frames) in real.items()})
+    names.update({cap: f"{name} (real, {frames} frames)" for cap, (name, frames, _) in real.items()})
     caps = ["ftp", "noftp"] + sorted(real)
     out = ["| capture | command | instr/frame stock | instr/frame ftplens | ratio | extra instr/frame | "
            "wall median stock (s) | wall median ftplens (s) | wall ratio | peak RSS stock (MiB) | peak RSS ftplens (MiB) |",
@@ -51,7 +52,8 @@ def main():
                 row += " | | | | |"
             out.append(row)
     out.append("")
-    out.append(f"instructions: callgrind, first {cg_frames} frames (real captures: whole) minus the first frame; "
+    out.append(f"instructions: callgrind, first {cg_frames} frames minus the first frame (real captures: whole minus "
+               f"their first {next(iter(real.values()))[2] if real else 20} frames); "
                f"wall and peak RSS: median of {runs} interleaved runs on the first {wall_frames} frames")
 
     def d(cap, sl):
