@@ -67,7 +67,14 @@ static void append_raw(GString *g, uint32_t v)
     g_string_append_printf(g, T("0x%08x (%u; bytes %s)"), v, v, hex);
 }
 
-#define who(side) T(t->names[(side)] ? t->names[(side)] : ((side) == INIT ? "client" : "server"))
+/* How the text calls a side: its name when the connection gives one (an active
+ * data connection's initiator is the server), else client / server. */
+static const char *side_name(const ftplens_tcp_tracker *t, int side)
+{
+    return t->names[side] ? t->names[side] : side == INIT ? "client" : "server";
+}
+
+#define who(side) T(side_name(t, (side)))
 
 /* The sender and its peer as the sentences call them (written from the note alone). */
 static const char *sender(const ftplens_tcp_note *n)
@@ -662,8 +669,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     out->len = seg->tcp_len;
 
     restart_on_new_syn(&x);
-    const char *name = t->names[d] ? t->names[d] : (d == INIT ? "client" : "server");
-    out->sender_is_server = strcmp(name, "server") == 0;
+    out->sender_is_server = strcmp(side_name(t, d), "server") == 0;
     set_bases(&x);
     numbers(&x);
     write_kind[segment_kind(&x)](&x);

@@ -48,10 +48,34 @@ size_t ftplens_utf8_prefix(const char *s, size_t len, size_t max)
     return n;
 }
 
+/* Where a piece may end, seen at byte i: after a sentence (". ", "; ", ": ")
+ * or a clause (", ") outside parentheses, or at any space. */
+typedef struct {
+    size_t sentence, clause, space;
+    int depth;
+} piece_breaks;
+
+static void note_break(piece_breaks *b, const char *s, size_t i)
+{
+    unsigned char c = (unsigned char)s[i];
+    if (c == '(') {
+        b->depth++;
+    } else if (c == ')' && b->depth > 0) {
+        b->depth--;
+    } else if (c == ' ' && i > 0) {
+        char p = s[i - 1];
+        if (b->depth == 0 && (p == '.' || p == ';' || p == ':'))
+            b->sentence = i;
+        else if (b->depth == 0 && p == ',')
+            b->clause = i;
+        b->space = i;
+    }
+}
+
 size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
 {
-    size_t i = 0, chars = 0, sentence = 0, clause = 0, space = 0;
-    int depth = 0;
+    size_t i = 0, chars = 0;
+    piece_breaks br = { 0, 0, 0, 0 };
 
     /* Most texts fit: no more bytes than either limit (a character is at least one byte). */
     size_t whole = strlen(s);
@@ -67,19 +91,7 @@ size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
         chars = i;
         if (i == lim || (unsigned char)s[i] >= 0x80 || !s[i])
             break;
-        unsigned char c = (unsigned char)s[i];
-        if (c == '(')
-            depth++;
-        else if (c == ')' && depth > 0)
-            depth--;
-        else if (c == ' ' && i > 0) {
-            char p = s[i - 1];
-            if (depth == 0 && (p == '.' || p == ';' || p == ':'))
-                sentence = i;
-            else if (depth == 0 && p == ',')
-                clause = i;
-            space = i;
-        }
+        note_break(&br, s, i);
         i++;
     }
 
@@ -91,28 +103,17 @@ size_t ftplens_text_piece(const char *s, size_t max_chars, size_t max_bytes)
                 break;
             chars++;
         }
-        if (c == '(')
-            depth++;
-        else if (c == ')' && depth > 0)
-            depth--;
-        else if (c == ' ' && i > 0) {
-            char p = s[i - 1];
-            if (depth == 0 && (p == '.' || p == ';' || p == ':'))
-                sentence = i;
-            else if (depth == 0 && p == ',')
-                clause = i;
-            space = i;
-        }
+        note_break(&br, s, i);
     }
     if (!s[i])
         return i;
     /* A sentence or clause end when it leaves the piece well filled, else
      * the last space: pieces read as whole phrases and none is tiny. */
-    if (sentence > i * 3 / 5)
-        return sentence;
-    if (clause > i * 3 / 5)
-        return clause;
-    if (space > i / 3)
-        return space;
+    if (br.sentence > i * 3 / 5)
+        return br.sentence;
+    if (br.clause > i * 3 / 5)
+        return br.clause;
+    if (br.space > i / 3)
+        return br.space;
     return i;   /* one long word: cut between two characters */
 }

@@ -23,13 +23,10 @@ typedef struct {
     bool sport_ftp;
 } conv;
 
-static void conv_init(conv *c, uint16_t server_port, bool registered, bool heuristic)
+static void conv_init_with(conv *c, uint16_t server_port, bool registered, const ftplens_config *cfg)
 {
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
-    cfg.heuristic = heuristic;
     memset(c, 0, sizeof *c);
-    c->cap = ftplens_capture_new(&cfg);
+    c->cap = ftplens_capture_new(cfg);
     c->cseq = 1000;
     c->sseq = 5000;
     c->cport = 40000;
@@ -37,7 +34,17 @@ static void conv_init(conv *c, uint16_t server_port, bool registered, bool heuri
     c->sport_ftp = registered;
 }
 
-static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data)
+static void conv_init(conv *c, uint16_t server_port, bool registered, bool heuristic)
+{
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.heuristic = heuristic;
+    conv_init_with(c, server_port, registered, &cfg);
+}
+
+/* The next segment of one side: its flags, all the peer's bytes acknowledged
+ * when ACK is set; SYN and FIN take one sequence number. */
+static ftplens_segment next_seg(conv *c, bool from_server, uint16_t flags, const char *data)
 {
     ftplens_segment s;
     memset(&s, 0, sizeof s);
@@ -51,13 +58,19 @@ static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data
     s.dst_port = from_server ? c->cport : c->sport;
     s.src_port_is_ftp = from_server && c->sport_ftp;
     s.dst_port_is_ftp = !from_server && c->sport_ftp;
-    s.flags = FTPLENS_TCP_ACK;
-    s.ack = from_server ? c->cseq : c->sseq;      /* all the peer's bytes received */
+    s.flags = flags;
+    s.ack = (flags & FTPLENS_TCP_ACK) ? (from_server ? c->cseq : c->sseq) : 0;
     s.payload = (const uint8_t *)data;
     s.payload_len = s.tcp_len = (uint32_t)strlen(data);
     uint32_t *seq = from_server ? &c->sseq : &c->cseq;
     s.seq = *seq;
-    *seq += s.tcp_len;
+    *seq += s.tcp_len + ((flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) ? 1 : 0);
+    return s;
+}
+
+static const ftplens_frame *send_seg(conv *c, bool from_server, const char *data)
+{
+    ftplens_segment s = next_seg(c, from_server, FTPLENS_TCP_ACK, data);
     return ftplens_capture_segment(c->cap, &s).frame;
 }
 
@@ -621,25 +634,7 @@ typedef struct {
 
 static void flagged(conv *c, bool from_server, uint16_t flags, const char *data, first_pass *out)
 {
-    ftplens_segment s;
-    memset(&s, 0, sizeof s);
-    s.frame = ++c->frame;
-    s.time_ns = (int64_t)c->frame * 1000000;
-    s.stream = 7;
-    s.addr_len = 4;
-    s.src_addr[0] = from_server ? 10 : 192;
-    s.dst_addr[0] = from_server ? 192 : 10;
-    s.src_port = from_server ? c->sport : c->cport;
-    s.dst_port = from_server ? c->cport : c->sport;
-    s.src_port_is_ftp = from_server;
-    s.dst_port_is_ftp = !from_server;
-    s.flags = flags;
-    s.ack = (flags & FTPLENS_TCP_ACK) ? (from_server ? c->cseq : c->sseq) : 0;
-    s.payload = (const uint8_t *)data;
-    s.payload_len = s.tcp_len = (uint32_t)strlen(data);
-    uint32_t *seq = from_server ? &c->sseq : &c->cseq;
-    s.seq = *seq;
-    *seq += s.tcp_len + ((flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) ? 1 : 0);
+    ftplens_segment s = next_seg(c, from_server, flags, data);
     ftplens_segment_result r = ftplens_capture_segment(c->cap, &s);
     assert_non_null(r.frame);
     bool from_srv;
@@ -659,12 +654,7 @@ static void kept_frames_draw_as_the_first_pass(void **state)
     ftplens_config cfg;
     ftplens_config_defaults(&cfg);
     cfg.keep_report = false;            /* as in the GUI, -T fields and -V */
-    memset(&c, 0, sizeof c);
-    c.cap = ftplens_capture_new(&cfg);
-    c.cseq = 1000;
-    c.sseq = 5000;
-    c.cport = 40000;
-    c.sport = 21;
+    conv_init_with(&c, 21, true, &cfg);
     first_pass fp[16];
     unsigned n = 0;
     const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN, F = FTPLENS_TCP_FIN;
