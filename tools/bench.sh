@@ -169,6 +169,19 @@ run_tshark() {   # run_tshark MODE CMD FILE [prefix...]: runs it, output to /dev
     mapfile -d '' args < <(cmd_args "$mode" "$cmd" "$file")
     as_user nice -n "$NICE" "$@" tshark "${args[@]}" >/dev/null
 }
+peak_rss() {    # peak_rss MODE FILE: peak RSS (KiB) of command 'fields'
+    local t=$RES/time.$$
+    run_tshark "$1" fields "$2" /usr/bin/time -f '%M' -o "$t" || die "tshark failed: $1 fields $2"
+    cat "$t"
+    rm -f "$t"
+}
+# callgrind_run MODE CMD FILE OUT: instructions of one run into OUT.out (log OUT.log)
+callgrind_run() {
+    local args=()
+    mapfile -d '' args < <(cmd_args "$1" "$2" "$3")
+    as_user nice -n "$NICE" valgrind --tool=callgrind --callgrind-out-file="$4.out" tshark "${args[@]}" >/dev/null 2>"$4.log"
+}
+total_of() { sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$1.out" | head -1; }   # total_of OUT
 
 # ---- callgrind: instructions per frame ----
 CG=$RES/callgrind
@@ -187,17 +200,16 @@ for cap in ftp noftp "${REAL_CAPS[@]}"; do
 done
 say "callgrind: $(wc -l <"$CG/jobs") runs ($CG_FRAMES-frame and 1-frame slices), $JOBS at a time, nice $NICE"
 cg_job() {
-    local cap=$1 cmd=$2 mode=$3 sl=$4 args=()
+    local cap=$1 cmd=$2 mode=$3 sl=$4
     local base=$CG/$cap-$cmd-$mode-$sl
-    mapfile -d '' args < <(cmd_args "$mode" "$cmd" "$WORK/$sl-$cap.pcap")
-    as_user nice -n "$NICE" valgrind --tool=callgrind --callgrind-out-file="$base.out" tshark "${args[@]}" >/dev/null 2>"$base.log" ||
+    callgrind_run "$mode" "$cmd" "$WORK/$sl-$cap.pcap" "$base" ||
         { echo "callgrind run failed: $base (see $base.log)" >&2; return 1; }
     echo "  done: $cap $cmd $mode $sl" >&2
 }
-export -f cg_job cmd_args as_user as_user_prefix user_prefix
+export -f cg_job callgrind_run cmd_args as_user as_user_prefix user_prefix
 export CG WORK NICE
 xargs -P "$JOBS" -L 1 bash -c 'cg_job "$@"' _ <"$CG/jobs" || die "a callgrind run failed"
-ir() { sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$CG/$1.out" | head -1; }
+ir() { total_of "$CG/$1"; }
 
 # Per-function profiles (self cost, and inclusive for the ftplens runs) and the
 # per-function difference ftplens - stock, start-up (one-frame run) removed.
@@ -289,10 +301,8 @@ say "peak RSS of 'fields' on the whole captures ($TOTAL_FRAMES frames) and on on
 for cap in ftp noftp; do
     for sl in big one; do
         for mode in stock ftplens; do
-            t=$RES/time.$$
-            run_tshark "$mode" fields "$WORK/$sl-$cap.pcap" /usr/bin/time -f '%M' -o "$t" || die "tshark failed"
-            printf '%s\t%s\t%s\t%s\n' "$cap" "$sl" "$mode" "$(cat "$t")" >>"$RSS"
-            rm -f "$t"
+            rss=$(peak_rss "$mode" "$WORK/$sl-$cap.pcap")
+            printf '%s\t%s\t%s\t%s\n' "$cap" "$sl" "$mode" "$rss" >>"$RSS"
         done
     done
 done
@@ -309,10 +319,8 @@ if [ "$SCALING" = 1 ]; then
         if [ "$pct" != 100 ]; then f=$WORK/pct$pct-ftp.pcap; editcap -r "$WORK/big-ftp.pcap" "$f" "1-$n" || die "editcap failed"; chmod 644 "$f"; fi
         sessions=$(as_user tshark -r "$f" -T fields -e ftplens.session -Y 'ftplens.line' 2>/dev/null | sort -u | wc -l)
         for mode in stock ftplens; do
-            t=$RES/time.$$
-            run_tshark "$mode" fields "$f" /usr/bin/time -f '%M' -o "$t" || die "tshark failed"
-            printf 'capture\t%s\t%s\t%s\t%s\t%s\t\t\n' "$pct" "$n" "$sessions" "$mode" "$(cat "$t")" >>"$SCALE"
-            rm -f "$t"
+            rss=$(peak_rss "$mode" "$f")
+            printf 'capture\t%s\t%s\t%s\t%s\t%s\t\t\n' "$pct" "$n" "$sessions" "$mode" "$rss" >>"$SCALE"
         done
     done
     say "scaling: one session of $((SCALE_COMMANDS / 10)), $((SCALE_COMMANDS / 2)) and $SCALE_COMMANDS commands (tools/gen-long-session.py)"
@@ -323,17 +331,13 @@ if [ "$SCALING" = 1 ]; then
         chmod 644 "$f" "$WORK/long-one.pcap"
         n=$(capinfos -c -M "$f" | sed -n 's/.*packets: *//p')
         for mode in stock ftplens; do
-            t=$RES/time.$$
-            run_tshark "$mode" fields "$f" /usr/bin/time -f '%M' -o "$t" || die "tshark failed"
+            rss=$(peak_rss "$mode" "$f")
             irs=()
             for sl in "$f" "$WORK/long-one.pcap"; do
-                mapfile -d '' args < <(cmd_args "$mode" fields "$sl")
-                as_user nice -n "$NICE" valgrind --tool=callgrind --callgrind-out-file="$CG/long.out" tshark "${args[@]}" >/dev/null 2>"$CG/long.log" ||
-                    die "callgrind failed on $sl (see $CG/long.log)"
-                irs+=("$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$CG/long.out" | head -1)")
+                callgrind_run "$mode" fields "$sl" "$CG/long" || die "callgrind failed on $sl (see $CG/long.log)"
+                irs+=("$(total_of "$CG/long")")
             done
-            printf 'session\t%s\t%s\t1\t%s\t%s\t%s\t%s\n' "$k" "$n" "$mode" "$(cat "$t")" "${irs[0]}" "${irs[1]}" >>"$SCALE"
-            rm -f "$t"
+            printf 'session\t%s\t%s\t1\t%s\t%s\t%s\t%s\n' "$k" "$n" "$mode" "$rss" "${irs[0]}" "${irs[1]}" >>"$SCALE"
         done
     done
 fi
