@@ -8,6 +8,7 @@
 #include "ftplens_core.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ftplens_arena.h"
@@ -161,6 +162,12 @@ bool ftplens_conn_is_ftp(const ftplens_conn *ctl)
 const char *ftplens_frame_role(const ftplens_frame *f)
 {
     return f->conn->role;
+}
+
+void ftplens_frame_server(const ftplens_frame *f, char *out, size_t len)
+{
+    const ftplens_conn *ctl = control_of(f->conn);
+    snprintf(out, len, "%s %u", ctl->server_text, ctl->listener.port);
 }
 
 const char *ftplens_frame_role_text(const ftplens_frame *f)

@@ -89,6 +89,8 @@ bool ftplens_frame_shown(const ftplens_frame *f);
  * transfer command is often sent after the connection opened, so the role and
  * data command are read through the connection (complete with two passes). */
 const char *ftplens_frame_role(const ftplens_frame *f);          /* English: the filter value */
+/* "address port" of the server of the frame's session. */
+void ftplens_frame_server(const ftplens_frame *f, char *out, size_t len);
 const char *ftplens_frame_role_text(const ftplens_frame *f);     /* in the chosen language */
 uint32_t ftplens_frame_setup_frame(const ftplens_frame *f);
 const char *ftplens_frame_data_command(const ftplens_frame *f);
@@ -117,10 +119,12 @@ bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 
 unsigned ftplens_capture_sessions(const ftplens_capture *c);
 
-/* The walkthrough of every session (or of those in 'only', a set of session
- * ids, when not NULL), in text or Markdown.  'filter' is the display filter
+/* The overview (sessions, clients, timeline, findings) and the walkthrough of
+ * every session ('full') or of the first of each group of sessions with the
+ * same client, server, commands and replies (or of those in 'only', a set of
+ * session ids, when not NULL), in text or Markdown.  'filter' is the display filter
  * that chose 'only' (or NULL), named when no session matches it.  Caller frees
  * with g_free. */
-char *ftplens_capture_report(const ftplens_capture *c, bool markdown, GHashTable *only, const char *filter);
+char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full, GHashTable *only, const char *filter);
 
 #endif

@@ -20,6 +20,7 @@ struct ftplens_risk_session {
     const char *pass;           /* raw */
     uint32_t pass_frame;
     bool pass_sent;
+    unsigned guess;             /* the last PASS was this client's guess number ... (all sessions) */
     ftplens_finding *credentials;   /* cleartext_credentials of the last PASS, waiting for its outcome */
     bool logged_in;
     bool anonymous;
@@ -43,11 +44,13 @@ struct ftplens_risk_session {
 typedef struct {
     int64_t time_ns;
     const char *user;           /* interned in the arena */
+    const ftplens_risk_session *session;
 } failure;
 
 typedef struct {
     GArray *times;              /* of failure, inside the window */
     int64_t reported_until;
+    unsigned passwords;         /* PASS commands sent by this client, all sessions */
 } client_failures;
 
 typedef struct {
@@ -119,20 +122,31 @@ void ftplens_risk_session_free(ftplens_risk_session *s)
 static ftplens_finding *emit_as(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                                 bool alt, ftplens_risk_id id, ...)
 {
-    char buf[600];
+    char buf[600], failed[600];
     const ftplens_risk_rule *rule = &ftplens_risk_rules[id];
     va_list ap;
 
     if (s && ++s->counts[id] > MAX_PER_SESSION)
         return NULL;
     va_start(ap, id);
+    if (rule->if_failed) {      /* the same evidence in the sentence for a failed login */
+        va_list again;
+        va_copy(again, ap);
+        vsnprintf(failed, sizeof failed, T(rule->if_failed->message), again);
+        va_end(again);
+    }
     vsnprintf(buf, sizeof buf, T(alt ? rule->message_alt : rule->message), ap);
     va_end(ap);
-    if (s && s->counts[id] == MAX_PER_SESSION)
+    if (s && s->counts[id] == MAX_PER_SESSION) {
         g_strlcat(buf, T(" (the last one reported for this session)"), sizeof buf);
+        if (rule->if_failed)
+            g_strlcat(failed, T(" (the last one reported for this session)"), sizeof failed);
+    }
     ftplens_finding *f = ftplens_arena_alloc0(g->arena, sizeof *f);
     f->id = id;
     f->message = ftplens_arena_text(g->arena, buf, strlen(buf));
+    if (rule->if_failed)
+        f->message_if_failed = ftplens_arena_text(g->arena, failed, strlen(failed));
     ftplens_finding **tail = ctx->out;
     while (*tail)
         tail = &(*tail)->next;
@@ -143,13 +157,38 @@ static ftplens_finding *emit_as(ftplens_risk_global *g, ftplens_risk_session *s,
 #define emit(g, s, ctx, ...) emit_as((g), (s), (ctx), false, __VA_ARGS__)
 #define emit_alt(g, s, ctx, ...) emit_as((g), (s), (ctx), true, __VA_ARGS__)
 
+bool ftplens_finding_failed_variant(const ftplens_finding *f)
+{
+    return ftplens_risk_rules[f->id].if_failed && f->message_if_failed &&
+           (f->login == FTPLENS_LOGIN_FAILED || f->login == FTPLENS_LOGIN_CLOSED);
+}
+
+ftplens_severity ftplens_finding_severity(const ftplens_finding *f)
+{
+    const ftplens_risk_rule *r = &ftplens_risk_rules[f->id];
+    return ftplens_finding_failed_variant(f) ? r->if_failed->severity : r->severity;
+}
+
+const char *ftplens_finding_title(const ftplens_finding *f)
+{
+    const ftplens_risk_rule *r = &ftplens_risk_rules[f->id];
+    return ftplens_finding_failed_variant(f) ? r->if_failed->title : r->title;
+}
+
+const char *ftplens_finding_advice(const ftplens_finding *f)
+{
+    const ftplens_risk_rule *r = &ftplens_risk_rules[f->id];
+    return ftplens_finding_failed_variant(f) ? r->if_failed->advice : r->advice;
+}
+
 const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf, size_t len)
 {
+    const char *message = ftplens_finding_failed_variant(f) ? f->message_if_failed : f->message;
     if (f->login == FTPLENS_LOGIN_NONE)
-        return f->message;
+        return message;
     char outcome[200];
     ftplens_login_outcome_text(f->login, f->login_code, f->login_frame, final, outcome, sizeof outcome);
-    snprintf(buf, len, T("%s; %s"), f->message, outcome);
+    snprintf(buf, len, T("%s; %s"), message, outcome);
     return buf;
 }
 
@@ -216,7 +255,7 @@ static ftplens_xfer_kind xfer_of(const ftplens_note *cmd)
     return cmd && cmd->command ? cmd->command->xfer : FTPLENS_XFER_NONE;
 }
 
-static bool is_anonymous(const char *user)
+bool ftplens_risk_anonymous_user(const char *user)
 {
     return user && (g_ascii_strcasecmp(user, "anonymous") == 0 || g_ascii_strcasecmp(user, "ftp") == 0);
 }
@@ -339,17 +378,24 @@ static const char *shown_password(const ftplens_risk_global *g, const char *pass
     return g->cfg.mask_passwords && pass && *pass ? MASK : (pass ? pass : "");
 }
 
-static unsigned client_failure(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const char *user, bool *report)
+static client_failures *client_of(ftplens_risk_global *g, const char *client)
 {
-    client_failures *c = g_hash_table_lookup(g->clients, ctx->client);
-    int64_t window = (int64_t)g->cfg.bruteforce_window_s * 1000000000;
-
+    client_failures *c = g_hash_table_lookup(g->clients, client);
     if (!c) {
         c = g_new0(client_failures, 1);
         c->times = g_array_new(FALSE, FALSE, sizeof(failure));
-        g_hash_table_insert(g->clients, g_strdup(ctx->client), c);
+        g_hash_table_insert(g->clients, g_strdup(client), c);
     }
-    failure f = { ctx->time_ns, ftplens_arena_intern(g->arena, user) };
+    return c;
+}
+
+static unsigned client_failure(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
+                               const char *user, bool *report)
+{
+    client_failures *c = client_of(g, ctx->client);
+    int64_t window = (int64_t)g->cfg.bruteforce_window_s * 1000000000;
+
+    failure f = { ctx->time_ns, ftplens_arena_intern(g->arena, user), s };
     g_array_append_val(c->times, f);
     /* Keep only the failures inside the window (memory stays bounded). */
     guint drop = 0;
@@ -362,6 +408,55 @@ static unsigned client_failure(ftplens_risk_global *g, const ftplens_risk_ctx *c
     if (*report)
         c->reported_until = ctx->time_ns + window;
     return c->times->len;
+}
+
+/* What a client's failures inside the window show: the user names tried
+ * ("'alice'" or "3 user names ('a', 'b', 'c')"), how many connections they
+ * came over and how many of those were guessing at the same time (their
+ * first-to-last failure spans overlapping). */
+static void client_pattern(const client_failures *c, char *users, size_t users_len, unsigned *conns,
+                           unsigned *at_once)
+{
+    GPtrArray *names = g_ptr_array_new();
+    GHashTable *spans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint i = 0; i < c->times->len; i++) {
+        const failure *f = &g_array_index(c->times, failure, i);
+        if (!g_ptr_array_find(names, f->user, NULL))     /* interned: one pointer per name */
+            g_ptr_array_add(names, (gpointer)f->user);
+        int64_t *span = g_hash_table_lookup(spans, f->session);
+        if (!span) {
+            span = g_new(int64_t, 2);
+            span[0] = f->time_ns;
+            g_hash_table_insert(spans, (gpointer)f->session, span);
+        }
+        span[1] = f->time_ns;
+    }
+    *conns = g_hash_table_size(spans);
+    *at_once = 0;
+    GList *all = g_hash_table_get_values(spans);
+    for (GList *a = all; a; a = a->next) {      /* at a span's start: the spans open then */
+        const int64_t *x = a->data;
+        unsigned open = 0;
+        for (GList *b = all; b; b = b->next) {
+            const int64_t *y = b->data;
+            open += y[0] <= x[0] && x[0] <= y[1];
+        }
+        *at_once = MAX(*at_once, open);
+    }
+    g_list_free(all);
+    g_hash_table_destroy(spans);
+    if (names->len == 1) {
+        snprintf(users, users_len, "'%s'", (const char *)names->pdata[0]);
+    } else {
+        GString *g = g_string_new(NULL);
+        g_string_printf(g, T("%u user names ("), names->len);
+        for (guint i = 0; i < names->len && i < 3; i++)
+            g_string_append_printf(g, "%s'%s'", i ? ", " : "", (const char *)names->pdata[i]);
+        g_string_append(g, names->len > 3 ? ", ...)" : ")");
+        g_strlcpy(users, g->str, users_len);
+        g_string_free(g, TRUE);
+    }
+    g_ptr_array_free(names, TRUE);
 }
 
 /* Failures for this user name from this client inside the window (other sessions included). */
@@ -430,6 +525,7 @@ static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const 
                          const ftplens_note *cmd)
 {
     s->pass = cmd->secret ? cmd->secret : (cmd->arg ? cmd->arg : "");
+    s->guess = ++client_of(g, ctx->client)->passwords;
     s->pass_frame = ctx->frame;
     s->pass_sent = true;
     s->credentials = NULL;
@@ -439,7 +535,7 @@ static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const 
         if (s->credentials)
             s->credentials->login = FTPLENS_LOGIN_PENDING;
     }
-    if (is_anonymous(ctx->user)) {
+    if (ftplens_risk_anonymous_user(ctx->user)) {
         const char *known = ftplens_risk_known_password(s->pass);
         const char *why = known ? known
                         : !*s->pass ? T("empty: the server accepts anything")
@@ -498,13 +594,14 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         unsigned before = s->failures;
         unsigned recent = client_recent_failures(g, ctx, user);
         s->logged_in = true;
-        s->anonymous = is_anonymous(user);
+        s->anonymous = ftplens_risk_anonymous_user(user);
         if (s->anonymous)
             emit(g, s, ctx, FTPLENS_RISK_ANONYMOUS_LOGIN, user, shown_password(g, s->pass_sent ? s->pass : ""));
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
             /* The count is this session's, or this client's for this user when that is higher. */
-            emit_as(g, s, ctx, recent > before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"));
+            emit_as(g, s, ctx, recent > before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"),
+                    s->guess);
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
@@ -515,12 +612,18 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
     s->failures++;
     emit(g, s, ctx, FTPLENS_RISK_LOGIN_FAILED, user, code, reply->reply.meaning, s->failures);
     bool client_report;
-    unsigned client_n = client_failure(g, ctx, user, &client_report);
+    unsigned client_n = client_failure(g, s, ctx, user, &client_report);
     if (g->cfg.bruteforce_session && s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
+        char quoted[160];
         s->bruteforce_reported = true;
-        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures);
+        snprintf(quoted, sizeof quoted, "'%s'", user);
+        emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, quoted);
     } else if (client_report) {
-        emit_alt(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, ctx->client, g->cfg.bruteforce_window_s / 60);
+        char users[160];
+        unsigned conns, at_once;
+        client_pattern(g_hash_table_lookup(g->clients, ctx->client), users, sizeof users, &conns, &at_once);
+        emit_alt(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, users, ctx->client, g->cfg.bruteforce_window_s / 60,
+                 conns, conns == 1 ? "" : T("s"), at_once);
     }
 }
 

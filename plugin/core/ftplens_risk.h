@@ -69,6 +69,15 @@ typedef enum {
     FTPLENS_RISK_COUNT
 } ftplens_risk_id;
 
+/* The same finding about a login that failed, where that is a lesser risk
+ * (a wrong password guess is not an exposed working password). */
+typedef struct {
+    const char *title;
+    ftplens_severity severity;
+    const char *message;        /* the same conversions as the rule's message */
+    const char *advice;
+} ftplens_risk_variant;
+
 /* One check.  'message' is a printf template filled with the evidence. */
 typedef struct {
     const char *id;
@@ -81,6 +90,11 @@ typedef struct {
     /* A second whole sentence for the same finding in another situation
      * (NULL: none), e.g. the backdoor's trigger and then its shell. */
     const char *message_alt;
+    /* A fact of the server that every session repeats (its banner): the
+     * expert item stays on each frame, summaries count it once per server. */
+    bool per_server;
+    /* NULL, or the finding when the login it belongs to failed. */
+    const ftplens_risk_variant *if_failed;
 } ftplens_risk_rule;
 
 extern const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT];
@@ -90,6 +104,7 @@ const char *ftplens_severity_text(ftplens_severity s);
 typedef struct ftplens_finding {
     struct ftplens_finding *next;
     const char *message;
+    const char *message_if_failed;  /* the rule's if_failed message with the same evidence */
     ftplens_risk_id id;
     /* cleartext_credentials: the outcome of the login attempt, filled in when
      * its reply arrives (the finding sits on the PASS line itself). */
@@ -101,6 +116,12 @@ typedef struct ftplens_finding {
 /* The finding's message, with the login outcome where it has one; 'final':
  * the whole capture has been read.  Returns 'buf' or the stored message. */
 const char *ftplens_finding_text(const ftplens_finding *f, bool final, char *buf, size_t len);
+/* The finding as it stands: the rule's, or its if_failed variant once the
+ * login it belongs to failed.  English keys: translate with T(). */
+ftplens_severity ftplens_finding_severity(const ftplens_finding *f);
+const char *ftplens_finding_title(const ftplens_finding *f);
+const char *ftplens_finding_advice(const ftplens_finding *f);
+bool ftplens_finding_failed_variant(const ftplens_finding *f);
 
 typedef struct {
     bool mask_passwords;
@@ -165,6 +186,9 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 
 /* Product and version named in a banner ("vsFTPd 3.0.3"); false if none. */
 bool ftplens_banner_product(const char *text, char *out, size_t outlen);
+
+/* USER anonymous or ftp (RFC 1635), in any case. */
+bool ftplens_risk_anonymous_user(const char *user);
 
 /* The anonymous-password table (default passwords of browsers and tools). */
 const char *ftplens_risk_known_password(const char *pass);

@@ -20,27 +20,33 @@
 const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
     [FTPLENS_RISK_CLEARTEXT_CREDENTIALS] = { "cleartext_credentials", N_("Cleartext credentials"), SEC, WARN,
         "PASS sent before any TLS (or a login by USER alone); reported on the PASS line, with the login outcome "
-        "once its reply is seen",
+        "once its reply is seen; a Note (a password guess) when the login failed",
         "Credentials sent in clear text: user '%s', password '%s'",
-        "Anyone on the path can read them: " FTPS_ADVICE ", and change this password." },
+        "Anyone on the path can read them: " FTPS_ADVICE ", and change this password.",
+        .if_failed = &(const ftplens_risk_variant){ N_("Password guess in clear text"), NOTE,
+            "Password guess sent in clear text: user '%s', password '%s'",
+            "A wrong password exposes no working one, but it shows what is being guessed and that anyone on the "
+            "path could read a right one: " FTPS_ADVICE ", and " LOCKOUT_ADVICE "." } },
     [FTPLENS_RISK_LOGIN_FAILED] = { "login_failed", N_("Failed login"), SEC, NOTE,
         "a 4xx/5xx reply (other than 421) to PASS or USER",
         "Login failed for user '%s' (%u %s); failure %u in this session",
         "Review the server logs for repeated failures; " LOCKOUT_ADVICE "." },
     [FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES] = { "login_success_after_failures", N_("Login after failed attempts"), SEC, WARN,
         "a successful login (230/232) after failed ones in the session or from the same client",
-        "Login succeeded for user '%s' after %u failed attempt%s in this session",
+        "Login succeeded for user '%s' after %u failed attempt%s in this session; the password that worked was "
+        "guess %u from this client",
         "The password may have been guessed: review the server logs, reset the password, " LOCKOUT_ADVICE
         ", and allow logins only from trusted address ranges.",
         "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, counting earlier "
-        "sessions" },
+        "sessions; the password that worked was guess %u from this client" },
     [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", N_("Possible brute force"), SEC, WARN,
         "N failed logins in one session (preference, default 5) or M from one client address within a time window "
         "(default 5 in 10 minutes, as fail2ban's defaults); 0 turns a check off",
-        "Possible brute force: %u failed logins in this session",
+        "Possible brute force: %u failed logins for %s in this session",
         "Block the source at the firewall, " LOCKOUT_ADVICE ", allow FTP only from trusted address ranges and watch "
         "with an IDS.",
-        "Possible brute force: %u failed logins from %s within %u minutes (all sessions)" },
+        "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (up to %u at "
+        "once)" },
     [FTPLENS_RISK_LOCKOUT] = { "lockout", N_("Lockout after failed logins"), SEC, NOTE,
         "421 closes the session after failed logins",
         "The server closed the session (421) after %u failed login%s: a lockout",
@@ -193,11 +199,11 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "the 220 greeting or the 215 SYST reply names the server software and version",
         "The %s reveals the server software: %s",
         "Hide product and version (vsftpd: ftpd_banner=...); attackers look versions up in vulnerability "
-        "databases." },
+        "databases.", .per_server = true },
     [FTPLENS_RISK_VULNERABLE_VERSION] = { "vulnerable_version", N_("Known-vulnerable server version"), SEC, ERR,
         "the banner names a version with a known vulnerability",
         "%s is a known-vulnerable version: %s",
-        "Upgrade the FTP server now and check it for compromise." },
+        "Upgrade the FTP server now and check it for compromise.", .per_server = true },
     [FTPLENS_RISK_UNKNOWN_COMMAND] = { "unknown_command", N_("Command not implemented"), PROTO, NOTE,
         "500 or 502 to a command",
         "The server does not implement '%s' (%u): %s",
@@ -206,7 +212,7 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "an FTP control connection on a port other than 21",
         "FTP on port %u instead of 21",
         "A non-standard port hides nothing from scanners but slips past port-based firewall rules and IDS "
-        "bindings: firewall it and make the IDS inspect it as FTP." },
+        "bindings: firewall it and make the IDS inspect it as FTP.", .per_server = true },
 };
 
 const char *ftplens_severity_text(ftplens_severity s)

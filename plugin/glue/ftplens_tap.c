@@ -41,6 +41,7 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 
 typedef struct {
     bool markdown;
+    bool full;                  /* every session in detail */
     char *filter;               /* the display filter, or NULL */
     GHashTable *sessions;       /* session ids with a frame that passed the filter */
 } report_tap;
@@ -66,7 +67,8 @@ static void report_draw(void *p)
     report_tap *r = p;
     if (!*the_capture)
         return;
-    char *text = ftplens_capture_report(*the_capture, r->markdown, r->filter ? r->sessions : NULL, r->filter);
+    char *text = ftplens_capture_report(*the_capture, r->markdown, r->full, r->filter ? r->sessions : NULL,
+                                       r->filter);
     fputs(text, stdout);
     g_free(text);
 }
@@ -79,33 +81,41 @@ static void report_finish(void *p)
     g_free(r);
 }
 
-/* A report format word, in any case: 1 Markdown, 0 text, -1 not a format. */
-static int report_format(const char *word, size_t len)
+/* A report option word, in any case: 1 Markdown, 0 text, 2 full, -1 none of them. */
+static int report_option(const char *word, size_t len)
 {
-    static const struct { const char *name; int markdown; } formats[] = {
-        { "md", 1 }, { "markdown", 1 }, { "text", 0 }, { "txt", 0 },
+    static const struct { const char *name; int option; } options[] = {
+        { "md", 1 }, { "markdown", 1 }, { "text", 0 }, { "txt", 0 }, { "full", 2 },
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(formats); i++)
-        if (strlen(formats[i].name) == len && g_ascii_strncasecmp(word, formats[i].name, len) == 0)
-            return formats[i].markdown;
+    for (size_t i = 0; i < G_N_ELEMENTS(options); i++)
+        if (strlen(options[i].name) == len && g_ascii_strncasecmp(word, options[i].name, len) == 0)
+            return options[i].option;
     return -1;
 }
 
-/* -z ftplens,report[,FORMAT][,FILTER]: FORMAT is md/markdown or text/txt, FILTER a display filter. */
+/* -z ftplens,report[,full][,FORMAT][,FILTER]: FORMAT is md/markdown or text/txt, FILTER a display filter;
+ * full and FORMAT in either order. */
 static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
 {
     const char *rest = opt + strlen("ftplens,report");
     int markdown = -1;
-    if (*rest == ',') {
+    bool full = false;
+    for (int k = 0; k < 2 && *rest == ','; k++) {
         size_t len = strcspn(rest + 1, ",");
-        markdown = report_format(rest + 1, len);
-        if (markdown >= 0)
-            rest += 1 + len;
+        int o = report_option(rest + 1, len);
+        if (o == 2 && !full)
+            full = true;
+        else if ((o == 0 || o == 1) && markdown < 0)
+            markdown = o;
+        else
+            break;
+        rest += 1 + len;
     }
     /* What is left: nothing, "," or ",FILTER"; anything else ("ftplens,reportX") is none of the forms. */
     const char *filter = *rest == ',' && rest[1] ? rest + 1 : NULL;
     report_tap *r = g_new0(report_tap, 1);
     r->markdown = markdown == 1;
+    r->full = full;
     r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
     GString *err = NULL;
@@ -128,10 +138,11 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
     }
     if (err) {
         fprintf(stderr, "tshark: -z %s: %s\n%s\n"
-                "  -z ftplens,report\n  -z ftplens,report,md\n"
-                "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n%s\n",
+                "  -z ftplens,report\n  -z ftplens,report,md\n  -z ftplens,report,full\n"
+                "  -z ftplens,report,full,md,FILTER\n  -z ftplens,report,text,FILTER\n%s\n",
                 opt, err->str, T("Use one of:"),
-                T("(md or markdown, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5)"));
+                T("(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "
+                  "any case; FILTER is a display filter such as ftplens.session == 5)"));
         g_string_free(err, TRUE);
         g_hash_table_destroy(r->sessions);
         g_free(r->filter);
@@ -168,9 +179,14 @@ static stat_tap_ui report_ui = {
 enum { TOPIC_CLASSES, TOPIC_COMMANDS, TOPIC_SESSIONS, TOPIC_RISKS, TOPIC_GAPS, TOPIC_SERVERS, N_TOPICS };
 static int st_topic[N_TOPICS];
 static char n_topic[N_TOPICS][96];      /* "1. Reply classes", in the language of the capture */
+static GHashTable *tree_per_server;     /* "rule server" of the per-server findings counted */
 
 static void tree_init(stats_tree *st)
 {
+    if (tree_per_server)
+        g_hash_table_remove_all(tree_per_server);
+    else
+        tree_per_server = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     static const char *const topics[N_TOPICS] = {
         N_("Reply classes"), N_("Commands"), N_("Sessions by login outcome"),
         N_("Security findings by severity"), N_("Capture gaps by direction"), N_("Reply classes by server"),
@@ -219,16 +235,24 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     }
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *r = &ftplens_risk_rules[fd->id];
+        ftplens_severity severity = ftplens_finding_severity(fd);
+        if (r->per_server) {    /* every session repeats it: once per server */
+            char server[80];
+            ftplens_frame_server(f, server, sizeof server);
+            char *key = g_strdup_printf("%s %s", r->id, server);
+            if (!g_hash_table_add(tree_per_server, key))
+                continue;
+        }
         /* The English name first (the value of ftplens.risk.severity), so that the order is the same in
          * every language; the translation after it. */
-        const char *en = ftplens_severity_text(r->severity), *tr = T(en);
+        const char *en = ftplens_severity_text(severity), *tr = T(en);
         char sev[64];
         if (strcmp(en, tr))
             snprintf(sev, sizeof sev, "%s (%s)", en, tr);
         else
             g_strlcpy(sev, en, sizeof sev);
         tick_stat_node(st, r->id, tick_topic(st, TOPIC_RISKS, sev, true), FALSE);
-        if (r->severity == FTPLENS_SEV_ERROR || r->severity == FTPLENS_SEV_WARN)
+        if (severity == FTPLENS_SEV_ERROR || severity == FTPLENS_SEV_WARN)
             stat_node_set_flags(st, sev, st_topic[TOPIC_RISKS], TRUE, ST_FLG_SORT_TOP);
     }
     return TAP_PACKET_REDRAW;

@@ -155,6 +155,7 @@ static int ett_ftplens_more = -1;
 
 /* One expert item per security check, registered from the core's rule table. */
 static expert_field ei_ftplens_risk[FTPLENS_RISK_COUNT];
+static expert_field ei_ftplens_risk_failed[FTPLENS_RISK_COUNT];     /* rules with an if_failed variant */
 static expert_field ei_ftplens_command_malformed = EI_INIT;
 static expert_field ei_ftplens_reply_unknown_class = EI_INIT;
 static expert_field ei_ftplens_address_malformed = EI_INIT;
@@ -556,17 +557,19 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         /* A later frame settles a login outcome: known once the capture was read through. */
         const char *message = ftplens_finding_text(fd, PINFO_FD_VISITED(pinfo), text, sizeof text);
         /* The label is the short title; the evidence and the advice are its children. */
+        const char *severity = ftplens_severity_text(ftplens_finding_severity(fd));
         proto_item *ri = proto_tree_add_string_format_value(t, hf_ftplens_risk, NULL, 0, 0, rule->id, "%s (%s)",
-                                                            T(rule->title), T(ftplens_severity_text(rule->severity)));
+                                                            T(ftplens_finding_title(fd)), T(severity));
         proto_item_set_generated(ri);
         proto_tree *rt = proto_item_add_subtree(ri, ett_ftplens_risk);
         add_gen_text(rt, hf_ftplens_risk_message, ett_ftplens_more, message);
-        add_gen_text(rt, hf_ftplens_risk_advice, ett_ftplens_more, T(rule->advice));
-        add_gen_string(rt, hf_ftplens_risk_severity, ftplens_severity_text(rule->severity));
+        add_gen_text(rt, hf_ftplens_risk_advice, ett_ftplens_more, T(ftplens_finding_advice(fd)));
+        add_gen_string(rt, hf_ftplens_risk_severity, severity);
         proto_item *fi = proto_tree_add_string_format(rt, hf_ftplens_text_more, NULL, 0, 0, "",
                                                       T("Filter: ftplens.risk == \"%s\""), rule->id);
         proto_item_set_generated(fi);
-        add_expert(pinfo, ri, &ei_ftplens_risk[fd->id], "%s", message);
+        add_expert(pinfo, ri, ftplens_finding_failed_variant(fd) ? &ei_ftplens_risk_failed[fd->id]
+                                                                  : &ei_ftplens_risk[fd->id], "%s", message);
     }
 }
 
@@ -839,21 +842,31 @@ static int risk_severity(ftplens_severity s)
     return map[s];
 }
 
-/* ftplens.risk.<id>, one per row of the core's rule table. */
+/* ftplens.risk.<id>, one per row of the core's rule table, and
+ * ftplens.risk.<id>.failed_login for a row's if_failed variant. */
 static void register_risk_experts(expert_module_t *expert)
 {
-    ei_register_info *ei = g_new0(ei_register_info, FTPLENS_RISK_COUNT);
+    ei_register_info *ei = g_new0(ei_register_info, 2 * FTPLENS_RISK_COUNT);
+    int n = 0;
     for (int i = 0; i < FTPLENS_RISK_COUNT; i++) {
         const ftplens_risk_rule *r = &ftplens_risk_rules[i];
         expert_field init = EI_INIT;
         ei_ftplens_risk[i] = init;
-        ei[i].ids = &ei_ftplens_risk[i];
-        ei[i].eiinfo.name = g_strdup_printf("ftplens.risk.%s", r->id);
-        ei[i].eiinfo.group = risk_group(r->group);
-        ei[i].eiinfo.severity = risk_severity(r->severity);
-        ei[i].eiinfo.summary = r->title;    /* Expert Information groups by it: a short title */
+        ei_ftplens_risk_failed[i] = init;
+        ei[n].ids = &ei_ftplens_risk[i];
+        ei[n].eiinfo.name = g_strdup_printf("ftplens.risk.%s", r->id);
+        ei[n].eiinfo.group = risk_group(r->group);
+        ei[n].eiinfo.severity = risk_severity(r->severity);
+        ei[n++].eiinfo.summary = r->title;  /* Expert Information groups by it: a short title */
+        if (!r->if_failed)
+            continue;
+        ei[n].ids = &ei_ftplens_risk_failed[i];
+        ei[n].eiinfo.name = g_strdup_printf("ftplens.risk.%s.failed_login", r->id);
+        ei[n].eiinfo.group = risk_group(r->group);
+        ei[n].eiinfo.severity = risk_severity(r->if_failed->severity);
+        ei[n++].eiinfo.summary = r->if_failed->title;
     }
-    expert_register_field_array(expert, ei, FTPLENS_RISK_COUNT);
+    expert_register_field_array(expert, ei, n);
 }
 
 void proto_register_ftplens(void)

@@ -153,6 +153,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
     ftplens_set_language(mask ? "ko" : "en");
     bool markdown = !(data[0] & 2) && (data[0] & 4);
     bool only_first = !(data[0] & 2) && (data[0] & 8);
+    bool full = !(data[0] & 2) && (data[0] & 0x10);     /* every session in detail */
     ftplens_config cfg;
     ftplens_config_defaults(&cfg);
     cfg.heuristic = data[0] & 1;
@@ -375,7 +376,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
         only = g_hash_table_new(g_direct_hash, g_direct_equal);
         g_hash_table_add(only, GUINT_TO_POINTER(frames[0]->session_id));
     }
-    char *report = ftplens_capture_report(cap, markdown, only, only ? "the first frame's session" : NULL);
+    char *report = ftplens_capture_report(cap, markdown, full, only, only ? "the first frame's session" : NULL);
     /* FTPLENS_FUZZ_LAX_REPORT=1 skips the UTF-8 check of the report (finding F2 of
      * docs/ROBUSTNESS.md), so a campaign can look past it while it is open. */
     static int lax = -1;

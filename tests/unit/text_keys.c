@@ -44,6 +44,10 @@ int main(void)
         str(ftplens_risk_rules[i].advice, true);
         if (ftplens_risk_rules[i].message_alt)
             str(ftplens_risk_rules[i].message_alt, true);
+        if (ftplens_risk_rules[i].if_failed) {
+            str(ftplens_risk_rules[i].if_failed->message, true);
+            str(ftplens_risk_rules[i].if_failed->advice, true);
+        }
     }
     for (int s = 0; s < 4; s++)
         str(ftplens_severity_text((ftplens_severity)s), true);
