@@ -619,11 +619,15 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         snprintf(quoted, sizeof quoted, "'%s'", user);
         emit(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, s->failures, quoted);
     } else if (client_report) {
-        char users[160];
+        char users[160], parallel[64];
         unsigned conns, at_once;
         client_pattern(g_hash_table_lookup(g->clients, ctx->client), users, sizeof users, &conns, &at_once);
+        if (at_once > 1)
+            snprintf(parallel, sizeof parallel, T("up to %u at once"), at_once);
+        else
+            g_strlcpy(parallel, T("one at a time"), sizeof parallel);
         emit_alt(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, users, ctx->client, g->cfg.bruteforce_window_s / 60,
-                 conns, conns == 1 ? "" : T("s"), at_once);
+                 conns, conns == 1 ? "" : T("s"), parallel);
     }
 }
 

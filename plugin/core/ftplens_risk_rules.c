@@ -45,8 +45,7 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "Possible brute force: %u failed logins for %s in this session",
         "Block the source at the firewall, " LOCKOUT_ADVICE ", allow FTP only from trusted address ranges and watch "
         "with an IDS.",
-        "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (up to %u at "
-        "once)" },
+        "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (%s)" },
     [FTPLENS_RISK_LOCKOUT] = { "lockout", N_("Lockout after failed logins"), SEC, NOTE,
         "421 closes the session after failed logins",
         "The server closed the session (421) after %u failed login%s: a lockout",

@@ -267,9 +267,10 @@ const ftplens_translation ftplens_text_ko[] = {
       "신뢰할 수 있는 주소 범위에서만 로그인을 허용하십시오." },
     { "Possible brute force: %u failed logins for %s in this session",
       "무차별 대입 공격 가능성: 로그인 실패 %u회 (대상 %s), 이 세션에서" },
-    { "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (up to %u at "
-      "once)",
-      "무차별 대입 공격 가능성: 로그인 실패 %u회 (대상 %s), %s에서 %u분 이내, 연결 %u개%s에 걸쳐 (동시에 최대 %u개)" },
+    { "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (%s)",
+      "무차별 대입 공격 가능성: 로그인 실패 %u회 (대상 %s), %s에서 %u분 이내, 연결 %u개%s에 걸쳐 (%s)" },
+    { "up to %u at once", "동시에 최대 %u개" },
+    { "one at a time", "한 번에 하나씩" },
     { "Password guess in clear text", "평문으로 보낸 비밀번호 추측" },
     { "Password guess sent in clear text: user '%s', password '%s'",
       "비밀번호 추측이 평문으로 전송되었습니다: 사용자 '%s', 비밀번호 '%s'" },
@@ -912,8 +913,8 @@ const ftplens_translation ftplens_text_ko[] = {
     /* -z ftplens,report arguments and the checked preferences */
     { "No FTP session matches the filter '%s'.\n", "필터 '%s'에 맞는 FTP 세션이 없습니다.\n" },
     { "\"%s\" is not a report option", "\"%s\"은(는) 보고서 옵션이 아닙니다" },
-    { "\"%s\" is neither a report format (md, markdown, text, txt) nor a valid display filter: ",
-      "\"%s\"은(는) 보고서 형식(md, markdown, text, txt)도 올바른 표시 필터도 아닙니다: " },
+    { "\"%s\" is neither a report option (full, md, markdown, text, txt) nor a valid display filter: ",
+      "\"%s\"은(는) 보고서 옵션(full, md, markdown, text, txt)도 올바른 표시 필터도 아닙니다: " },
     { "invalid display filter: ", "잘못된 표시 필터: " },
     { "Use one of:", "다음 중 하나를 사용하세요:" },
     { "(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "

@@ -129,7 +129,8 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
         if (err && markdown < 0 && filter &&
             strspn(filter, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == strlen(filter)) {
             char *why = g_strdup_printf(
-                T("\"%s\" is neither a report format (md, markdown, text, txt) nor a valid display filter: "), filter);
+                T("\"%s\" is neither a report option (full, md, markdown, text, txt) nor a valid display filter: "),
+                filter);
             g_string_prepend(err, why);
             g_free(why);
         } else if (err) {
@@ -139,7 +140,7 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
     if (err) {
         fprintf(stderr, "tshark: -z %s: %s\n%s\n"
                 "  -z ftplens,report\n  -z ftplens,report,md\n  -z ftplens,report,full\n"
-                "  -z ftplens,report,full,md,FILTER\n  -z ftplens,report,text,FILTER\n%s\n",
+                "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n  -z ftplens,report,full,md,FILTER\n%s\n",
                 opt, err->str, T("Use one of:"),
                 T("(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "
                   "any case; FILTER is a display filter such as ftplens.session == 5)"));

@@ -72,6 +72,8 @@ HEXBYTES = re.compile(r"(?<![\w])[0-9a-f]{2}(?: [0-9a-f]{2}){3}(?![\w])")
 PLAIN = re.compile(r"^[A-Za-z][a-z]*(?:-[a-z]+)*(?:'[a-z]+)?$")
 OPEN, CLOSE = "([{\"'", ")]},;:.!?\"'"
 RULE = re.compile(r"^\s*(?:=+|-+|\|(?:---\|)+)\s*$")
+# A text table row starts with a frame or session number, or a range of them ("3\u20136, 9").
+ROW = re.compile(r"^  \d[\d,\u2013]*(?:, \d[\d,\u2013]*)*  ")
 
 
 def _width(ch):
@@ -241,10 +243,10 @@ def _text_lines(report):
         if RULE.match(line) or not line.strip():
             starts = None
             continue
-        if re.match(r"^  \d+  ", line) and starts:
+        if ROW.match(line) and starts:
             yield ("row", _cut(line, starts))
             continue
-        if i + 1 < len(lines) and re.match(r"^  \d+  ", lines[i + 1]) and not re.match(r"^  \d+  ", line) \
+        if i + 1 < len(lines) and ROW.match(lines[i + 1]) and not ROW.match(line) \
                 and line.startswith("  ") and not line.startswith("   "):
             starts = _header_starts(line)          # a table header: the next line is a row
             continue

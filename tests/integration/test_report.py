@@ -4,7 +4,9 @@
 "FTP Lab" profile.  Golden files: tests/golden/lab-anonymous.report.{txt,md}
 hold the full text (they pin wording and layout); every other own capture has
 tests/golden/<capture>.report.facts, the facts of its text and its Markdown
-report (report_facts.py: no padding, rules or template prose).  Run with
+report (report_facts.py: no padding, rules or template prose): of the full
+report (-z ftplens,report,full), or of the folded one for the bruteforce-*
+captures.  Run with
 --update-golden to rewrite them after a deliberate change.
 """
 import difflib
@@ -80,8 +82,9 @@ def _tshark_rc(env, args):
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
-REPORT_FORMS = ["  -z ftplens,report\n", "  -z ftplens,report,md\n", "  -z ftplens,report,text,FILTER\n",
-                "  -z ftplens,report,md,FILTER\n"]
+REPORT_FORMS = ["  -z ftplens,report\n", "  -z ftplens,report,md\n", "  -z ftplens,report,full\n",
+                "  -z ftplens,report,text,FILTER\n", "  -z ftplens,report,md,FILTER\n",
+                "  -z ftplens,report,full,md,FILTER\n"]
 
 
 def test_report_arguments(env):
@@ -89,10 +92,13 @@ def test_report_arguments(env):
     matches no session says so."""
     pcap = env.own("lab-anonymous.pcapng")
     for opt, head in [(",md", "# FTP Lens report\n"), (",MarkDown", "# FTP Lens report\n"), (",text", "FTP Lens report\n"),
-                      (",TXT", "FTP Lens report\n"), (",Md,ftplens.session == 0", "# FTP Lens report\n")]:
+                      (",TXT", "FTP Lens report\n"), (",Md,ftplens.session == 0", "# FTP Lens report\n"),
+                      (",full", "FTP Lens report\n"), (",FULL,md", "# FTP Lens report\n"),
+                      (",md,Full,ftplens.session == 0", "# FTP Lens report\n")]:
         out = report(env, pcap, opt)
         assert out.startswith(head) and "tcp.stream 0" in out, (opt, out[:200])
-    for opt, why in [(",html", '"html" is neither a report format'), (",markdwn", '"markdwn" is neither a report format'),
+    for opt, why in [(",html", '"html" is neither a report option'), (",markdwn", '"markdwn" is neither a report option'),
+                     (",full,full", '"full" is neither a report option'),
                      (",md,foo==", "invalid display filter"), (",text,ftplens.no_such_field", "invalid display filter"),
                      (",foo==", "invalid display filter"), ("x", "is not a report option")]:
         rc, out, err = _tshark_rc(env, ["-r", pcap, "-q", "-z", "ftplens,report" + opt])
@@ -158,13 +164,17 @@ def _compare(path, got, what):
 
 
 def test_golden_reports(env):
-    """lab-anonymous: text and Markdown reports byte for byte; every other own capture: the facts of both."""
+    """lab-anonymous: text and Markdown reports byte for byte; every other own capture: the facts of both
+    (of the full report, or of the folded one for the bruteforce-* captures)."""
     expected, failures = set(), []
     for name in sorted(os.listdir(env.pcaps)):
         if not name.endswith(".pcapng"):
             continue
         base = os.path.join(GOLDEN, name.replace(".pcapng", ".report."))
-        text, md = report(env, env.own(name)), report(env, env.own(name), ",md")
+        # Every session in detail (full), so that each one's handshake, transcript and findings stay pinned;
+        # the brute-force captures (hundreds of sessions) as their folded report, the form they are read in.
+        opt = "" if name.startswith("bruteforce-") or name == FULL_TEXT else ",full"
+        text, md = report(env, env.own(name), opt), report(env, env.own(name), opt + ",md")
         if name == FULL_TEXT:
             checks = [(base + "txt", text, "-z ftplens,report of " + name),
                       (base + "md", md, "-z ftplens,report,md of " + name)]

@@ -327,7 +327,9 @@ static void bruteforce_across_connections(void **state)
     run r;
     run_script(&r, fires->str);
     assert_true(r.fired[FTPLENS_RISK_BRUTEFORCE]);
-    assert_non_null(strstr(r.messages->str, "5 failed logins from 192.0.2.7 within 10 minutes"));
+    /* The count, the user, the window, the connections and how many guessed at once. */
+    assert_non_null(strstr(r.messages->str, "Possible brute force: 5 failed logins for 'alice' from 192.0.2.7 within 10 "
+                                            "minutes, over 3 connections (one at a time)"));
     run_free(&r);
     run_script(&r, slow->str);      /* 20 failures spread over 66 minutes, 4 at most in 10 */
     assert_false(r.fired[FTPLENS_RISK_BRUTEFORCE]);
@@ -385,6 +387,45 @@ static void credentials_on_the_pass_line(void **state)
     run_free(&r);
 }
 
+/* A wrong guess exposes no working password: cleartext_credentials is then a
+ * Note with its own sentence and advice; a success, a lockout-free unknown or
+ * an unclear outcome stays the Warning that says "change this password". */
+static void failed_guess_is_a_note(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *script;
+        ftplens_severity severity;
+        const char *text, *advice;
+    } guesses[] = {
+        { LOGIN("alice", "wrong") "S 530 no\n", FTPLENS_SEV_NOTE, "Password guess sent in clear text: user 'alice'",
+          "lock out or rate-limit" },
+        { LOGIN("alice", "wrong") "S 421 bye\n", FTPLENS_SEV_NOTE, "Password guess sent in clear text", "A wrong password" },
+        { LOGIN("alice", "s3cret") "S 230 ok\n", FTPLENS_SEV_WARN, "Credentials sent in clear text: user 'alice'",
+          "change this password" },
+        { LOGIN("alice", "s3cret"), FTPLENS_SEV_WARN, "Credentials sent in clear text", "change this password" },
+        { LOGIN("alice", "s3cret") "S 231 hm\n", FTPLENS_SEV_WARN, "Credentials sent in clear text", "change this password" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(guesses); i++) {
+        run r;
+        char text[800];
+        run_script(&r, guesses[i].script);
+        const ftplens_finding *fd = r.with_findings[0]->findings;
+        while (fd && fd->id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS)
+            fd = fd->next;
+        assert_non_null(fd);
+        if (ftplens_finding_severity(fd) != guesses[i].severity)
+            fail_msg("case %zu: severity %d, want %d", i, ftplens_finding_severity(fd), guesses[i].severity);
+        assert_non_null(strstr(ftplens_finding_text(fd, true, text, sizeof text), guesses[i].text));
+        assert_non_null(strstr(ftplens_finding_advice(fd), guesses[i].advice));
+        assert_true((strstr(ftplens_finding_advice(fd), "change this password") != NULL) ==
+                    (guesses[i].severity == FTPLENS_SEV_WARN));
+        assert_string_equal(ftplens_finding_title(fd), guesses[i].severity == FTPLENS_SEV_WARN
+                                                         ? "Cleartext credentials" : "Password guess in clear text");
+        run_free(&r);
+    }
+}
+
 /* fail2ban's defaults: 5 failures from one client within 10 minutes, one per
  * connection; 0 turns a check off. */
 static void bruteforce_defaults_and_off(void **state)
@@ -397,6 +438,9 @@ static void bruteforce_defaults_and_off(void **state)
     run r;
     run_script(&r, script->str);
     assert_true(r.fired[FTPLENS_RISK_BRUTEFORCE]);
+    /* The success names the guess that won, counted over all the client's sessions. */
+    assert_non_null(strstr(r.messages->str, "after 8 failed attempts for this user from this client, counting earlier "
+                                            "sessions; the password that worked was guess 9 from this client"));
     run_free(&r);
 
     ftplens_config cfg;
@@ -576,6 +620,7 @@ int main(void)
         cmocka_unit_test(bruteforce_across_connections),
         cmocka_unit_test(masked_password_appears_nowhere),
         cmocka_unit_test(credentials_on_the_pass_line),
+        cmocka_unit_test(failed_guess_is_a_note),
         cmocka_unit_test(bruteforce_defaults_and_off),
         cmocka_unit_test(login_decisions),
         cmocka_unit_test(findings_per_kind_are_capped),
