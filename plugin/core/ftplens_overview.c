@@ -236,8 +236,9 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
             char *sessions = full ? g_strdup_printf("%u", d->number) : ftplens_overview_numbers(g);
             char *a = rpt_count(d->first_frame), *b = rpt_count(last->last_frame);
             char *frames = g_strdup_printf("%s\u2013%s", a, b);
-            char *ends = g_strdup_printf("%s \u2192 %s:%u", d->ctl->client_text, d->ctl->server_text,
-                                         d->ctl->listener.port);
+            bool v6 = strchr(d->ctl->server_text, ':') != NULL;      /* [2001:db8::1]:21, as in URLs */
+            char *ends = g_strdup_printf("%s \u2192 %s%s%s:%u", d->ctl->client_text, v6 ? "[" : "",
+                                         d->ctl->server_text, v6 ? "]" : "", d->ctl->listener.port);
             char count[16], cmds[16], xf[16], fd[16], login[96];
             snprintf(count, sizeof count, "%u", n);
             snprintf(cmds, sizeof cmds, "%u", d->commands);

@@ -209,6 +209,23 @@ def test_stats_tree(env):
         assert want in out, (want, out)
 
 
+def test_stats_tree_attack_counts(env):
+    """Findings every session repeats (the banner, the port) count once per server; a refused password guess is
+    a Note, the one that worked a Warning (two passes: the outcome is known when the tree is drawn)."""
+    out, _ = env.tshark(["-r", env.own("attack-bruteforce.pcapng"), "-2", "-q", "-z", "ftplens,tree"])
+    section, counts = None, {}
+    for line in out.split("\n"):
+        name, _, rest = line.strip().partition("  ")
+        if line.startswith(" ") and not line.startswith("  ") and rest.strip():
+            section = name
+        elif line.startswith("  ") and section and rest.strip():
+            counts[(section, name)] = int(rest.split()[0])
+    for key, want in [(("Note", "banner_disclosure"), 1), (("Note", "nonstandard_port"), 1),
+                      (("Note", "cleartext_credentials"), 25), (("Warning", "cleartext_credentials"), 1),
+                      (("Warning", "bruteforce"), 1), (("Note", "login_failed"), 25)]:
+        eq(counts.get(key), want, "statistics tree %s / %s" % key)
+
+
 def test_ftp_lab_profile(env):
     src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "plugin", "profile")
     prof = os.path.join(env.home, ".config", "wireshark", "profiles", "FTP Lab")
@@ -231,4 +248,5 @@ def test_ftp_lab_profile(env):
 
 if __name__ == "__main__":
     sys.exit(run([test_lab_report, test_korean_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
-                  test_ftp_lab_profile, test_report_arguments, test_language_spellings, test_mask_passwords_spellings]))
+                 test_stats_tree_attack_counts,
+                 test_ftp_lab_profile, test_report_arguments, test_language_spellings, test_mask_passwords_spellings]))

@@ -387,6 +387,43 @@ static void credentials_on_the_pass_line(void **state)
     run_free(&r);
 }
 
+static unsigned count_of(const char *hay, const char *needle)
+{
+    unsigned n = 0;
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* Ten sessions of three wrong guesses each and a different last one: the folded
+ * report shows the ten as one row and one walkthrough, full shows all eleven. */
+static void report_folds_repeated_sessions(void **state)
+{
+    (void)state;
+    GString *script = g_string_new(NULL);
+    for (int i = 0; i < 10; i++)
+        g_string_append_printf(script, "%sS 220 ready\n" FAIL FAIL FAIL "C QUIT\nS 221 bye\n", i ? "NEW\n" : "");
+    g_string_append(script, "NEW\n" LOGIN("alice", "right") "S 230 ok\nC QUIT\nS 221 bye\n");
+    run r;
+    run_script(&r, script->str);
+    char *folded = ftplens_capture_report(r.cap, false, false, NULL, NULL);
+    char *full = ftplens_capture_report(r.cap, false, true, NULL, NULL);
+    assert_non_null(strstr(folded, "11 sessions from 1 client to 1 server"));
+    assert_non_null(strstr(folded, "sessions 1\u201310 (10 sessions, frames 1\u2013"));
+    assert_non_null(strstr(folded, "3 \u00d7 (USER alice \u2192 331, PASS \u2192 530), QUIT \u2192 221"));
+    assert_non_null(strstr(folded, "31 passwords tried for 'alice'"));
+    assert_non_null(strstr(folded, "login succeeded for 'alice' with guess 31 in session 11"));
+    assert_non_null(strstr(folded, "30 failed logins from this client"));
+    assert_int_equal(count_of(folded, "FTP control connection tcp.stream"), 2);      /* one per shape */
+    assert_int_equal(count_of(folded, "1. TCP handshake"), 1);
+    assert_int_equal(count_of(full, "FTP control connection tcp.stream"), 11);
+    assert_int_equal(count_of(full, "1. TCP handshake"), 11);
+    g_free(folded);
+    g_free(full);
+    run_free(&r);
+    g_string_free(script, TRUE);
+}
+
 /* A wrong guess exposes no working password: cleartext_credentials is then a
  * Note with its own sentence and advice; a success, a lockout-free unknown or
  * an unclear outcome stays the Warning that says "change this password". */
@@ -621,6 +658,7 @@ int main(void)
         cmocka_unit_test(masked_password_appears_nowhere),
         cmocka_unit_test(credentials_on_the_pass_line),
         cmocka_unit_test(failed_guess_is_a_note),
+        cmocka_unit_test(report_folds_repeated_sessions),
         cmocka_unit_test(bruteforce_defaults_and_off),
         cmocka_unit_test(login_decisions),
         cmocka_unit_test(findings_per_kind_are_capped),
