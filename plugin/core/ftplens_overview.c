@@ -83,7 +83,20 @@ static void finding_group_free(gpointer p)
     g_free(g);
 }
 
-/* Findings of every session grouped by rule (and variant), in order of first appearance. */
+static ftplens_severity group_severity(const finding_group *g)
+{
+    const ftplens_risk_rule *r = &ftplens_risk_rules[g->id];
+    return g->failed ? r->if_failed->severity : r->severity;
+}
+
+static int cmp_severity(const void *a, const void *b)
+{
+    const finding_group *x = *(const finding_group *const *)a, *y = *(const finding_group *const *)b;
+    return (int)group_severity(y) - (int)group_severity(x);
+}
+
+/* Findings of every session grouped by rule (and variant): the most severe first, then in order of first
+ * appearance. */
 static GPtrArray *group_findings(GPtrArray *digests)
 {
     GPtrArray *groups = g_ptr_array_new_with_free_func(finding_group_free);
@@ -124,6 +137,7 @@ static GPtrArray *group_findings(GPtrArray *digests)
             }
         }
     }
+    g_ptr_array_sort(groups, cmp_severity);     /* stable: by first appearance within a severity */
     return groups;
 }
 
@@ -183,8 +197,7 @@ static void capture_numbers(GString *out, bool md, GPtrArray *digests, GPtrArray
     GString *f = g_string_new(NULL);
     for (guint i = 0; i < fgroups->len; i++) {
         const finding_group *g = fgroups->pdata[i];
-        const char *sev = T(ftplens_severity_text(g->failed ? ftplens_risk_rules[g->id].if_failed->severity
-                                                            : ftplens_risk_rules[g->id].severity));
+        const char *sev = T(ftplens_severity_text(group_severity(g)));
         char *c = rpt_count(g->servers ? g_hash_table_size(g->servers) : g->count);
         g_string_append_printf(f, "%s%s%s (%s) %s%s", f->len ? ", " : "", ftplens_risk_rules[g->id].id,
                                g->failed ? T(" after a failed login") : "", sev, c,

@@ -92,7 +92,8 @@ def test_expert_info(env):
 
 def test_one_pass_equals_two_pass(env):
     """The same findings on the same frames; only a login outcome, settled by a
-    later reply, is not known yet when one pass prints the PASS frame."""
+    later reply, is not known yet when one pass prints the PASS frame (a Warning
+    then, which two passes make the Note of a refused password guess)."""
     def settled(fs, one_pass):
         out = []
         for f, rid, sev, msg, adv in fs:
@@ -100,6 +101,13 @@ def test_one_pass_equals_two_pass(env):
                 msg, _, outcome = msg.partition("'; ")
                 if one_pass:
                     eq(outcome, "login outcome not known yet at this frame (the reply comes later)", "one pass")
+                    eq((sev, msg.startswith("Credentials sent in clear text: ")), ("Warning", True), "one pass")
+                else:
+                    guess = outcome.startswith(("login failed", "the server closed the session"))
+                    eq((sev, msg.startswith("Password guess sent in clear text: " if guess else
+                                            "Credentials sent in clear text: "), "change this password" in adv),
+                       ("Note" if guess else "Warning", True, not guess), "two passes: %s" % outcome)
+                msg, sev, adv = msg.partition(": ")[2], "", ""      # the evidence, the same in both
             out.append((f, rid, sev, msg, adv))
         return out
     for name in sorted(os.listdir(env.pcaps)):
@@ -176,7 +184,7 @@ def test_every_rule_is_an_expert_item(env):
 # and ids that must not appear at all.
 ATTACKS = {
     "attack-bruteforce.pcapng": (
-        [(44, "bruteforce", "5 failed logins in this session"),
+        [(44, "bruteforce", "5 failed logins for 'alice' in this session"),
          (287, "login_success_after_failures", "user 'alice' after 24 failed attempts"),
          (52, "login_failed", "failure 6 in this session")],
         ["anonymous_login"]),
