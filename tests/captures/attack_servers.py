@@ -19,6 +19,14 @@
 #       alice/wonderland + anonymous, permit_foreign_addresses=True and
 #       permit_privileged_ports=True: PORT/EPRT to a third-party address is
 #       accepted (the server connects there at once; 200 if that works).
+#   attack_servers.py tool-target --root DIR --user NAME --password PW
+#                     [--port 2121] [--fail-delay S] [--max-attempts N]
+#       the target of the real brute-force tools (make-bruteforce-captures.sh):
+#       one user NAME/PW (perm elradfmw) at DIR/NAME, no anonymous user;
+#       pyftpdlib's defaults except the failed-login pause (auth_failed_timeout,
+#       default here 0.2 s instead of 3 s, so a run of a few dozen guesses
+#       takes seconds) and, if given, max_login_attempts (pyftpdlib's
+#       default 3).
 #   attack_servers.py sink --host 127.0.0.9 --port 20001
 #       the "third party" of a bounce: accepts connections, reads and
 #       discards whatever arrives.
@@ -26,7 +34,8 @@
 #       simulates the vsftpd 2.3.4 backdoor shell: accepts a connection,
 #       reads one command line (1 s at most), answers "uid=0(root) ..."
 #       and closes.
-# DIR must contain "anon/" and "alice/" sub-directories.  A line
+# DIR must contain "anon/" and "alice/" sub-directories (tool-target:
+# "NAME/").  A line
 # "READY <port>" is printed on stdout once listening.
 
 import argparse
@@ -58,6 +67,8 @@ def run_ftp(args):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     anon_home = os.path.join(args.root, "anon")
     alice_home = os.path.join(args.root, "alice")
+    if args.mode == "tool-target" and not (args.user and args.password):
+        sys.exit("tool-target needs --user and --password")
 
     class Handler(FTPHandler):
         pass
@@ -78,6 +89,12 @@ def run_ftp(args):
         auth.add_anonymous(anon_home)
         Handler.permit_foreign_addresses = True
         Handler.permit_privileged_ports = True
+    elif args.mode == "tool-target":
+        auth.add_user(args.user, args.password,
+                      os.path.join(args.root, args.user), perm="elradfmw")
+        Handler.auth_failed_timeout = args.fail_delay
+        if args.max_attempts:
+            Handler.max_login_attempts = args.max_attempts
     Handler.authorizer = auth
 
     server = FTPServer((args.host, args.port or 2121), Handler)
@@ -142,10 +159,14 @@ def run_tcp(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode", choices=["bruteforce", "anon-upload", "bounce",
-                                     "sink", "fake-shell"])
+                                     "tool-target", "sink", "fake-shell"])
     ap.add_argument("--root")
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int)
+    ap.add_argument("--user")                   # tool-target only
+    ap.add_argument("--password")
+    ap.add_argument("--fail-delay", type=float, default=0.2)
+    ap.add_argument("--max-attempts", type=int)
     args = ap.parse_args()
     loopback_only(args.host)
     if args.mode in ("sink", "fake-shell"):
