@@ -36,7 +36,7 @@ static void digest_login(ftplens_digest *d)
                 g_hash_table_insert(pass_of, (gpointer)n, GUINT_TO_POINTER(d->passes->len));
             }
             /* A login command without a final reply in the capture: its outcome is unknown. */
-            if ((n->reply_lost || !n->reply_in) && ftplens_login_command(n)) {
+            if ((n->reply_lost || !n->reply_in) && ftplens_login_attempt(n)) {
                 d->unknown_attempts++;
                 if (!d->login_frame) {
                     d->outcome = FTPLENS_OUTCOME_UNKNOWN;
@@ -268,4 +268,10 @@ void ftplens_digest_free(ftplens_digest *d)
 char *ftplens_digest_key(const ftplens_digest *d)
 {
     return g_strdup_printf("%s|%s %u|%s", d->ctl->client_text, d->ctl->server_text, d->ctl->listener.port, d->shape);
+}
+
+char *ftplens_digest_kind(const ftplens_digest *d)
+{
+    return g_strdup_printf("%s|%s %u|%d", d->ctl->client_text, d->ctl->server_text, d->ctl->listener.port,
+                           (int)d->outcome);
 }

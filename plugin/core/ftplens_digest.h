@@ -67,6 +67,9 @@ ftplens_digest *ftplens_digest_make(const ftplens_conn *ctl, unsigned number);
 void ftplens_digest_free(ftplens_digest *d);
 /* The fold key: sessions with the same client, server and shape. */
 char *ftplens_digest_key(const ftplens_digest *d);
+/* The kind of session: client, server and login outcome.  The folded report
+ * walks through one session of each kind; the others are named beside it. */
+char *ftplens_digest_kind(const ftplens_digest *d);
 /* The outcome as the report's Login line says it ("succeeded", "failed"...), translated. */
 const char *ftplens_digest_outcome_text(const ftplens_digest *d);
 

@@ -30,6 +30,11 @@ int ftplens_login_command(const ftplens_note *cmd)
     return cmd && cmd->kind == FTPLENS_NOTE_REQUEST && cmd->command && (cmd->command->flags & FTPLENS_CMD_LOGIN);
 }
 
+int ftplens_login_attempt(const ftplens_note *cmd)
+{
+    return ftplens_login_command(cmd) && strcmp(cmd->verb, "USER") != 0;
+}
+
 ftplens_login_step ftplens_login_decide(const ftplens_note *n)
 {
     if (n->kind != FTPLENS_NOTE_REPLY || (n->part != FTPLENS_PART_SINGLE && n->part != FTPLENS_PART_FIRST))

@@ -30,6 +30,11 @@ ftplens_login_step ftplens_login_decide(const ftplens_note *reply);
  * FTPLENS_CMD_LOGIN: USER, PASS, ACCT). */
 int ftplens_login_command(const ftplens_note *cmd);
 
+/* A login command that sends a secret (PASS, ACCT; not USER): an attempt whose
+ * outcome is unknown when its reply was not captured.  A USER without a reply
+ * (a client that sends it to a server that just closed) tried nothing. */
+int ftplens_login_attempt(const ftplens_note *cmd);
+
 /* "login succeeded (230, frame 270)", "login outcome unknown (no reply captured)"...
  * 'final': the whole capture has been read (a PENDING outcome is then unknown). */
 void ftplens_login_outcome_text(ftplens_login_step step, unsigned code, uint32_t frame, int final, char *out,

@@ -70,6 +70,7 @@ typedef struct {
     int64_t first_ns;
     unsigned first_session;
     unsigned count;
+    unsigned sessions, last_session;    /* sessions with the finding (they come in session order) */
     GArray *frames;             /* unsigned */
     GHashTable *servers;        /* per-server rules: the servers */
 } finding_group;
@@ -128,6 +129,9 @@ static GPtrArray *group_findings(GPtrArray *digests)
                         g_ptr_array_add(groups, g);
                     }
                     g->count++;
+                    if (g->last_session != d->number)
+                        g->sessions++;
+                    g->last_session = d->number;
                     g->last_frame = MAX(g->last_frame, f->frame);
                     unsigned fr = f->frame;
                     g_array_append_val(g->frames, fr);
@@ -606,7 +610,13 @@ static void finding_events(GArray *events, GPtrArray *fgroups)
         GString *s = g_string_new(NULL);
         g_string_printf(s, T("%s %s: %s"), T(ftplens_severity_text(ftplens_finding_severity(g->first))),
                         ftplens_risk_rules[g->id].id, message);
-        if (g->count > 1) {
+        if (g->servers && g->sessions > 1) {    /* a fact of the server: once per server */
+            char *n = rpt_count(g->sessions);
+            g_string_append_printf(s, T(" (%u server%s, repeated in %s sessions, the last in frame %u)"),
+                                   g_hash_table_size(g->servers), plural(g_hash_table_size(g->servers)), n,
+                                   g->last_frame);
+            g_free(n);
+        } else if (g->count > 1) {
             char *n = rpt_count(g->count);
             g_string_append_printf(s, T(" (%s in all, the last in frame %u)"), n, g->last_frame);
             g_free(n);
@@ -653,10 +663,10 @@ static void grouped_findings(GString *out, bool md, GPtrArray *fgroups)
         const char *sev = T(ftplens_severity_text(ftplens_finding_severity(g->first)));
         g_array_sort(g->frames, cmp_uint);
         char *frames = rpt_ranges((const unsigned *)(void *)g->frames->data, g->frames->len, FINDING_FRAMES);
-        char *n = rpt_count(g->count), where[200];
+        char *n = rpt_count(g->servers ? g->sessions : g->count), where[200];
         if (g->servers)
             snprintf(where, sizeof where, T("%u server%s, in %s session%s; frames %s"),
-                     g_hash_table_size(g->servers), plural(g_hash_table_size(g->servers)), n, plural(g->count),
+                     g_hash_table_size(g->servers), plural(g_hash_table_size(g->servers)), n, plural(g->sessions),
                      frames);
         else
             snprintf(where, sizeof where, T("%s time%s; frames %s"), n, plural(g->count), frames);

@@ -33,7 +33,8 @@ static char *raw_text(uint32_t v)
     return g_strdup_printf("%u (%s)", v, hex);
 }
 
-static void report_header(GString *out, bool md, const ftplens_conn *ctl)
+/* 'brief': without the link facts (MAC, IP version, TTL), which the first walkthrough teaches. */
+static void report_header(GString *out, bool md, const ftplens_conn *ctl, bool brief)
 {
     const ftplens_link *cl = ctl->link[0];
     const ftplens_link *sl = ctl->link[1];
@@ -61,14 +62,15 @@ static void report_header(GString *out, bool md, const ftplens_conn *ctl)
              sl->outer_src, sl->outer_dst);
     else
         rpt_item(out, md, T("Server"), T("%s port %u"), ctl->server_text, ctl->listener.port);
-    if ((cl && cl->eth_src[0]) || (sl && sl->eth_src[0]))
+    if (!brief && ((cl && cl->eth_src[0]) || (sl && sl->eth_src[0])))
         rpt_item(out, md, T("MAC addresses"), T("client side %s -> %s; server side %s -> %s"),
              cl && cl->eth_src[0] ? cl->eth_src : "?", cl && cl->eth_dst[0] ? cl->eth_dst : "?",
              sl && sl->eth_src[0] ? sl->eth_src : "?", sl && sl->eth_dst[0] ? sl->eth_dst : "?");
     bool v6 = (cl && cl->ipv6) || (sl && sl->ipv6);
     bool tunnel = (cl && cl->outer_src[0]) || (sl && sl->outer_src[0]);
-    rpt_item(out, md, T("IP"), "%s%s", v6 ? T("IPv6") : T("IPv4"), tunnel ? T(" carried in IPv4 (protocol 41)") : "");
-    if (cl || sl) {
+    if (!brief)
+        rpt_item(out, md, T("IP"), "%s%s", v6 ? T("IPv6") : T("IPv4"), tunnel ? T(" carried in IPv4 (protocol 41)") : "");
+    if (!brief && (cl || sl)) {
         char ct[12] = "?", st[12] = "?";
         if (cl)
             snprintf(ct, sizeof ct, "%u", cl->ttl);
@@ -147,8 +149,14 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
     }
 }
 
-static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, unsigned *by_class)
+#define FOLDED_TRANSCRIPT_ROWS 40   /* transcript rows of a later walkthrough in a folded report */
+
+/* 'brief' (a later walkthrough of a folded report): the middle lines of a multi-line reply as one row, at most
+ * FOLDED_TRANSCRIPT_ROWS rows, then the command that shows the rest. */
+static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, unsigned *by_class, bool brief)
 {
+    unsigned rows = 0, left = 0, max_rows = brief ? FOLDED_TRANSCRIPT_ROWS : 0, folded = 0;
+    gchar **folded_row = NULL;      /* the row that stands for the middle lines of a reply */
     rpt_table *t = rpt_table_new(4, T("frame"), T("from"), T("line"), T("explanation"));
     for (guint i = 0; i < ctl->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
@@ -159,7 +167,10 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
             snprintf(fr, sizeof fr, "%u", f->frame);
             line = g_strdup_printf(d ? T("[\u2026 %u bytes server \u2192 client not captured \u2026]")
                                      : T("[\u2026 %u bytes client \u2192 server not captured \u2026]"), f->gap_bytes[d]);
-            rpt_row(t, fr, d ? T("server") : T("client"), line,
+            if (max_rows && rows++ >= max_rows)
+                left++;
+            else
+                rpt_row(t, fr, d ? T("server") : T("client"), line,
                       d ? T("capture gap: replies may be missing; pairing resynchronised by reply code and ACK")
                         : T("capture gap: commands and their replies may be missing"));
             g_free(line);
@@ -167,6 +178,21 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             char fr[16], *expl;
             snprintf(fr, sizeof fr, "%u", f->frame);
+            if (brief && n->kind == FTPLENS_NOTE_REPLY && n->part == FTPLENS_PART_CONTINUATION) {
+                if (!folded_row && !(max_rows && rows++ >= max_rows)) {
+                    rpt_row(t, fr, T("server"), "", "");
+                    folded_row = g_ptr_array_index(t->rows, t->rows->len - 1);
+                    folded = 0;
+                }
+                if (folded_row) {
+                    g_free(folded_row[2]);
+                    folded_row[2] = g_strdup_printf(T("[\u2026 %u more lines of this reply \u2026]"), ++folded);
+                } else {
+                    left++;
+                }
+                continue;
+            }
+            folded_row = NULL;
             if (n->kind == FTPLENS_NOTE_PARTIAL) {
                 expl = g_strdup(T("only the end of this line was captured: not explained"));
             } else if (n->kind == FTPLENS_NOTE_REQUEST) {
@@ -204,15 +230,24 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
             /* Cut long lines at a character boundary, not inside a UTF-8 sequence. */
             size_t n_len = strlen(n->text), cut = ftplens_utf8_prefix(n->text, n_len, 70);
             char *line = g_strdup_printf("%.*s%s", (int)cut, n->text, cut < n_len ? "..." : "");
-            rpt_row(t, fr, n->from_server ? T("server") : T("client"), line, expl);
+            if (max_rows && rows++ >= max_rows)
+                left++;
+            else
+                rpt_row(t, fr, n->from_server ? T("server") : T("client"), line, expl);
             g_free(line);
             g_free(expl);
         }
     }
     rpt_table_end(t, out, md, "  ");
+    if (left)
+        g_string_append_printf(out, md ? T("%u more lines: -z \"ftplens,report,full,ftplens.session == %u\" shows "
+                                           "this session whole.\n\n")
+                                       : T("  %u more lines: -z \"ftplens,report,full,ftplens.session == %u\" shows "
+                                           "this session whole.\n"), left, ctl->stream);
 }
 
-static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
+/* 'compact': one line per finding; the countermeasures are in the overview's grouped findings. */
+static void report_findings(GString *out, bool md, const ftplens_conn *ctl, bool compact)
 {
     unsigned n = 0;
     GPtrArray *all = g_ptr_array_new();
@@ -228,7 +263,10 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl)
                 char text[800];
                 const char *message = ftplens_finding_text(fd, true, text, sizeof text);
                 const char *sev = T(ftplens_severity_text(ftplens_finding_severity(fd))), *advice = T(ftplens_finding_advice(fd));
-                if (md)
+                if (compact)
+                    g_string_append_printf(out, md ? "- **%s** `%s` (frame %u): %s\n" : "  [%s] %s (frame %u): %s\n",
+                                           sev, r->id, f->frame, message);
+                else if (md)
                     g_string_append_printf(out, T("- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n"),
                                            sev, r->id, f->frame, message, advice);
                 else
@@ -340,9 +378,12 @@ static void report_summary(GString *out, bool md, const ftplens_digest *d, const
         rpt_item(out, md, T("Unanswered"), T("%u command%s got no final reply in the capture"), pending, pending == 1 ? "" : T("s"));
 }
 
-/* One session's walkthrough; 'handshake': with the TCP handshake section. */
-static void report_session(GString *out, bool md, const ftplens_digest *d, bool handshake, GPtrArray *like)
+/* One session's walkthrough; 'handshake': with the TCP handshake section; 'like': the sessions with the same
+ * shape, 'similar': those of the same kind walked through here (folded report). */
+static void report_session(GString *out, bool md, const ftplens_digest *d, bool handshake, GPtrArray *like,
+                           GArray *similar, bool compact)
 {
+    bool brief = compact && !handshake;     /* a later walkthrough of a folded report */
     const ftplens_conn *ctl = d->ctl;
     unsigned by_class[10] = { 0 };
     rpt_heading(out, md, 1, T("Session %u: FTP control connection tcp.stream %u"), d->number, ctl->stream);
@@ -353,18 +394,95 @@ static void report_session(GString *out, bool md, const ftplens_digest *d, bool 
         rpt_item(out, md, T("Like it"), T("sessions %s (%u in all): the same commands and replies"), nums, like->len);
         g_free(nums);
     }
-    report_header(out, md, ctl);
+    if (similar && similar->len) {
+        char *nums = rpt_ranges((const unsigned *)(void *)similar->data, similar->len, 8);
+        rpt_item(out, md, T("Similar"), T("sessions %s (%u in all): the same login outcome, other commands or "
+                                          "replies (see the table above)"), nums, similar->len);
+        g_free(nums);
+    }
+    report_header(out, md, ctl, brief);
     if (handshake) {
         rpt_heading(out, md, 2, "%s", T("1. TCP handshake"));
         report_handshake(out, md, ctl);
     }
     rpt_heading(out, md, 2, "%s", T("2. Transcript"));
-    report_transcript(out, md, ctl, by_class);
+    report_transcript(out, md, ctl, by_class, brief);
     rpt_heading(out, md, 2, "%s", T("3. Security findings"));
-    report_findings(out, md, ctl);
+    report_findings(out, md, ctl, compact);
     rpt_heading(out, md, 2, "%s", T("4. Summary"));
     report_summary(out, md, d, by_class);
     g_string_append_c(out, '\n');
+}
+
+static int cmp_number(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The folded report: one walkthrough per kind of session (ftplens_digest_kind: client, server, login outcome),
+ * from the group of that kind with the most commands (a login that went on to transfer files rather than the
+ * tool's bare check); the others are named beside it.  The TCP handshake, the same lesson each time, in the
+ * first walkthrough only; countermeasures in the overview ('compact'). */
+static void report_folded(GString *out, bool md, GPtrArray *groups, bool compact)
+{
+    GHashTable *kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);  /* kind -> index in 'best' */
+    GPtrArray *best = g_ptr_array_new();           /* per kind: its walkthrough's group */
+    GPtrArray *similar = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);  /* per kind: all numbers */
+    for (guint i = 0; i < groups->len; i++) {
+        GPtrArray *g = groups->pdata[i];
+        const ftplens_digest *d = g->pdata[0];
+        char *kind = ftplens_digest_kind(d);
+        gpointer k;
+        guint at;
+        if (g_hash_table_lookup_extended(kinds, kind, NULL, &k)) {
+            at = GPOINTER_TO_UINT(k);
+            g_free(kind);
+            const ftplens_digest *b = ((GPtrArray *)best->pdata[at])->pdata[0];
+            if (d->commands > b->commands)
+                best->pdata[at] = g;
+        } else {
+            at = best->len;
+            g_hash_table_insert(kinds, kind, GUINT_TO_POINTER(at));
+            g_ptr_array_add(best, g);
+            g_ptr_array_add(similar, g_array_new(FALSE, FALSE, sizeof(unsigned)));
+        }
+        for (guint k2 = 0; k2 < g->len; k2++)
+            g_array_append_val(similar->pdata[at], ((const ftplens_digest *)g->pdata[k2])->number);
+    }
+    /* In the order of their first session; 'similar' without the walked-through group's own sessions. */
+    GArray *order = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    for (guint i = 0; i < best->len; i++) {
+        GPtrArray *g = best->pdata[i];
+        GArray *sim = similar->pdata[i];
+        GArray *others = g_array_new(FALSE, FALSE, sizeof(unsigned));
+        for (guint k = 0; k < sim->len; k++) {
+            unsigned n = g_array_index(sim, unsigned, k);
+            bool own = false;
+            for (guint j = 0; j < g->len && !own; j++)
+                own = ((const ftplens_digest *)g->pdata[j])->number == n;
+            if (!own)
+                g_array_append_val(others, n);
+        }
+        g_array_sort(others, cmp_number);
+        similar->pdata[i] = others;
+        g_array_unref(sim);
+        unsigned first = ((const ftplens_digest *)g->pdata[0])->number;
+        g_array_append_val(order, first);
+    }
+    for (guint shown = 0; shown < best->len; shown++) {
+        guint next = 0;
+        for (guint i = 1; i < best->len; i++)
+            if (g_array_index(order, unsigned, i) < g_array_index(order, unsigned, next))
+                next = i;
+        GPtrArray *g = best->pdata[next];
+        report_session(out, md, g->pdata[0], shown == 0, g, similar->pdata[next], compact);
+        g_array_index(order, unsigned, next) = G_MAXUINT;
+    }
+    g_array_free(order, TRUE);
+    g_ptr_array_free(similar, TRUE);
+    g_ptr_array_free(best, TRUE);
+    g_hash_table_destroy(kinds);
 }
 
 char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full, GHashTable *only, const char *filter)
@@ -397,13 +515,10 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full,
     ftplens_overview(out, md, digests, groups, full);
     if (full) {
         for (guint i = 0; i < digests->len; i++)
-            report_session(out, md, digests->pdata[i], true, NULL);
+            report_session(out, md, digests->pdata[i], true, NULL, NULL, false);
     } else {
-        /* One walkthrough per shape; the TCP handshake, the same lesson each time, in the first only. */
-        for (guint i = 0; i < groups->len; i++) {
-            GPtrArray *g = groups->pdata[i];
-            report_session(out, md, g->pdata[0], i == 0, g);
-        }
+        /* With more than one session the overview lists every countermeasure once. */
+        report_folded(out, md, groups, digests->len > 1);
     }
     g_ptr_array_free(groups, TRUE);
     g_ptr_array_free(digests, TRUE);

@@ -653,7 +653,7 @@ static void user_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, cons
 void ftplens_risk_reply_lost(ftplens_risk_session *s, const ftplens_note *cmd)
 {
     /* The outcome of the login is unknown, never guessed. */
-    if (ftplens_login_command(cmd) && strcmp(cmd->verb, "USER") != 0)
+    if (ftplens_login_attempt(cmd))
         settle_credentials(s, FTPLENS_LOGIN_LOST, 0, 0);
 }
 

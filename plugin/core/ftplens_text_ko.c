@@ -1010,5 +1010,15 @@ const ftplens_translation ftplens_text_ko[] = {
     { "%.1f s", "%.1f초" },
     { "%u min %u s", "%u분 %u초" },
     { "%u h %u min", "%u시간 %u분" },
+    { "Similar", "비슷한 세션" },
+    { "sessions %s (%u in all): the same login outcome, other commands or replies (see the table above)",
+      "세션 %s (모두 %u개): 로그인 결과는 같고 명령이나 응답이 다름 (위 표 참고)" },
+    { "[\u2026 %u more lines of this reply \u2026]", "[\u2026 이 응답의 줄 %u개 더 \u2026]" },
+    { "%u more lines: -z \"ftplens,report,full,ftplens.session == %u\" shows this session whole.\n\n",
+      "줄 %u개가 더 있습니다: -z \"ftplens,report,full,ftplens.session == %u\"는 이 세션 전체를 보여 줍니다.\n\n" },
+    { "  %u more lines: -z \"ftplens,report,full,ftplens.session == %u\" shows this session whole.\n",
+      "  줄 %u개가 더 있습니다: -z \"ftplens,report,full,ftplens.session == %u\"는 이 세션 전체를 보여 줍니다.\n" },
+    { " (%u server%s, repeated in %s sessions, the last in frame %u)",
+      " (서버 %u개%s, 세션 %s개에서 반복, 마지막은 프레임 %u)" },
     { NULL, NULL }
 };
