@@ -261,8 +261,12 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
             snprintf(cmds, sizeof cmds, "%u", d->commands);
             snprintf(xf, sizeof xf, "%u", xfers);
             snprintf(fd, sizeof fd, "%u", findings);
-            rpt_row(t, sessions, count, frames, ends, d->user ? d->user : "-", login_cell(d, login, sizeof login),
-                    cmds, xf, fd);
+            char user[48] = "-";
+            if (d->user) {      /* an overlong USER (an overflow attempt) is cut: the walkthrough has it whole */
+                size_t len = strlen(d->user), cut = ftplens_utf8_prefix(d->user, len, 24);
+                snprintf(user, sizeof user, "%.*s%s", (int)cut, d->user, cut < len ? "..." : "");
+            }
+            rpt_row(t, sessions, count, frames, ends, user, login_cell(d, login, sizeof login), cmds, xf, fd);
             g_free(sessions);
             g_free(a);
             g_free(b);

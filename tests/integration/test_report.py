@@ -65,8 +65,11 @@ def test_korean_report(env):
 
 def test_report_filter_and_markdown(env):
     pcap = env.own("vsftpd-login-transfers.pcapng")
-    full = report(env, pcap)
+    full = report(env, pcap, ",full")
     eq(full.count("FTP control connection tcp.stream"), 6, "six sessions")
+    folded = report(env, pcap)      # six logins that succeeded: one walkthrough, the other five named beside it
+    eq(folded.count("FTP control connection tcp.stream"), 1, "one kind of session")
+    assert "Similar          sessions 2\u20136 (5 in all)" in folded, folded
     one = report(env, pcap, ",md,ftplens.session == 5")
     eq(one.count("FTP control connection tcp.stream"), 1, "the filter keeps one session")
     assert one.startswith("# FTP Lens report") and "## Session 1: FTP control connection tcp.stream 5" in one, one[:300]
@@ -209,6 +212,53 @@ def test_stats_tree(env):
         assert want in out, (want, out)
 
 
+BRUTEFORCE = ["bruteforce-hydra-vsftpd.pcapng", "bruteforce-medusa-pyftpdlib.pcapng", "bruteforce-ncrack-vsftpd.pcapng",
+              "bruteforce-patator-pyftpdlib.pcapng"]
+
+
+def _stock(env, pcap, dfilter, fields):
+    """Rows of stock Wireshark's own fields (ftplens disabled): the independent facts."""
+    out, _ = env.tshark(["-r", pcap, "--disable-protocol", "ftplens", "-d", "tcp.port==2121,ftp", "-Y", dfilter,
+                         "-T", "fields"] + sum([["-e", f] for f in fields], []))
+    return [line.split("\t") for line in out.splitlines() if line.strip()]
+
+
+def test_bruteforce_reports(env):
+    """The real tools' captures: the overview's numbers are the ones stock Wireshark's own fields give (control
+    connections, PASS commands, the PASS that won and its place among them all); the folded report of hydra's
+    323 connections stays under 200 lines while full walks through every session; Korean has no English left."""
+    for name in BRUTEFORCE:
+        pcap = env.own(name)
+        syns = _stock(env, pcap, "tcp.flags.syn == 1 && tcp.flags.ack == 0 && (tcp.dstport == 21 || tcp.dstport == 2121)",
+                      ["tcp.stream"])
+        passes = [int(r[0]) for r in _stock(env, pcap, 'ftp.request.command == "PASS"', ["frame.number"])]
+        ok = _stock(env, pcap, "ftp.response.code == 230", ["frame.number", "tcp.stream"])
+        first_ok, ok_stream = int(ok[0][0]), ok[0][1]
+        stream_passes = [int(r[0]) for r in _stock(env, pcap, 'ftp.request.command == "PASS" && tcp.stream == %s'
+                                                    % ok_stream, ["frame.number"])]
+        won = max(f for f in stream_passes if f < first_ok)
+        guess = sorted(passes).index(won) + 1
+        folded = report(env, pcap)
+        for want in ["%d session%s from 1 client" % (len(syns), "s" if len(syns) > 1 else ""),
+                     "%d passwords tried for 'student'" % len(passes),
+                     ("with guess %d" % guess) if guess > 1 else "logged in as 'student'",
+                     "(frame %d)" % first_ok]:
+            assert want.replace(",", "") in folded.replace(",", ""), "%s: the overview lacks %r\n%s" % (name, want,
+                                                                                                     folded[:3000])
+        full = report(env, pcap, ",full")
+        eq(full.count("FTP control connection tcp.stream"), len(syns), name + ": full walks through every session")
+        assert folded.count("FTP control connection tcp.stream") < len(syns), name
+        if name.startswith("bruteforce-hydra"):
+            lines = folded.count("\n")
+            assert len(syns) >= 300 and lines < 200, "%s: %d connections, folded report of %d lines" % (name, len(syns),
+                                                                                                    lines)
+            assert "then STOR secret.txt, STOR confidential.pdf, RETR confidential.pdf" in folded, folded[:3000]
+            ko = report(env, pcap, lang="ko")
+            for english in ["Overview", "Timeline", "Repeated sessions", "What happened", "Findings, grouped",
+                            "passwords tried", "Like it", "Similar", "failed logins", "more lines", "Countermeasure"]:
+                assert english not in ko, "English left in the Korean report: %r" % english
+
+
 def test_stats_tree_attack_counts(env):
     """Findings every session repeats (the banner, the port) count once per server; a refused password guess is
     a Note, the one that worked a Warning (two passes: the outcome is known when the tree is drawn)."""
@@ -248,5 +298,5 @@ def test_ftp_lab_profile(env):
 
 if __name__ == "__main__":
     sys.exit(run([test_lab_report, test_korean_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
-                 test_stats_tree_attack_counts,
+                 test_stats_tree_attack_counts, test_bruteforce_reports,
                  test_ftp_lab_profile, test_report_arguments, test_language_spellings, test_mask_passwords_spellings]))
