@@ -108,7 +108,8 @@ def test_expert_titles(env):
     eq(titles["ftplens.risk.cleartext_credentials"], "Cleartext credentials", "title")
     eq(titles["ftplens.risk.anonymous_login"], "Anonymous login", "title")
     eq(titles["ftplens.risk.banner_disclosure"], "Server software disclosed", "title")
-    eq(len(titles), 39, "one title per check")
+    eq(titles["ftplens.risk.cleartext_credentials.failed_login"], "Password guess in clear text", "a refused guess")
+    eq(len(titles), 40, "one title per check, and one for the failed-login form of cleartext_credentials")
     assert all(len(t) <= 45 for t in titles.values()), [t for t in titles.values() if len(t) > 45]
 
 
