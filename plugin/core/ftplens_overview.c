@@ -180,33 +180,38 @@ static void capture_numbers(GString *out, bool md, GPtrArray *digests, GPtrArray
         last = MAX(last, d->last_ns);
     }
     unsigned nc = g_hash_table_size(clients), ns = g_hash_table_size(servers);
-    char *n = rpt_count(digests->len), *span = rpt_duration(last - first);
-    rpt_item(out, md, T("Sessions"), T("%s session%s from %u client%s to %u server%s in %s"), n, plural(digests->len),
-             nc, plural(nc), ns, plural(ns), span);
+    char *n = rpt_count(digests->len), *span = rpt_duration(last - first), *c = rpt_count(nc), *v = rpt_count(ns);
+    rpt_item(out, md, T("Sessions"), T("%s session%s from %s client%s to %s server%s in %s"), n, plural(digests->len),
+             c, plural(nc), v, plural(ns), span);
     g_free(n);
     g_free(span);
-    char *a = rpt_count(failed), *b = rpt_count(logged_in), *u = rpt_count(unknown);
-    rpt_item(out, md, T("Logins"), T("%s failed attempt%s; %s session%s logged in (%u anonymous); %s attempt%s "
+    g_free(c);
+    g_free(v);
+    char *a = rpt_count(failed), *b = rpt_count(logged_in), *u = rpt_count(unknown), *an = rpt_count(anonymous);
+    rpt_item(out, md, T("Logins"), T("%s failed attempt%s; %s session%s logged in (%s anonymous); %s attempt%s "
                                      "whose reply was not captured"),
-             a, plural(failed), b, plural(logged_in), anonymous, u, plural(unknown));
+             a, plural(failed), b, plural(logged_in), an, u, plural(unknown));
     g_free(a);
     g_free(b);
     g_free(u);
-    char *cs = rpt_count(up), *sc = rpt_count(down);
-    rpt_item(out, md, T("Transferred"), T("client \u2192 server %s bytes in %u upload%s; server \u2192 client %s bytes "
-                                          "in %u download%s and listing%s"),
-             cs, uploads, plural(uploads), sc, downloads, plural(downloads), plural(downloads));
+    g_free(an);
+    char *cs = rpt_count(up), *sc = rpt_count(down), *nu = rpt_count(uploads), *nd = rpt_count(downloads);
+    rpt_item(out, md, T("Transferred"), T("client \u2192 server %s bytes in %s upload%s; server \u2192 client %s bytes "
+                                          "in %s download%s and listing%s"),
+             cs, nu, plural(uploads), sc, nd, plural(downloads), plural(downloads));
     g_free(cs);
     g_free(sc);
+    g_free(nu);
+    g_free(nd);
     GString *f = g_string_new(NULL);
     for (guint i = 0; i < fgroups->len; i++) {
         const finding_group *g = fgroups->pdata[i];
         const char *sev = T(ftplens_severity_text(group_severity(g)));
-        char *c = rpt_count(g->servers ? g_hash_table_size(g->servers) : g->count);
+        char *k = rpt_count(g->servers ? g_hash_table_size(g->servers) : g->count);
         g_string_append_printf(f, "%s%s%s (%s) %s%s", f->len ? ", " : "", ftplens_risk_rules[g->id].id,
-                               g->failed ? T(" after a failed login") : "", sev, c,
+                               g->failed ? T(" after a failed login") : "", sev, k,
                                g->servers ? T(" per server") : "");
-        g_free(c);
+        g_free(k);
     }
     rpt_item(out, md, T("Findings"), "%s", f->len ? f->str : T("none"));
     g_string_free(f, TRUE);
@@ -256,11 +261,10 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
             bool v6 = strchr(d->ctl->server_text, ':') != NULL;      /* [2001:db8::1]:21, as in URLs */
             char *ends = g_strdup_printf("%s \u2192 %s%s%s:%u", d->ctl->client_text, v6 ? "[" : "",
                                          d->ctl->server_text, v6 ? "]" : "", d->ctl->listener.port);
-            char count[16], cmds[16], xf[16], fd[16], login[96];
-            snprintf(count, sizeof count, "%u", n);
+            char cmds[16], xf[16], login[96];
+            char *count = rpt_count(n), *fd = rpt_count(findings);
             snprintf(cmds, sizeof cmds, "%u", d->commands);
             snprintf(xf, sizeof xf, "%u", xfers);
-            snprintf(fd, sizeof fd, "%u", findings);
             char user[48] = "-";
             if (d->user) {      /* an overlong USER (an overflow attempt) is cut: the walkthrough has it whole */
                 size_t len = strlen(d->user), cut = ftplens_utf8_prefix(d->user, len, 24);
@@ -268,6 +272,8 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
             }
             rpt_row(t, sessions, count, frames, ends, user, login_cell(d, login, sizeof login), cmds, xf, fd);
             g_free(sessions);
+            g_free(count);
+            g_free(fd);
             g_free(a);
             g_free(b);
             g_free(frames);
@@ -350,20 +356,38 @@ static char *users_text(GArray *passes)
     return g_string_free(g, FALSE);
 }
 
-/* Connections of one client open at the same time, at most. */
+/* Connections of one client open at the same time, at most: their first-to-last frame spans overlapping
+ * (a sweep over the starts and ends in time order; an end at the same instant as a start counts as open). */
+typedef struct {
+    int64_t ns;
+    int delta;                  /* +1 start, -1 end */
+} span_edge;
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const span_edge *x = a, *y = b;
+    if (x->ns != y->ns)
+        return x->ns < y->ns ? -1 : 1;
+    return y->delta - x->delta;         /* starts before ends */
+}
+
 static unsigned at_once(GPtrArray *sessions)
 {
-    unsigned best = 0;
+    GArray *edges = g_array_sized_new(FALSE, FALSE, sizeof(span_edge), 2 * sessions->len);
     for (guint i = 0; i < sessions->len; i++) {
-        const ftplens_digest *x = sessions->pdata[i];
-        unsigned open = 0;
-        for (guint k = 0; k < sessions->len; k++) {
-            const ftplens_digest *y = sessions->pdata[k];
-            open += y->first_ns <= x->first_ns && x->first_ns <= y->last_ns;
-        }
+        const ftplens_digest *d = sessions->pdata[i];
+        span_edge s0 = { d->first_ns, 1 }, s1 = { d->last_ns, -1 };
+        g_array_append_val(edges, s0);
+        g_array_append_val(edges, s1);
+    }
+    g_array_sort(edges, cmp_edge);
+    int open = 0, best = 0;
+    for (guint i = 0; i < edges->len; i++) {
+        open += g_array_index(edges, span_edge, i).delta;
         best = MAX(best, open);
     }
-    return best;
+    g_array_free(edges, TRUE);
+    return (unsigned)best;
 }
 
 static void one_client(GString *out, bool md, const char *client, GPtrArray *sessions)
@@ -475,24 +499,31 @@ static void one_client(GString *out, bool md, const char *client, GPtrArray *ses
     g_array_free(passes, TRUE);
 }
 
-static void what_happened(GString *out, bool md, GPtrArray *digests)
+/* The sessions of each client, in order of the client's first session: a GPtrArray of GPtrArray. */
+static GPtrArray *by_client(GPtrArray *digests)
 {
-    GPtrArray *order = g_ptr_array_new();
-    GHashTable *by_client = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)g_ptr_array_unref);
+    GPtrArray *clients = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    GHashTable *index = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < digests->len; i++) {
         const ftplens_digest *d = digests->pdata[i];
-        GPtrArray *s = g_hash_table_lookup(by_client, d->ctl->client_text);
+        GPtrArray *s = g_hash_table_lookup(index, d->ctl->client_text);
         if (!s) {
             s = g_ptr_array_new();
-            g_hash_table_insert(by_client, (gpointer)d->ctl->client_text, s);
-            g_ptr_array_add(order, (gpointer)d->ctl->client_text);
+            g_hash_table_insert(index, (gpointer)d->ctl->client_text, s);
+            g_ptr_array_add(clients, s);
         }
         g_ptr_array_add(s, (gpointer)d);
     }
-    for (guint i = 0; i < order->len; i++)
-        one_client(out, md, order->pdata[i], g_hash_table_lookup(by_client, order->pdata[i]));
-    g_hash_table_destroy(by_client);
-    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(index);
+    return clients;
+}
+
+static void what_happened(GString *out, bool md, GPtrArray *clients)
+{
+    for (guint i = 0; i < clients->len; i++) {
+        GPtrArray *s = clients->pdata[i];
+        one_client(out, md, ((const ftplens_digest *)s->pdata[0])->ctl->client_text, s);
+    }
 }
 
 /* ---------------------------------------------------------------- the timeline */
@@ -519,34 +550,27 @@ static int cmp_event(const void *a, const void *b)
 }
 
 /* Per client: the first and the last failed login, every successful one. */
-static void login_events(GArray *events, GPtrArray *digests)
+static void login_events(GArray *events, GPtrArray *clients)
 {
-    GHashTable *clients = g_hash_table_new(g_str_hash, g_str_equal);
-    for (guint i = 0; i < digests->len; i++) {
-        const ftplens_digest *d = digests->pdata[i];
-        if (g_hash_table_contains(clients, d->ctl->client_text))
-            continue;
-        g_hash_table_add(clients, (gpointer)d->ctl->client_text);
+    for (guint c = 0; c < clients->len; c++) {
+        GPtrArray *sessions = clients->pdata[c];
+        const char *client = ((const ftplens_digest *)sessions->pdata[0])->ctl->client_text;
         GArray *passes = g_array_new(FALSE, FALSE, sizeof(client_pass));
         unsigned failures = 0;
-        for (guint k = i; k < digests->len; k++) {
-            const ftplens_digest *e = digests->pdata[k];
-            if (strcmp(e->ctl->client_text, d->ctl->client_text) != 0)
-                continue;
+        for (guint k = 0; k < sessions->len; k++) {
+            const ftplens_digest *e = sessions->pdata[k];
             failures += e->failures;
+            bool pass_won = false;
             for (guint j = 0; j < e->passes->len; j++) {
                 client_pass cp = { &g_array_index(e->passes, ftplens_digest_pass, j), e->number };
                 g_array_append_val(passes, cp);
+                pass_won |= cp.p->step == FTPLENS_LOGIN_SUCCEEDED;
             }
-            bool pass_won = false;
-            for (guint j = 0; j < e->passes->len; j++)
-                pass_won |= g_array_index(e->passes, ftplens_digest_pass, j).step == FTPLENS_LOGIN_SUCCEEDED;
             if (e->login_frame && !pass_won)      /* a login without a password, or by USER alone */
                 add_event(events, e->login_ns, e->login_frame, e->number,
-                          e->anonymous ? g_strdup_printf(T("anonymous login accepted ('%s') from %s"), e->user,
-                                                         e->ctl->client_text)
+                          e->anonymous ? g_strdup_printf(T("anonymous login accepted ('%s') from %s"), e->user, client)
                                        : g_strdup_printf(T("login succeeded for '%s' from %s"),
-                                                         e->user ? e->user : "?", e->ctl->client_text));
+                                                         e->user ? e->user : "?", client));
         }
         g_array_sort(passes, cmp_pass);
         const client_pass *first_fail = NULL, *last_fail = NULL;
@@ -561,27 +585,25 @@ static void login_events(GArray *events, GPtrArray *digests)
                 char *n = rpt_count(j + 1);
                 add_event(events, cp->p->reply_ns, cp->p->reply_frame, cp->session,
                           ftplens_risk_anonymous_user(cp->p->user)
-                              ? g_strdup_printf(T("anonymous login accepted ('%s') from %s"), user, d->ctl->client_text)
-                          : j ? g_strdup_printf(T("login succeeded for '%s' from %s with guess %s"), user,
-                                                d->ctl->client_text, n)
-                              : g_strdup_printf(T("login succeeded for '%s' from %s"), user, d->ctl->client_text));
+                              ? g_strdup_printf(T("anonymous login accepted ('%s') from %s"), user, client)
+                          : j ? g_strdup_printf(T("login succeeded for '%s' from %s with guess %s"), user, client, n)
+                              : g_strdup_printf(T("login succeeded for '%s' from %s"), user, client));
                 g_free(n);
             }
         }
         if (first_fail)
             add_event(events, first_fail->p->reply_ns, first_fail->p->reply_frame, first_fail->session,
-                      g_strdup_printf(T("first failed login from %s (user '%s')"), d->ctl->client_text,
+                      g_strdup_printf(T("first failed login from %s (user '%s')"), client,
                                       first_fail->p->user ? first_fail->p->user : "?"));
         if (last_fail && last_fail != first_fail) {
             char *n = rpt_count(failures);
             add_event(events, last_fail->p->reply_ns, last_fail->p->reply_frame, last_fail->session,
                       g_strdup_printf(T("last failed login from %s (user '%s'): %s failed logins from this client"),
-                                      d->ctl->client_text, last_fail->p->user ? last_fail->p->user : "?", n));
+                                      client, last_fail->p->user ? last_fail->p->user : "?", n));
             g_free(n);
         }
         g_array_free(passes, TRUE);
     }
-    g_hash_table_destroy(clients);
 }
 
 static void transfer_events(GArray *events, GPtrArray *digests)
@@ -629,10 +651,10 @@ static void finding_events(GArray *events, GPtrArray *fgroups)
     }
 }
 
-static void timeline(GString *out, bool md, GPtrArray *digests, GPtrArray *fgroups, bool full)
+static void timeline(GString *out, bool md, GPtrArray *digests, GPtrArray *clients, GPtrArray *fgroups, bool full)
 {
     GArray *events = g_array_new(FALSE, FALSE, sizeof(event));
-    login_events(events, digests);
+    login_events(events, clients);
     transfer_events(events, digests);
     finding_events(events, fgroups);
     g_array_sort(events, cmp_event);
@@ -689,7 +711,7 @@ static void grouped_findings(GString *out, bool md, GPtrArray *fgroups)
 
 void ftplens_overview(GString *out, bool md, GPtrArray *digests, GPtrArray *groups, bool full)
 {
-    GPtrArray *fgroups = group_findings(digests);
+    GPtrArray *fgroups = group_findings(digests), *clients = by_client(digests);
     rpt_heading(out, md, 1, "%s", T("Overview"));
     if (!md)
         g_string_append_c(out, '\n');
@@ -698,13 +720,14 @@ void ftplens_overview(GString *out, bool md, GPtrArray *digests, GPtrArray *grou
     sessions_table(out, md, groups, full);
     repeated_shapes(out, md, groups);
     rpt_heading(out, md, 2, "%s", T("What happened, per client"));
-    what_happened(out, md, digests);
+    what_happened(out, md, clients);
     rpt_heading(out, md, 2, "%s", T("Timeline"));
-    timeline(out, md, digests, fgroups, full);
+    timeline(out, md, digests, clients, fgroups, full);
     if (digests->len > 1) {
         rpt_heading(out, md, 2, "%s", T("Findings, grouped by rule"));
         grouped_findings(out, md, fgroups);
     }
     g_string_append_c(out, '\n');
     g_ptr_array_free(fgroups, TRUE);
+    g_ptr_array_free(clients, TRUE);
 }

@@ -456,14 +456,15 @@ static void report_folded(GString *out, bool md, GPtrArray *groups, bool compact
         GPtrArray *g = best->pdata[i];
         GArray *sim = similar->pdata[i];
         GArray *others = g_array_new(FALSE, FALSE, sizeof(unsigned));
+        GHashTable *own = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (guint j = 0; j < g->len; j++)
+            g_hash_table_add(own, GUINT_TO_POINTER(((const ftplens_digest *)g->pdata[j])->number));
         for (guint k = 0; k < sim->len; k++) {
             unsigned n = g_array_index(sim, unsigned, k);
-            bool own = false;
-            for (guint j = 0; j < g->len && !own; j++)
-                own = ((const ftplens_digest *)g->pdata[j])->number == n;
-            if (!own)
+            if (!g_hash_table_contains(own, GUINT_TO_POINTER(n)))
                 g_array_append_val(others, n);
         }
+        g_hash_table_destroy(own);
         g_array_sort(others, cmp_number);
         similar->pdata[i] = others;
         g_array_unref(sim);
