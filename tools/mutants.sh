@@ -70,8 +70,11 @@ for line in "${LINES[@]}"; do
     elif ! (cd "$B" && ctest -R '^unit_' >"$SCRATCH/unit.log" 2>&1); then
         verdict=KILLED how="unit tests"
     elif [ "$suite" != unit ]; then
-        if ! python3 "$SRC/tests/integration/test_$suite.py" --plugin "$B/plugin/ftplens.so" --ws-version "$WS" \
-                --pcaps "$SRC/pcaps" --shared "$FTPLENS_ROOT/../shared" >"$SCRATCH/it.log" 2>&1; then
+        # SUITE or SUITE:PART (only the tests whose name contains PART)
+        only=()
+        [ "${suite#*:}" != "$suite" ] && only=(-k "${suite#*:}")
+        if ! python3 "$SRC/tests/integration/test_${suite%%:*}.py" --plugin "$B/plugin/ftplens.so" --ws-version "$WS" \
+                --pcaps "$SRC/pcaps" --shared "$FTPLENS_ROOT/../shared" "${only[@]}" >"$SCRATCH/it.log" 2>&1; then
             verdict=KILLED how="tshark_$suite"
         fi
     fi
