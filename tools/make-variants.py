@@ -21,7 +21,10 @@ Variants:
   retrans      about 20 % of the payload segments (random, fixed seed) are written again 1-3 frames later, with the
                timestamp of the frame they follow (a retransmission of bytes already seen)
   nohandshake  for every TCP connection, every frame before its first payload segment (SYN, SYN-ACK, ACK...) is
-               removed: the capture starts mid-connection.  Connections that never carry payload are kept whole.
+               removed: the capture starts mid-connection.  Connections that never carry payload are kept whole,
+               and so is a connection that reuses the addresses and ports of an earlier, closed one (a brute-force
+               tool's hundreds of connections do): without its SYN nothing tells the two apart, Wireshark's own
+               tcp.stream joins them, so that is a loss of information, not a variant that must change nothing.
   split        every payload segment of an FTP control connection (port 21 or 2121 on either side, or a
                connection whose first payload is an FTP reply line such as '220 ...' ending in CR LF) is cut in
                two inside its first line (after half of the first line's text, at least 1 byte; an empty line
@@ -324,13 +327,19 @@ def v_retrans(frames, rng):
 
 
 def v_nohandshake(frames, rng):
-    first = {}
+    first, owner, reused = {}, {}, set()
     for k, f in enumerate(frames):
+        if f.seg is None:
+            continue
+        key = f.seg.key()
+        ends = min(key, (key[2], key[3], key[0], key[1]))
+        if owner.setdefault(ends, f.conn) != f.conn:    # a later connection on a closed one's addresses and ports
+            reused.add(f.conn)
         if f.has_payload() and f.conn not in first:
             first[f.conn] = k
     out, n = [], 0
     for k, f in enumerate(frames):
-        if f.seg is not None and f.conn in first and k < first[f.conn]:
+        if f.seg is not None and f.conn in first and f.conn not in reused and k < first[f.conn]:
             n += 1
             continue
         out.append(copy_rec(f.rec))

@@ -215,6 +215,12 @@ ok_run() {      # NAME TOOL LOG -> 0 if the tool reported the right password
     return 1
 }
 
+finish_run() {  # NAME OK: stop the capture and the server; a run whose tool failed (OK 0) leaves no capture
+    stop_capture "$1"
+    stop_server "$SERVER_PID"
+    [ "$2" -eq 1 ] || rm -f "$OUT/$1.pcapng"
+}
+
 cd "$WORK"
 
 # --------------------------------------------------------------------------
@@ -239,9 +245,7 @@ if ok_run bruteforce-hydra-vsftpd hydra hydra.log; then
     cmp "$WORK/attacker/confidential.pdf" "$WORK/loot/confidential.pdf" ||
         die "downloaded confidential.pdf differs"
 fi
-stop_capture bruteforce-hydra-vsftpd
-stop_server "$SERVER_PID"
-[ $HYDRA_OK -eq 1 ] || rm -f "$OUT/bruteforce-hydra-vsftpd.pcapng"
+finish_run bruteforce-hydra-vsftpd $HYDRA_OK
 
 # --------------------------------------------------------------------------
 # 2. bruteforce-medusa-pyftpdlib.pcapng
@@ -263,9 +267,7 @@ if ok_run bruteforce-medusa-pyftpdlib medusa medusa.log; then
     cmp "$WORK/attacker/confidential.pdf" loot/medusa-confidential.pdf ||
         die "RETR confidential.pdf differs"
 fi
-stop_capture bruteforce-medusa-pyftpdlib
-stop_server "$SERVER_PID"
-[ $MEDUSA_OK -eq 1 ] || rm -f "$OUT/bruteforce-medusa-pyftpdlib.pcapng"
+finish_run bruteforce-medusa-pyftpdlib $MEDUSA_OK
 
 # --------------------------------------------------------------------------
 # 3. bruteforce-ncrack-vsftpd.pcapng
@@ -279,9 +281,7 @@ ncrack -v --user student -P small.txt -oN ncrack.found ftp://127.0.0.1:21 \
 grep -E "Discovered|Probes sent" ncrack.log || true
 NCRACK_OK=0
 ok_run bruteforce-ncrack-vsftpd ncrack ncrack.log && NCRACK_OK=1
-stop_capture bruteforce-ncrack-vsftpd
-stop_server "$SERVER_PID"
-[ $NCRACK_OK -eq 1 ] || rm -f "$OUT/bruteforce-ncrack-vsftpd.pcapng"
+finish_run bruteforce-ncrack-vsftpd $NCRACK_OK
 
 # --------------------------------------------------------------------------
 # 4. bruteforce-patator-pyftpdlib.pcapng
@@ -298,9 +298,7 @@ patator ftp_login host=127.0.0.1 port=2121 user=student password=FILE0 \
 grep -E 'INFO - (230|Hits)' patator.log || true
 PATATOR_OK=0
 ok_run bruteforce-patator-pyftpdlib patator patator.log && PATATOR_OK=1
-stop_capture bruteforce-patator-pyftpdlib
-stop_server "$SERVER_PID"
-[ $PATATOR_OK -eq 1 ] || rm -f "$OUT/bruteforce-patator-pyftpdlib.pcapng"
+finish_run bruteforce-patator-pyftpdlib $PATATOR_OK
 
 cd "$REPO"
 

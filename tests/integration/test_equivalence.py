@@ -18,9 +18,10 @@ clean capture and on each variant, in one pass and with -2, and each variant mus
      a command is itself reported.  Lines are read from PDML, so the fields of one line stay together.
   2. findings: the multiset of (ftplens.risk id, ftplens.risk.message with 'frame \\d+' -> 'frame N'), and of
      the ftplens expert items that are not on a line (ftplens.tcp.* and the risks' own expert copies aside).
-  3. report (-z ftplens,report), per session (keyed by its Client and Server lines): the header (addresses,
-     MAC, IP, TTL, server software), the data connections (role and payload bytes) and the whole summary (Login,
-     Transfers, Replies by class, End of capture, Unanswered), frame numbers replaced by N.
+  3. report (-z ftplens,report,full: every session walked through), per session (keyed by its Client and Server
+     lines): the header (addresses, MAC, IP, TTL, server software), the data connections (role and payload bytes)
+     and the whole summary (Login, Transfers, Replies by class, End of capture, Unanswered), frame numbers replaced
+     by N.
 
 Not compared, because they describe the fault itself or are frame numbers:
   - ftplens.tcp.* (steps, relative numbers, explanations: a duplicate *is* a retransmission, a missing SYN *is*
@@ -99,7 +100,7 @@ _MADE = {}         # capture -> (source, variant folder, {variant: (frames, chan
 def observe(env, pcap, two_pass):
     key, cache = (pcap, two_pass), _OBSERVED
     if key not in cache:
-        args = ["-r", pcap, "-T", "pdml", "-J", "ftplens", "-z", "ftplens,report"]
+        args = ["-r", pcap, "-T", "pdml", "-J", "ftplens", "-z", "ftplens,report,full"]
         if two_pass:
             args.insert(2, "-2")
         out, _ = env.tshark(args)

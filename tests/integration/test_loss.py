@@ -83,7 +83,7 @@ def parse(out):
 
 def observe(env, pcap, two_pass=True):
     # only frames with an FTP line or a finding: the rest is most of the PDML and none of the check
-    args = ["-r", pcap, "-T", "pdml", "-J", "ftplens", "-Y", "ftplens.line || ftplens.risk", "-z", "ftplens,report"]
+    args = ["-r", pcap, "-T", "pdml", "-J", "ftplens", "-Y", "ftplens.line || ftplens.risk", "-z", "ftplens,report,full"]
     if two_pass:
         args.insert(2, "-2")
     out, _ = env.tshark(args)
