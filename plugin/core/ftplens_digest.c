@@ -35,8 +35,10 @@ static void digest_login(ftplens_digest *d)
                 g_array_append_val(d->passes, p);
                 g_hash_table_insert(pass_of, (gpointer)n, GUINT_TO_POINTER(d->passes->len));
             }
-            /* A login command without a final reply in the capture: its outcome is unknown. */
-            if ((n->reply_lost || !n->reply_in) && ftplens_login_attempt(n)) {
+            /* A login command whose reply fell into a capture gap, or a password without any reply (the
+             * capture ends): its outcome is unknown.  A USER without a reply and without a gap went to a
+             * server that had closed the connection (hydra's fourth USER after vsftpd's third 530): no attempt. */
+            if (n->reply_lost ? ftplens_login_command(n) : !n->reply_in && ftplens_login_attempt(n)) {
                 d->unknown_attempts++;
                 if (!d->login_frame) {
                     d->outcome = FTPLENS_OUTCOME_UNKNOWN;
