@@ -20,6 +20,7 @@ struct ftplens_risk_session {
     const char *pass;           /* raw */
     uint32_t pass_frame;
     bool pass_sent;
+    int64_t first_ns;           /* the session's first event: it is open from then on */
     unsigned guess;             /* the last PASS was this client's guess number ... (all sessions) */
     ftplens_finding *credentials;   /* cleartext_credentials of the last PASS, waiting for its outcome */
     bool logged_in;
@@ -44,7 +45,8 @@ struct ftplens_risk_session {
 typedef struct {
     int64_t time_ns;
     const char *user;           /* interned in the arena */
-    const ftplens_risk_session *session;
+    const ftplens_risk_session *session;   /* a key only: a rejected session is freed before its failures */
+    int64_t session_start_ns;
 } failure;
 
 typedef struct {
@@ -395,7 +397,7 @@ static unsigned client_failure(ftplens_risk_global *g, ftplens_risk_session *s, 
     client_failures *c = client_of(g, ctx->client);
     int64_t window = (int64_t)g->cfg.bruteforce_window_s * 1000000000;
 
-    failure f = { ctx->time_ns, ftplens_arena_intern(g->arena, user), s };
+    failure f = { ctx->time_ns, ftplens_arena_intern(g->arena, user), s, s->first_ns };
     g_array_append_val(c->times, f);
     /* Keep only the failures inside the window (memory stays bounded). */
     guint drop = 0;
@@ -412,8 +414,8 @@ static unsigned client_failure(ftplens_risk_global *g, ftplens_risk_session *s, 
 
 /* What a client's failures inside the window show: the user names tried
  * ("'alice'" or "3 user names ('a', 'b', 'c')"), how many connections they
- * came over and how many of those were guessing at the same time (their
- * first-to-last failure spans overlapping). */
+ * came over and how many of those were open at the same time (each from its
+ * first event to its last failure so far). */
 static void client_pattern(const client_failures *c, char *users, size_t users_len, unsigned *conns,
                            unsigned *at_once)
 {
@@ -426,7 +428,7 @@ static void client_pattern(const client_failures *c, char *users, size_t users_l
         int64_t *span = g_hash_table_lookup(spans, f->session);
         if (!span) {
             span = g_new(int64_t, 2);
-            span[0] = f->time_ns;
+            span[0] = f->session_start_ns;
             g_hash_table_insert(spans, (gpointer)f->session, span);
         }
         span[1] = f->time_ns;
@@ -553,6 +555,8 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
 {
     const char *verb = cmd->verb, *arg = cmd->arg ? cmd->arg : "";
 
+    if (!s->first_ns)
+        s->first_ns = ctx->time_ns;
     command_argument(g, s, ctx, cmd);
     if (strcmp(verb, "USER") == 0)
         s->start_seen = true;
@@ -823,6 +827,8 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
     const ftplens_note *cmd = reply->to_note;
     const char *verb = reply->to_command ? reply->to_command : "";
 
+    if (!s->first_ns)
+        s->first_ns = ctx->time_ns;
     if (reply->answers == FTPLENS_ANSWERS_GREETING)
         s->start_seen = true;
     reply_banner(g, s, ctx, reply, verb);
