@@ -120,9 +120,9 @@ bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream);
 unsigned ftplens_capture_sessions(const ftplens_capture *c);
 
 /* The overview (sessions, clients, timeline, findings) and the walkthrough of
- * every session ('full') or of the first of each group of sessions with the
- * same client, server, commands and replies (or of those in 'only', a set of
- * session ids, when not NULL), in text or Markdown.  'filter' is the display filter
+ * every session ('full') or of one session per kind (client, server, login
+ * outcome), of all sessions or of those in 'only' (a set of session ids) when
+ * not NULL, in text or Markdown.  'filter' is the display filter
  * that chose 'only' (or NULL), named when no session matches it.  Caller frees
  * with g_free. */
 char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full, GHashTable *only, const char *filter);

@@ -65,7 +65,9 @@ static void digest_login(ftplens_digest *d)
                 gap_after_failure = false;
                 break;
             case FTPLENS_LOGIN_FAILED:
-            case FTPLENS_LOGIN_CLOSED:
+            case FTPLENS_LOGIN_CLOSED: {
+                ftplens_digest_failure x = { user, f->frame, f->time_ns };
+                g_array_append_val(d->refusals, x);
                 d->failures++;
                 gap_after_failure = false;
                 if (!d->login_frame) {
@@ -73,6 +75,7 @@ static void digest_login(ftplens_digest *d)
                     outcome_user = user;
                 }
                 break;
+            }
             case FTPLENS_LOGIN_UNCLEAR:
                 d->unclear++;
                 if (!d->login_frame) {
@@ -200,21 +203,28 @@ static void digest_shape(ftplens_digest *d)
             }
         }
     }
-    GPtrArray *tok = g_ptr_array_new_with_free_func(g_free);
+    /* Shown: arguments cut at 40 characters; the fold key: whole. */
+    GPtrArray *tok = g_ptr_array_new_with_free_func(g_free), *whole = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < cmds->len; i++) {
         const ftplens_note *n = cmds->pdata[i];
         GString *c = g_hash_table_lookup(codes, n);
-        const char *arg = n->kind == FTPLENS_NOTE_REQUEST && !n->secret && n->arg ? n->arg : "";
-        char what[64];
-        if (n->kind == FTPLENS_NOTE_REQUEST)
-            snprintf(what, sizeof what, "%s%s%.40s", n->verb, *arg ? " " : "", arg);
-        else
-            snprintf(what, sizeof what, "'%.40s'", n->text);
-        g_ptr_array_add(tok, c ? g_strdup_printf("%s \u2192 %s", what, c->str)
-                               : g_strdup_printf(T("%s (no reply)"), what));
+        const char *arg = n->kind == FTPLENS_NOTE_REQUEST ? (!n->secret ? n->arg : "") : n->text;
+        size_t len = strlen(arg), cut = ftplens_utf8_prefix(arg, len, 40);
+        for (int k = 0; k < 2; k++) {
+            int shown = k ? (int)len : (int)cut;
+            const char *more = !k && cut < len ? "..." : "";
+            char *what = n->kind == FTPLENS_NOTE_REQUEST
+                       ? g_strdup_printf("%s%s%.*s%s", n->verb, *arg ? " " : "", shown, arg, more)
+                       : g_strdup_printf("'%.*s%s'", shown, arg, more);
+            g_ptr_array_add(k ? whole : tok, c ? g_strdup_printf("%s \u2192 %s", what, c->str)
+                                               : g_strdup_printf(T("%s (no reply)"), what));
+            g_free(what);
+        }
     }
     d->shape = fold_tokens(tok);
+    d->shape_key = fold_tokens(whole);
     g_ptr_array_free(tok, TRUE);
+    g_ptr_array_free(whole, TRUE);
     GHashTableIter it;
     gpointer v;
     g_hash_table_iter_init(&it, codes);
@@ -244,6 +254,7 @@ ftplens_digest *ftplens_digest_make(const ftplens_conn *ctl, unsigned number)
     d->number = number;
     d->passes = g_array_new(FALSE, FALSE, sizeof(ftplens_digest_pass));
     d->transfers = g_array_new(FALSE, FALSE, sizeof(ftplens_digest_transfer));
+    d->refusals = g_array_new(FALSE, FALSE, sizeof(ftplens_digest_failure));
     d->first_ns = ctl->first_ns;
     d->last_ns = ctl->last_ns;
     if (ctl->frames->len) {
@@ -263,13 +274,16 @@ void ftplens_digest_free(ftplens_digest *d)
         return;
     g_array_free(d->passes, TRUE);
     g_array_free(d->transfers, TRUE);
+    g_array_free(d->refusals, TRUE);
     g_free(d->shape);
+    g_free(d->shape_key);
     g_free(d);
 }
 
 char *ftplens_digest_key(const ftplens_digest *d)
 {
-    return g_strdup_printf("%s|%s %u|%s", d->ctl->client_text, d->ctl->server_text, d->ctl->listener.port, d->shape);
+    return g_strdup_printf("%s|%s %u|%s", d->ctl->client_text, d->ctl->server_text, d->ctl->listener.port,
+                           d->shape_key);
 }
 
 char *ftplens_digest_kind(const ftplens_digest *d)

@@ -24,6 +24,13 @@ typedef struct {
     int64_t reply_ns;
 } ftplens_digest_pass;
 
+/* A reply that refused a login (FAILED or CLOSED), to USER, PASS or ACCT. */
+typedef struct {
+    const char *user;
+    uint32_t frame;
+    int64_t time_ns;
+} ftplens_digest_failure;
+
 /* A completed transfer command and what its data connection carried. */
 typedef struct {
     const ftplens_note *cmd;
@@ -54,6 +61,7 @@ typedef struct {
     unsigned failures, unknown_attempts, unclear;
     bool anonymous;             /* the successful login was anonymous */
     GArray *passes;             /* ftplens_digest_pass, in frame order */
+    GArray *refusals;           /* ftplens_digest_failure, in frame order: 'failures' of them */
     GArray *transfers;          /* ftplens_digest_transfer, in frame order */
     uint64_t bytes_up, bytes_down;
     unsigned commands;          /* client lines */
@@ -61,6 +69,7 @@ typedef struct {
     uint32_t first_frame, last_frame;
     int64_t first_ns, last_ns;
     char *shape;                /* "USER alice → 331, 3 × (PASS → 530)": commands, arguments but passwords, replies */
+    char *shape_key;            /* the same with whole arguments (the shape cuts them at 40 characters) */
 } ftplens_digest;
 
 ftplens_digest *ftplens_digest_make(const ftplens_conn *ctl, unsigned number);

@@ -26,6 +26,14 @@ static const char *plural(unsigned n)
     return n == 1 ? "" : T("s");
 }
 
+/* "STOR secret.txt", the argument cut at 60 characters. */
+static char *transfer_text(const ftplens_digest_transfer *t)
+{
+    const char *arg = t->cmd->arg;
+    size_t len = strlen(arg), cut = ftplens_utf8_prefix(arg, len, 60);
+    return g_strdup_printf("%s%s%.*s%s", t->cmd->verb, *arg ? " " : "", (int)cut, arg, cut < len ? "..." : "");
+}
+
 /* ---------------------------------------------------------------- folding */
 
 GPtrArray *ftplens_overview_fold(GPtrArray *digests)
@@ -127,6 +135,12 @@ static GPtrArray *group_findings(GPtrArray *digests)
                             g->servers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
                         by_rule[fd->id][failed] = g;
                         g_ptr_array_add(groups, g);
+                    }
+                    if (f->frame < g->first_frame) {    /* sessions overlap: the earliest frame is the first */
+                        g->first = fd;
+                        g->first_frame = f->frame;
+                        g->first_ns = f->time_ns;
+                        g->first_session = d->number;
                     }
                     g->count++;
                     if (g->last_session != d->number)
@@ -415,9 +429,10 @@ static void one_client(GString *out, bool md, const char *client, GPtrArray *ses
     g_array_sort(passes, cmp_pass);
 
     GString *g = g_string_new(NULL);
-    char *span = rpt_duration(last - first);
-    g_string_append_printf(g, T("%s: %u connection%s in %s"), client, sessions->len, plural(sessions->len), span);
+    char *span = rpt_duration(last - first), *nconn = rpt_count(sessions->len);
+    g_string_append_printf(g, T("%s: %s connection%s in %s"), client, nconn, plural(sessions->len), span);
     g_free(span);
+    g_free(nconn);
     if (passes->len) {
         char *n = rpt_count(passes->len), *users = users_text(passes);
         g_string_append_printf(g, T(", %s password%s tried for %s"), n, plural(passes->len), users);
@@ -436,18 +451,29 @@ static void one_client(GString *out, bool md, const char *client, GPtrArray *ses
                 g_string_append_printf(g, T(" (%s per connection, one connection at a time)"), per);
         }
     }
-    /* The first password that worked, counted among all this client's passwords in frame order. */
-    unsigned guess = 0;
-    const client_pass *won = NULL;
+    /* The password that worked, counted among all this client's passwords in frame order: the first one after
+     * a refused one (a brute force that won), else the first one. */
+    const client_pass *won = NULL, *first_ok = NULL;
+    unsigned guess = 0, first_guess = 0;
+    bool refused = false;
     for (guint i = 0; i < passes->len && !won; i++) {
         const client_pass *cp = &g_array_index(passes, client_pass, i);
-        if (cp->p->step == FTPLENS_LOGIN_SUCCEEDED) {
+        if (cp->p->step == FTPLENS_LOGIN_SUCCEEDED && refused) {
             won = cp;
             guess = i + 1;
+        } else if (cp->p->step == FTPLENS_LOGIN_SUCCEEDED && !first_ok) {
+            first_ok = cp;
+            first_guess = i + 1;
         }
+        refused |= cp->p->step == FTPLENS_LOGIN_FAILED || cp->p->step == FTPLENS_LOGIN_CLOSED;
+    }
+    bool brute = won != NULL;
+    if (!won) {
+        won = first_ok;
+        guess = first_guess;
     }
     uint32_t from_frame = 0;
-    if (won && (!login || won->p->reply_frame <= login->login_frame)) {
+    if (won && (brute || !login || won->p->reply_frame <= login->login_frame)) {
         char *at = rpt_clock(won->p->reply_ns), *n = rpt_count(guess);
         if (guess > 1)
             g_string_append_printf(g, T("; login succeeded for '%s' with guess %s in session %u (frame %u) at %s"),
@@ -482,8 +508,9 @@ static void one_client(GString *out, bool md, const char *client, GPtrArray *ses
                 more++;
                 continue;
             }
-            g_string_append_printf(files, "%s%s%s%.60s", files->len ? ", " : "", t->cmd->verb,
-                                   *t->cmd->arg ? " " : "", t->cmd->arg);
+            char *what = transfer_text(t);
+            g_string_append_printf(files, "%s%s", files->len ? ", " : "", what);
+            g_free(what);
             named++;
         }
     }
@@ -573,15 +600,10 @@ static void login_events(GArray *events, GPtrArray *clients)
                                                          e->user ? e->user : "?", client));
         }
         g_array_sort(passes, cmp_pass);
-        const client_pass *first_fail = NULL, *last_fail = NULL;
         for (guint j = 0; j < passes->len; j++) {
             const client_pass *cp = &g_array_index(passes, client_pass, j);
             const char *user = cp->p->user ? cp->p->user : "?";
-            if (cp->p->step == FTPLENS_LOGIN_FAILED || cp->p->step == FTPLENS_LOGIN_CLOSED) {
-                if (!first_fail)
-                    first_fail = cp;
-                last_fail = cp;
-            } else if (cp->p->step == FTPLENS_LOGIN_SUCCEEDED) {
+            if (cp->p->step == FTPLENS_LOGIN_SUCCEEDED) {
                 char *n = rpt_count(j + 1);
                 add_event(events, cp->p->reply_ns, cp->p->reply_frame, cp->session,
                           ftplens_risk_anonymous_user(cp->p->user)
@@ -591,15 +613,28 @@ static void login_events(GArray *events, GPtrArray *clients)
                 g_free(n);
             }
         }
+        /* Every refused login (to USER, PASS or ACCT): the first and the last. */
+        const ftplens_digest_failure *first_fail = NULL, *last_fail = NULL;
+        unsigned first_s = 0, last_s = 0;
+        for (guint k = 0; k < sessions->len; k++) {
+            const ftplens_digest *e = sessions->pdata[k];
+            for (guint j = 0; j < e->refusals->len; j++) {
+                const ftplens_digest_failure *x = &g_array_index(e->refusals, ftplens_digest_failure, j);
+                if (!first_fail || x->frame < first_fail->frame)
+                    first_fail = x, first_s = e->number;
+                if (!last_fail || x->frame > last_fail->frame)
+                    last_fail = x, last_s = e->number;
+            }
+        }
         if (first_fail)
-            add_event(events, first_fail->p->reply_ns, first_fail->p->reply_frame, first_fail->session,
+            add_event(events, first_fail->time_ns, first_fail->frame, first_s,
                       g_strdup_printf(T("first failed login from %s (user '%s')"), client,
-                                      first_fail->p->user ? first_fail->p->user : "?"));
+                                      first_fail->user ? first_fail->user : "?"));
         if (last_fail && last_fail != first_fail) {
             char *n = rpt_count(failures);
-            add_event(events, last_fail->p->reply_ns, last_fail->p->reply_frame, last_fail->session,
+            add_event(events, last_fail->time_ns, last_fail->frame, last_s,
                       g_strdup_printf(T("last failed login from %s (user '%s'): %s failed logins from this client"),
-                                      client, last_fail->p->user ? last_fail->p->user : "?", n));
+                                      client, last_fail->user ? last_fail->user : "?", n));
             g_free(n);
         }
         g_array_free(passes, TRUE);
@@ -612,15 +647,14 @@ static void transfer_events(GArray *events, GPtrArray *digests)
         const ftplens_digest *d = digests->pdata[i];
         for (guint k = 0; k < d->transfers->len; k++) {
             const ftplens_digest_transfer *t = &g_array_index(d->transfers, ftplens_digest_transfer, k);
-            char *n = rpt_count(t->bytes), *text;
-            const char *arg = t->cmd->arg, *sp = *arg ? " " : "";
+            char *n = rpt_count(t->bytes), *text, *what = transfer_text(t);
             if (!t->seen)
-                text = g_strdup_printf(T("%s%s%.60s completed (its data connection was not captured)"), t->cmd->verb,
-                                       sp, arg);
+                text = g_strdup_printf(T("%s completed (its data connection was not captured)"), what);
             else if (t->upload)
-                text = g_strdup_printf(T("%s%s%.60s: %s bytes uploaded"), t->cmd->verb, sp, arg, n);
+                text = g_strdup_printf(T("%s: %s bytes uploaded"), what, n);
             else
-                text = g_strdup_printf(T("%s%s%.60s: %s bytes downloaded"), t->cmd->verb, sp, arg, n);
+                text = g_strdup_printf(T("%s: %s bytes downloaded"), what, n);
+            g_free(what);
             add_event(events, t->time_ns, t->frame, d->number, text);
             g_free(n);
         }

@@ -264,7 +264,7 @@ static void report_findings(GString *out, bool md, const ftplens_conn *ctl, bool
                 const char *message = ftplens_finding_text(fd, true, text, sizeof text);
                 const char *sev = T(ftplens_severity_text(ftplens_finding_severity(fd))), *advice = T(ftplens_finding_advice(fd));
                 if (compact)
-                    g_string_append_printf(out, md ? "- **%s** `%s` (frame %u): %s\n" : "  [%s] %s (frame %u): %s\n",
+                    g_string_append_printf(out, md ? T("- **%s** `%s` (frame %u): %s\n") : T("  [%s] %s (frame %u): %s\n"),
                                            sev, r->id, f->frame, message);
                 else if (md)
                     g_string_append_printf(out, T("- **%s** `%s` (frame %u): %s  \n  *Countermeasure:* %s\n"),
@@ -513,6 +513,12 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full,
         return g_string_free(out, FALSE);
     }
     GPtrArray *groups = ftplens_overview_fold(digests);
+    if (only && filter)         /* guesses, counts and session numbers are those of the sessions kept */
+        g_string_append_printf(out, md ? T("Only the sessions with a frame that matches '%s': the overview counts "
+                                           "them alone (guess numbers too; the findings count every session).\n\n")
+                                       : T("Only the sessions with a frame that matches '%s': the overview counts "
+                                           "them alone (guess numbers too; the findings count every session).\n\n"),
+                               filter);
     ftplens_overview(out, md, digests, groups, full);
     if (full) {
         for (guint i = 0; i < digests->len; i++)

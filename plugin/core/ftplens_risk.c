@@ -515,6 +515,7 @@ static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const 
 {
     const char *arg = cmd->arg ? cmd->arg : "";
     s->pass_sent = false;
+    s->guess = 0;
     if (ftplens_risk_backdoor_trigger(cmd))
         emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_VSFTPD_234, arg, ctx->server);
     if (is_privileged(arg))
@@ -604,8 +605,14 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         if (before || recent) {
             unsigned n = before > recent ? before : recent;
             /* The count is this session's, or this client's for this user when that is higher. */
-            emit_as(g, s, ctx, recent > before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n, n == 1 ? "" : T("s"),
-                    s->guess);
+            ftplens_finding *f = emit_as(g, s, ctx, recent > before, FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES, user, n,
+                                         n == 1 ? "" : T("s"));
+            if (f && s->pass_sent) {    /* a login by password (not by USER alone): which guess won */
+                char *won = g_strdup_printf(T("%s; the password that worked was guess %u from this client"),
+                                            f->message, s->guess);
+                f->message = ftplens_arena_text(g->arena, won, strlen(won));
+                g_free(won);
+            }
         }
         if (s->auth_refused && !ctx->encrypted)
             emit(g, s, ctx, FTPLENS_RISK_AUTH_TLS_REFUSED_FALLBACK, s->auth_mech, s->auth_code, s->auth_frame);
@@ -627,9 +634,9 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         unsigned conns, at_once;
         client_pattern(g_hash_table_lookup(g->clients, ctx->client), users, sizeof users, &conns, &at_once);
         if (at_once > 1)
-            snprintf(parallel, sizeof parallel, T("up to %u at once"), at_once);
+            snprintf(parallel, sizeof parallel, T("up to %u at once so far"), at_once);
         else
-            g_strlcpy(parallel, T("one at a time"), sizeof parallel);
+            g_strlcpy(parallel, T("one at a time so far"), sizeof parallel);
         emit_alt(g, s, ctx, FTPLENS_RISK_BRUTEFORCE, client_n, users, ctx->client, g->cfg.bruteforce_window_s / 60,
                  conns, conns == 1 ? "" : T("s"), parallel);
     }

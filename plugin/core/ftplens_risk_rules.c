@@ -33,12 +33,11 @@ const ftplens_risk_rule ftplens_risk_rules[FTPLENS_RISK_COUNT] = {
         "Review the server logs for repeated failures; " LOCKOUT_ADVICE "." },
     [FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES] = { "login_success_after_failures", N_("Login after failed attempts"), SEC, WARN,
         "a successful login (230/232) after failed ones in the session or from the same client",
-        "Login succeeded for user '%s' after %u failed attempt%s in this session; the password that worked was "
-        "guess %u from this client",
+        "Login succeeded for user '%s' after %u failed attempt%s in this session",
         "The password may have been guessed: review the server logs, reset the password, " LOCKOUT_ADVICE
         ", and allow logins only from trusted address ranges.",
         "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, counting earlier "
-        "sessions; the password that worked was guess %u from this client" },
+        "sessions" },
     [FTPLENS_RISK_BRUTEFORCE] = { "bruteforce", N_("Possible brute force"), SEC, WARN,
         "N failed logins in one session (preference, default 5) or M from one client address within a time window "
         "(default 5 in 10 minutes, as fail2ban's defaults); 0 turns a check off",

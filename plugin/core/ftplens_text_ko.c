@@ -251,14 +251,12 @@ const ftplens_translation ftplens_text_ko[] = {
       "failures (RFC 2577: close with 421 after 3 to 5).",
       "서버 로그에서 반복된 실패를 확인하십시오; 몇 번 실패하면 계정을 잠그거나 시도 횟수를 "
       "제한하십시오 (RFC 2577: 3~5회 실패 후 421로 연결 종료)." },
-    { "Login succeeded for user '%s' after %u failed attempt%s in this session; the password that worked was "
-      "guess %u from this client",
-      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 세션에서); 통한 비밀번호는 이 클라이언트의 %u번째 "
-      "시도였습니다" },
+    { "Login succeeded for user '%s' after %u failed attempt%s in this session",
+      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 세션에서)" },
     { "Login succeeded for user '%s' after %u failed attempt%s for this user from this client, counting earlier "
-      "sessions; the password that worked was guess %u from this client",
-      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 클라이언트에서 같은 사용자로, 이전 세션 포함); "
-      "통한 비밀번호는 이 클라이언트의 %u번째 시도였습니다" },
+      "sessions",
+      "사용자 '%s'의 로그인이 %u번 실패%s 뒤에 성공했습니다 (이 클라이언트에서 같은 사용자로, 이전 세션 포함)" },
+    { "%s; the password that worked was guess %u from this client", "%s; 통한 비밀번호는 이 클라이언트의 %u번째 시도였습니다" },
     { "The password may have been guessed: review the server logs, reset the password, lock out or "
       "rate-limit accounts after a few failures (RFC 2577: close with 421 after 3 to 5), and allow "
       "logins only from trusted address ranges.",
@@ -269,8 +267,8 @@ const ftplens_translation ftplens_text_ko[] = {
       "무차별 대입 공격 가능성: 로그인 실패 %u회 (대상 %s), 이 세션에서" },
     { "Possible brute force: %u failed logins for %s from %s within %u minutes, over %u connection%s (%s)",
       "무차별 대입 공격 가능성: 로그인 실패 %u회 (대상 %s), %s에서 %u분 이내, 연결 %u개%s에 걸쳐 (%s)" },
-    { "up to %u at once", "동시에 최대 %u개" },
-    { "one at a time", "한 번에 하나씩" },
+    { "up to %u at once so far", "지금까지 동시에 최대 %u개" },
+    { "one at a time so far", "지금까지 한 번에 하나씩" },
     { "Password guess in clear text", "평문으로 보낸 비밀번호 추측" },
     { "Password guess sent in clear text: user '%s', password '%s'",
       "비밀번호 추측이 평문으로 전송되었습니다: 사용자 '%s', 비밀번호 '%s'" },
@@ -975,7 +973,7 @@ const ftplens_translation ftplens_text_ko[] = {
     { "no command", "명령 없음" },
     { "%s (no reply)", "%s (응답 없음)" },
     { "%u user names (", "사용자 이름 %u개 (" },
-    { "%s: %u connection%s in %s", "%s: 연결 %u개%s, %s 동안" },
+    { "%s: %s connection%s in %s", "%s: 연결 %s개%s, %s 동안" },
     { ", %s password%s tried for %s", ", 비밀번호 %s개%s 시도 (대상 %s)" },
     { " (%s per connection, up to %u connections at once)", " (연결당 %s개, 동시에 최대 %u개 연결)" },
     { " (%s per connection, one connection at a time)", " (연결당 %s개, 한 번에 한 연결씩)" },
@@ -994,9 +992,6 @@ const ftplens_translation ftplens_text_ko[] = {
     { "first failed login from %s (user '%s')", "%s에서 첫 로그인 실패 (사용자 '%s')" },
     { "last failed login from %s (user '%s'): %s failed logins from this client",
       "%s에서 마지막 로그인 실패 (사용자 '%s'): 이 클라이언트의 로그인 실패 %s회" },
-    { "%s%s%.60s completed (its data connection was not captured)", "%s%s%.60s 완료 (데이터 연결은 캡처되지 않음)" },
-    { "%s%s%.60s: %s bytes uploaded", "%s%s%.60s: %s바이트 업로드" },
-    { "%s%s%.60s: %s bytes downloaded", "%s%s%.60s: %s바이트 다운로드" },
     { "%s %s: %s", "%s %s: %s" },
     { " (%s in all, the last in frame %u)", " (모두 %s회, 마지막은 프레임 %u)" },
     { "%u more events: -z ftplens,report,full lists them all.\n\n",
@@ -1020,5 +1015,13 @@ const ftplens_translation ftplens_text_ko[] = {
       "  줄 %u개가 더 있습니다: -z \"ftplens,report,full,ftplens.session == %u\"는 이 세션 전체를 보여 줍니다.\n" },
     { " (%u server%s, repeated in %s sessions, the last in frame %u)",
       " (서버 %u개%s, 세션 %s개에서 반복, 마지막은 프레임 %u)" },
+    { "- **%s** `%s` (frame %u): %s\n", "- **%s** `%s` (프레임 %u): %s\n" },
+    { "  [%s] %s (frame %u): %s\n", "  [%s] %s (프레임 %u): %s\n" },
+    { "Only the sessions with a frame that matches '%s': the overview counts them alone (guess numbers too; the "
+      "findings count every session).\n\n",
+      "'%s'에 맞는 프레임이 있는 세션만: 개요는 이 세션들만 셉니다 (추측 번호도; 발견 사항은 모든 세션을 셉니다).\n\n" },
+    { "%s completed (its data connection was not captured)", "%s 완료 (데이터 연결은 캡처되지 않음)" },
+    { "%s: %s bytes uploaded", "%s: %s바이트 업로드" },
+    { "%s: %s bytes downloaded", "%s: %s바이트 다운로드" },
     { NULL, NULL }
 };

@@ -329,7 +329,7 @@ static void bruteforce_across_connections(void **state)
     assert_true(r.fired[FTPLENS_RISK_BRUTEFORCE]);
     /* The count, the user, the window, the connections and how many guessed at once. */
     assert_non_null(strstr(r.messages->str, "Possible brute force: 5 failed logins for 'alice' from 192.0.2.7 within 10 "
-                                            "minutes, over 3 connections (one at a time)"));
+                                            "minutes, over 3 connections (one at a time so far)"));
     run_free(&r);
     run_script(&r, slow->str);      /* 20 failures spread over 66 minutes, 4 at most in 10 */
     assert_false(r.fired[FTPLENS_RISK_BRUTEFORCE]);
@@ -422,6 +422,18 @@ static void report_folds_repeated_sessions(void **state)
     g_free(full);
     run_free(&r);
     g_string_free(script, TRUE);
+}
+
+/* A login by USER alone after failures names no winning password guess. */
+static void user_alone_login_names_no_guess(void **state)
+{
+    (void)state;
+    run r;
+    run_script(&r, "S 220 ready\n" FAIL "C USER alice\nS 230 in without a password\n");
+    assert_true(r.fired[FTPLENS_RISK_LOGIN_SUCCESS_AFTER_FAILURES]);
+    assert_non_null(strstr(r.messages->str, "Login succeeded for user 'alice' after 1 failed attempt in this session\n"));
+    assert_null(strstr(r.messages->str, "guess"));
+    run_free(&r);
 }
 
 /* A wrong guess exposes no working password: cleartext_credentials is then a
@@ -659,6 +671,7 @@ int main(void)
         cmocka_unit_test(credentials_on_the_pass_line),
         cmocka_unit_test(failed_guess_is_a_note),
         cmocka_unit_test(report_folds_repeated_sessions),
+        cmocka_unit_test(user_alone_login_names_no_guess),
         cmocka_unit_test(bruteforce_defaults_and_off),
         cmocka_unit_test(login_decisions),
         cmocka_unit_test(findings_per_kind_are_capped),
