@@ -20,6 +20,15 @@ import traceback
 SEP = "\x1e"   # occurrence aggregator: never in FTP text (controls are shown as '.')
 
 
+# Quick mode (CI): captures whose name contains one of these comma-separated words are left out of the
+# variant campaigns (equivalence, loss), loudly; tools/test.sh alone runs them all.
+QUICK_SKIP = [w for w in os.environ.get("FTPLENS_QUICK_SKIP", "").split(",") if w]
+
+
+def quick_skipped(name):
+    return any(w in os.path.basename(name) for w in QUICK_SKIP)
+
+
 class Skip(Exception):
     pass
 

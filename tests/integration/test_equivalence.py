@@ -42,7 +42,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from harness import Skip, eq, run
+from harness import QUICK_SKIP, Skip, eq, quick_skipped, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "..", "..", "tools", "make-variants.py")
@@ -470,7 +470,13 @@ def tests_for(pcaps_dir, shared_dir):
     public_dir = os.path.join(shared_dir, "pcaps", "public")
     public = sorted(f for f in os.listdir(public_dir) if f.endswith((".pcap", ".pcapng", ".pcap.gz"))) \
         if os.path.isdir(public_dir) else []
+    skipped = [c for c in own + public if quick_skipped(c)]
+    own, public = [c for c in own if c not in skipped], [c for c in public if c not in skipped]
     tests = [test_variant_tool] + [equivalence_test("own", c, v) for c in own for v in VARIANTS]
+    if skipped:
+        def quick_mode_skips(env):
+            raise Skip("SKIPPED LOUDLY (FTPLENS_QUICK_SKIP=%s): %s" % (",".join(QUICK_SKIP), ", ".join(skipped)))
+        tests.append(quick_mode_skips)
     if public:
         tests += [equivalence_test("public", c, v) for c in public for v in VARIANTS]
     else:

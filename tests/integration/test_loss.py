@@ -32,7 +32,7 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-from harness import Skip, run
+from harness import Skip, quick_skipped, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "..", "..", "tools", "make-loss-variants.py")
@@ -261,6 +261,9 @@ def check_variant(env, name, clean, variant_path, deleted, first_seed):
 
 def check_capture(env, pcap, st):
     if os.environ.get("FTPLENS_LOSS_ONLY", "") not in os.path.basename(pcap):
+        return
+    if quick_skipped(pcap):
+        print("  %-70s SKIPPED LOUDLY (FTPLENS_QUICK_SKIP)" % os.path.basename(pcap))
         return
     work = tempfile.mkdtemp(prefix="ftplens-loss-")
     os.chmod(work, 0o755)         # tshark runs as nobody when the tests run as root
