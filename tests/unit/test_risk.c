@@ -450,6 +450,9 @@ static void failed_guess_is_a_note(void **state)
         { LOGIN("alice", "wrong") "S 530 no\n", FTPLENS_SEV_NOTE, "Password guess sent in clear text: user 'alice'",
           "lock out or rate-limit" },
         { LOGIN("alice", "wrong") "S 421 bye\n", FTPLENS_SEV_NOTE, "Password guess sent in clear text", "A wrong password" },
+        /* after a failure, a 421 is a lockout: the guess it closes is settled as CLOSED */
+        { LOGIN("alice", "wrong") "S 530 no\nC USER alice\nS 331 pw\nC PASS again\nS 421 locked out\n", FTPLENS_SEV_NOTE,
+          "password 'again'; the server closed the session instead (421", "A wrong password" },
         { LOGIN("alice", "s3cret") "S 230 ok\n", FTPLENS_SEV_WARN, "Credentials sent in clear text: user 'alice'",
           "change this password" },
         { LOGIN("alice", "s3cret"), FTPLENS_SEV_WARN, "Credentials sent in clear text", "change this password" },
@@ -459,9 +462,11 @@ static void failed_guess_is_a_note(void **state)
         run r;
         char text[800];
         run_script(&r, guesses[i].script);
-        const ftplens_finding *fd = r.with_findings[0]->findings;
-        while (fd && fd->id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS)
-            fd = fd->next;
+        const ftplens_finding *fd = NULL;      /* the last cleartext_credentials of the script */
+        for (unsigned k = 0; k < r.n_with_findings; k++)
+            for (const ftplens_finding *x = r.with_findings[k]->findings; x; x = x->next)
+                if (x->id == FTPLENS_RISK_CLEARTEXT_CREDENTIALS)
+                    fd = x;
         assert_non_null(fd);
         if (ftplens_finding_severity(fd) != guesses[i].severity)
             fail_msg("case %zu: severity %d, want %d", i, ftplens_finding_severity(fd), guesses[i].severity);
