@@ -18,6 +18,7 @@
 
 #define FOLDED_TABLE_ROWS 40    /* folded report: rows of the sessions table */
 #define FOLDED_EVENTS 40        /* folded report: timeline events */
+#define FOLDED_LIST 40          /* folded report: repeated shapes and clients listed */
 #define CLIENT_TRANSFERS 6      /* transfers named in a client's summary */
 #define FINDING_FRAMES 6        /* frame ranges shown for a group of findings */
 
@@ -302,13 +303,27 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
 }
 
 /* "Sessions 2–346 (345 sessions, frames 40–11,702): like session 1 — USER ..." for every repeated shape. */
-static void repeated_shapes(GString *out, bool md, GPtrArray *groups)
+/* The "N more ...: -z ftplens,report,full lists them all." line of a capped list. */
+static void more_line(GString *out, bool md, unsigned left)
+{
+    if (left)
+        g_string_append_printf(out, md ? T("%u more: -z ftplens,report,full lists them all.\n\n")
+                                       : T("  %u more: -z ftplens,report,full lists them all.\n"), left);
+}
+
+static void repeated_shapes(GString *out, bool md, GPtrArray *groups, bool full)
 {
     bool any = false;
+    unsigned shown = 0, left = 0;
     for (guint i = 0; i < groups->len; i++) {
         GPtrArray *g = groups->pdata[i];
         if (g->len < 2)
             continue;
+        if (!full && shown++ == FOLDED_LIST) {
+            left++;
+            shown--;
+            continue;
+        }
         const ftplens_digest *d = g->pdata[0], *last = g->pdata[g->len - 1];
         if (!any)
             g_string_append(out, md ? T("Repeated sessions (same client, server, commands and replies; passwords "
@@ -329,6 +344,7 @@ static void repeated_shapes(GString *out, bool md, GPtrArray *groups)
     }
     if (any && md)
         g_string_append_c(out, '\n');
+    more_line(out, md, left);
 }
 
 /* ---------------------------------------------------------------- what each client did */
@@ -545,12 +561,16 @@ static GPtrArray *by_client(GPtrArray *digests)
     return clients;
 }
 
-static void what_happened(GString *out, bool md, GPtrArray *clients)
+static void what_happened(GString *out, bool md, GPtrArray *clients, bool full)
 {
-    for (guint i = 0; i < clients->len; i++) {
+    guint n = full ? clients->len : MIN(clients->len, FOLDED_LIST);
+    for (guint i = 0; i < n; i++) {
         GPtrArray *s = clients->pdata[i];
         one_client(out, md, ((const ftplens_digest *)s->pdata[0])->ctl->client_text, s);
     }
+    if (md && n < clients->len)
+        g_string_append_c(out, '\n');
+    more_line(out, md, clients->len - n);
 }
 
 /* ---------------------------------------------------------------- the timeline */
@@ -752,9 +772,9 @@ void ftplens_overview(GString *out, bool md, GPtrArray *digests, GPtrArray *grou
     capture_numbers(out, md, digests, fgroups);
     rpt_heading(out, md, 2, "%s", T("Sessions"));
     sessions_table(out, md, groups, full);
-    repeated_shapes(out, md, groups);
+    repeated_shapes(out, md, groups, full);
     rpt_heading(out, md, 2, "%s", T("What happened, per client"));
-    what_happened(out, md, clients);
+    what_happened(out, md, clients, full);
     rpt_heading(out, md, 2, "%s", T("Timeline"));
     timeline(out, md, digests, clients, fgroups, full);
     if (digests->len > 1) {

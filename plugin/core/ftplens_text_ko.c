@@ -1023,5 +1023,7 @@ const ftplens_translation ftplens_text_ko[] = {
     { "%s completed (its data connection was not captured)", "%s 완료 (데이터 연결은 캡처되지 않음)" },
     { "%s: %s bytes uploaded", "%s: %s바이트 업로드" },
     { "%s: %s bytes downloaded", "%s: %s바이트 다운로드" },
+    { "%u more: -z ftplens,report,full lists them all.\n\n", "%u개 더 있습니다: -z ftplens,report,full은 모두 보여 줍니다.\n\n" },
+    { "  %u more: -z ftplens,report,full lists them all.\n", "  %u개 더 있습니다: -z ftplens,report,full은 모두 보여 줍니다.\n" },
     { NULL, NULL }
 };
