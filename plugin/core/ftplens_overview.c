@@ -373,51 +373,23 @@ static char *users_text(GArray *passes)
         if (!seen)
             g_ptr_array_add(names, (gpointer)u);
     }
-    GString *g = g_string_new(NULL);
-    if (names->len == 1) {
-        g_string_printf(g, "'%s'", (const char *)names->pdata[0]);
-    } else {
-        g_string_printf(g, T("%u user names ("), names->len);
-        for (guint i = 0; i < names->len && i < 3; i++)
-            g_string_append_printf(g, "%s'%s'", i ? ", " : "", (const char *)names->pdata[i]);
-        g_string_append(g, names->len > 3 ? ", ...)" : ")");
-    }
+    char *text = ftplens_risk_users_text(names);
     g_ptr_array_free(names, TRUE);
-    return g_string_free(g, FALSE);
+    return text;
 }
 
-/* Connections of one client open at the same time, at most: their first-to-last frame spans overlapping
- * (a sweep over the starts and ends in time order; an end at the same instant as a start counts as open). */
-typedef struct {
-    int64_t ns;
-    int delta;                  /* +1 start, -1 end */
-} span_edge;
-
-static int cmp_edge(const void *a, const void *b)
-{
-    const span_edge *x = a, *y = b;
-    if (x->ns != y->ns)
-        return x->ns < y->ns ? -1 : 1;
-    return y->delta - x->delta;         /* starts before ends */
-}
-
+/* Connections of one client open at the same time, at most: their first-to-last frame spans overlapping. */
 static unsigned at_once(GPtrArray *sessions)
 {
-    GArray *edges = g_array_sized_new(FALSE, FALSE, sizeof(span_edge), 2 * sessions->len);
+    int64_t *spans = g_new(int64_t, 2 * sessions->len);
     for (guint i = 0; i < sessions->len; i++) {
         const ftplens_digest *d = sessions->pdata[i];
-        span_edge s0 = { d->first_ns, 1 }, s1 = { d->last_ns, -1 };
-        g_array_append_val(edges, s0);
-        g_array_append_val(edges, s1);
+        spans[2 * i] = d->first_ns;
+        spans[2 * i + 1] = d->last_ns;
     }
-    g_array_sort(edges, cmp_edge);
-    int open = 0, best = 0;
-    for (guint i = 0; i < edges->len; i++) {
-        open += g_array_index(edges, span_edge, i).delta;
-        best = MAX(best, open);
-    }
-    g_array_free(edges, TRUE);
-    return (unsigned)best;
+    unsigned n = ftplens_risk_at_once(spans, sessions->len);
+    g_free(spans);
+    return n;
 }
 
 static void one_client(GString *out, bool md, const char *client, GPtrArray *sessions)

@@ -420,45 +420,74 @@ static void client_pattern(const client_failures *c, char *users, size_t users_l
                            unsigned *at_once)
 {
     GPtrArray *names = g_ptr_array_new();
-    GHashTable *spans = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    GHashTable *index = g_hash_table_new(g_direct_hash, g_direct_equal);    /* session -> span number + 1 */
+    GArray *spans = g_array_new(FALSE, FALSE, sizeof(int64_t));
     for (guint i = 0; i < c->times->len; i++) {
         const failure *f = &g_array_index(c->times, failure, i);
         if (!g_ptr_array_find(names, f->user, NULL))     /* interned: one pointer per name */
             g_ptr_array_add(names, (gpointer)f->user);
-        int64_t *span = g_hash_table_lookup(spans, f->session);
-        if (!span) {
-            span = g_new(int64_t, 2);
-            span[0] = f->session_start_ns;
-            g_hash_table_insert(spans, (gpointer)f->session, span);
+        guint k = GPOINTER_TO_UINT(g_hash_table_lookup(index, f->session));
+        if (!k) {
+            g_array_append_val(spans, f->session_start_ns);
+            g_array_append_val(spans, f->time_ns);
+            k = spans->len / 2;
+            g_hash_table_insert(index, (gpointer)f->session, GUINT_TO_POINTER(k));
         }
-        span[1] = f->time_ns;
+        g_array_index(spans, int64_t, 2 * k - 1) = f->time_ns;
     }
-    *conns = g_hash_table_size(spans);
-    *at_once = 0;
-    GList *all = g_hash_table_get_values(spans);
-    for (GList *a = all; a; a = a->next) {      /* at a span's start: the spans open then */
-        const int64_t *x = a->data;
-        unsigned open = 0;
-        for (GList *b = all; b; b = b->next) {
-            const int64_t *y = b->data;
-            open += y[0] <= x[0] && x[0] <= y[1];
-        }
-        *at_once = MAX(*at_once, open);
-    }
-    g_list_free(all);
-    g_hash_table_destroy(spans);
+    *conns = spans->len / 2;
+    *at_once = ftplens_risk_at_once((const int64_t *)(void *)spans->data, *conns);
+    char *text = ftplens_risk_users_text(names);
+    g_strlcpy(users, text, users_len);
+    g_free(text);
+    g_array_free(spans, TRUE);
+    g_hash_table_destroy(index);
+    g_ptr_array_free(names, TRUE);
+}
+
+char *ftplens_risk_users_text(GPtrArray *names)
+{
+    GString *g = g_string_new(NULL);
     if (names->len == 1) {
-        snprintf(users, users_len, "'%s'", (const char *)names->pdata[0]);
+        g_string_printf(g, "'%s'", (const char *)names->pdata[0]);
     } else {
-        GString *g = g_string_new(NULL);
         g_string_printf(g, T("%u user names ("), names->len);
         for (guint i = 0; i < names->len && i < 3; i++)
             g_string_append_printf(g, "%s'%s'", i ? ", " : "", (const char *)names->pdata[i]);
         g_string_append(g, names->len > 3 ? ", ...)" : ")");
-        g_strlcpy(users, g->str, users_len);
-        g_string_free(g, TRUE);
     }
-    g_ptr_array_free(names, TRUE);
+    return g_string_free(g, FALSE);
+}
+
+typedef struct {
+    int64_t ns;
+    int delta;                  /* +1 start, -1 end */
+} span_edge;
+
+static int cmp_edge(const void *a, const void *b)
+{
+    const span_edge *x = a, *y = b;
+    if (x->ns != y->ns)
+        return x->ns < y->ns ? -1 : 1;
+    return y->delta - x->delta;         /* starts before ends */
+}
+
+unsigned ftplens_risk_at_once(const int64_t *spans, unsigned n)
+{
+    GArray *edges = g_array_sized_new(FALSE, FALSE, sizeof(span_edge), 2 * n);
+    for (unsigned i = 0; i < n; i++) {
+        span_edge s0 = { spans[2 * i], 1 }, s1 = { spans[2 * i + 1], -1 };
+        g_array_append_val(edges, s0);
+        g_array_append_val(edges, s1);
+    }
+    g_array_sort(edges, cmp_edge);
+    int open = 0, best = 0;
+    for (guint i = 0; i < edges->len; i++) {
+        open += g_array_index(edges, span_edge, i).delta;
+        best = MAX(best, open);
+    }
+    g_array_free(edges, TRUE);
+    return (unsigned)best;
 }
 
 /* Failures for this user name from this client inside the window (other sessions included). */

@@ -187,6 +187,13 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 /* Product and version named in a banner ("vsFTPd 3.0.3"); false if none. */
 bool ftplens_banner_product(const char *text, char *out, size_t outlen);
 
+/* The user names of a list of distinct names: "'alice'" or "3 user names ('a', 'b', 'c', ...)" (the
+ * brute-force finding and the report's client lines). */
+char *ftplens_risk_users_text(GPtrArray *names);
+/* The most of n [start, end] time spans (pairs in 'spans') open at one instant; an end at the instant of a
+ * start counts as open (a sweep over the starts and ends in time order). */
+unsigned ftplens_risk_at_once(const int64_t *spans, unsigned n);
+
 /* USER anonymous or ftp (RFC 1635), in any case. */
 bool ftplens_risk_anonymous_user(const char *user);
 
