@@ -1,8 +1,9 @@
-/* ftplens_extract.c - reading a frame's TCP facts, in the manner of transum's
- * extractors.c but with a single wanted field: every wanted field costs every
- * TCP frame of every capture an array allocated and freed, so ftplens asks
- * only for tcp.stream.  Its item sits at the start of the TCP header, so the
- * header and the IP header before it are read from the frame's bytes.
+/* ftplens_extract.c - reading a frame's TCP facts.  Unlike transum's
+ * extractors.c, no wanted fields: one wanted field makes tshark build a
+ * (hidden) protocol tree for every frame of every capture, which -q -z and
+ * plain listings otherwise skip.  tcp.stream is taken from the TCP
+ * dissector's conversation data, and the TCP and IP headers from the frame's
+ * bytes, found by the addresses and ports the IP and TCP layers left in pinfo.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -14,73 +15,42 @@
 #include <string.h>
 
 #include <epan/address.h>
-#include <epan/ftypes/ftypes.h>
-#include <epan/to_str.h>
+#include <epan/conversation.h>
+#include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wslog.h>
 
 #include "ftplens_compat.h"
 
-enum {
-    F_TCP_STREAM,
-    F_COUNT
-};
-
-static struct {
-    int hf;
-    const char *name;
-} fields[F_COUNT] = {
-    [F_TCP_STREAM] = { -1, "tcp.stream" },
-};
-
+static int proto_tcp_id = -1;
+static int proto_icmp_id = -1;
+static int proto_icmpv6_id = -1;
 static dissector_table_t tcp_port_table;
 static dissector_handle_t ftp_handle;
 
 void ftplens_extract_register(void)
 {
-    for (int i = 0; i < F_COUNT; i++) {
-        fields[i].hf = proto_registrar_get_id_byname(fields[i].name);
-        if (fields[i].hf <= 0)
-            ws_warning("ftplens: field %s not found", fields[i].name);
-    }
+    proto_tcp_id = proto_get_id_by_filter_name("tcp");
+    proto_icmp_id = proto_get_id_by_filter_name("icmp");
+    proto_icmpv6_id = proto_get_id_by_filter_name("icmpv6");
+    if (proto_tcp_id <= 0)
+        ws_warning("ftplens: protocol tcp not found");
     tcp_port_table = find_dissector_table("tcp.port");
     ftp_handle = find_dissector("ftp");
 }
 
-GArray *ftplens_extract_wanted_hfids(void)
+/* Exactly one TCP layer and no ICMP error quoting one: the frame's own TCP
+ * segment, not a tunnel's inner one or a header quoted by an error. */
+static bool one_tcp_layer(packet_info *pinfo)
 {
-    GArray *a = g_array_new(FALSE, FALSE, sizeof(int));
-    for (int i = 0; i < F_COUNT; i++) {
-        if (fields[i].hf > 0)
-            g_array_append_val(a, fields[i].hf);
+    unsigned tcp = 0;
+    for (wmem_list_frame_t *l = wmem_list_head(pinfo->layers); l; l = wmem_list_frame_next(l)) {
+        int id = GPOINTER_TO_INT(wmem_list_frame_data(l));
+        if (id == proto_tcp_id)
+            tcp++;
+        else if (id == proto_icmp_id || id == proto_icmpv6_id)
+            return false;
     }
-    return a;
-}
-
-/* The single occurrence of a field; NULL when absent or repeated (tunnels,
- * ICMP errors quoting a TCP header). */
-static field_info *single(proto_tree *tree, int which)
-{
-    int hf = fields[which].hf;
-    if (hf <= 0)
-        return NULL;
-    GPtrArray *arr = proto_get_finfo_ptr_array(tree, hf);
-    if (!arr || arr->len != 1)
-        return NULL;
-    return g_ptr_array_index(arr, 0);
-}
-
-static bool get_uint(proto_tree *tree, int which, uint32_t *out)
-{
-    field_info *fi = single(tree, which);
-    if (!fi)
-        return false;
-    *out = fvalue_get_uinteger(FTPLENS_FI_VALUE(fi));
-    return true;
-}
-
-bool ftplens_extract_stream(proto_tree *tree, uint32_t *stream)
-{
-    return tree && get_uint(tree, F_TCP_STREAM, stream);
+    return tcp == 1;
 }
 
 static bool port_is_ftp(uint32_t port)
@@ -115,8 +85,7 @@ static uint32_t be32(const uint8_t *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1.  The up to
- * 60 bytes before 'end' are read once (this runs on every FTP frame). */
+/* An IPv4 header of 'proto' that ends at 'end'; its offset or -1. */
 static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
 {
     int from = end > 60 ? end - 60 : 0;
@@ -131,73 +100,155 @@ static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
     return -1;
 }
 
-/* Where the TCP header is: tcp.stream is put at its first byte.  Its ports
- * must be the frame's, or it is some other TCP header (ICMP error, tunnel). */
-static bool tcp_header(packet_info *pinfo, proto_tree *tree, tvbuff_t **ds, int *hdr)
+/* Where a frame's TCP segment is: the data source holding its header, the
+ * header's offset, the offset of the IP header just before it (-1 when the
+ * header is in a reassembled IP payload) and the segment's length according to
+ * that IP header (0: unknown, take what the data source holds). */
+typedef struct {
+    tvbuff_t *ds;
+    int ip;
+    int hdr;
+    uint32_t ip_seg_len;
+} tcp_place;
+
+/* A TCP header at 'hdr' with at least 20 captured bytes and the frame's ports. */
+static bool ports_match(packet_info *pinfo, const uint8_t *p, int len, int hdr)
 {
-    field_info *fi = single(tree, F_TCP_STREAM);
-    if (!fi || !fi->ds_tvb || tvb_captured_length_remaining(fi->ds_tvb, fi->start) < 20)
+    return hdr >= 0 && hdr + 20 <= len && be16(p + hdr) == pinfo->srcport && be16(p + hdr + 2) == pinfo->destport;
+}
+
+/* An unfragmented IPv4 header carrying TCP whose addresses start at 'addrs'. */
+static bool ipv4_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tcp_place *at)
+{
+    int ip = addrs - 12;
+    if (ip < 0 || p[ip] >> 4 != 4 || p[ip + 9] != 6 || (be16(p + ip + 6) & 0x3fff) != 0)
         return false;
-    const uint8_t *h = tvb_get_ptr(fi->ds_tvb, fi->start, 4);
-    if (be16(h) != pinfo->srcport || be16(h + 2) != pinfo->destport)
+    int ihl = (p[ip] & 0x0f) * 4;
+    uint32_t total = be16(p + ip + 2);
+    if (ihl < 20 || !ports_match(pinfo, p, len, ip + ihl))
         return false;
-    *ds = fi->ds_tvb;
-    *hdr = fi->start;
+    at->ip = ip;
+    at->hdr = ip + ihl;
+    at->ip_seg_len = total >= (uint32_t)ihl ? total - (uint32_t)ihl : 0;   /* 0 also for TSO */
     return true;
 }
 
-static bool same_bytes(tvbuff_t *ds, int at, const address *a, int len)
+/* An IPv6 header whose addresses start at 'addrs', with TCP after its
+ * extension headers (hop-by-hop, routing, destination options, an atomic
+ * fragment header); a real fragment is reassembled into another data source. */
+static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tcp_place *at)
 {
-    return a->len == len && tvb_memeql(ds, at, (const uint8_t *)a->data, (size_t)len) == 0;
+    int ip = addrs - 8;
+    if (ip < 0 || p[ip] >> 4 != 6)
+        return false;
+    uint8_t next = p[ip + 6];
+    int off = ip + 40;
+    for (int hops = 0; next != 6; hops++) {
+        if (hops == 8 || off + 8 > len)
+            return false;
+        if (next == 0 || next == 43 || next == 60) {
+            next = p[off];
+            off += (p[off + 1] + 1) * 8;
+        } else if (next == 44 && (be16(p + off + 2) & 0xfff9) == 0) {
+            next = p[off];
+            off += 8;
+        } else {
+            return false;
+        }
+    }
+    uint32_t plen = be16(p + ip + 4), ext = (uint32_t)(off - ip - 40);
+    if (!ports_match(pinfo, p, len, off))
+        return false;
+    at->ip = ip;
+    at->hdr = off;
+    at->ip_seg_len = plen >= ext ? plen - ext : 0;   /* 0 also for jumbograms */
+    return true;
+}
+
+/* The frame's IP header is found by its addresses (pinfo's, set by the IP layer
+ * the TCP segment came in); the offset that matched last time is tried first,
+ * as link layers rarely change within a capture. */
+static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
+{
+    static int last_addrs = -1;
+    const address *src = &pinfo->src, *dst = &pinfo->dst;
+    int alen = src->len;
+
+    if (src->type != dst->type || alen != dst->len || !((src->type == AT_IPv4 && alen == 4) ||
+                                                         (src->type == AT_IPv6 && alen == 16)))
+        return false;
+    int len = (int)tvb_captured_length(frame);
+    if (len < 2 * alen + 20)
+        return false;
+    const uint8_t *p = tvb_get_ptr(frame, 0, len);
+    bool (*ip_at)(packet_info *, const uint8_t *, int, int, tcp_place *) = alen == 4 ? ipv4_at : ipv6_at;
+    at->ds = frame;
+    if (last_addrs >= 0 && last_addrs + 2 * alen <= len && memcmp(p + last_addrs, src->data, (size_t)alen) == 0 &&
+        memcmp(p + last_addrs + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, last_addrs, at))
+        return true;
+    uint32_t first;
+    memcpy(&first, src->data, 4);
+    for (int a = 0; a + 2 * alen + 20 <= len; a++) {
+        uint32_t w;
+        memcpy(&w, p + a, 4);
+        if (w == first && memcmp(p + a, src->data, (size_t)alen) == 0 &&
+            memcmp(p + a + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, a, at)) {
+            last_addrs = a;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The TCP segment of this frame: in the frame's bytes after its IP header, or at
+ * the start of a reassembled IP payload (another data source). */
+static bool tcp_header(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
+{
+    if (find_in_frame(pinfo, frame, at))
+        return true;
+    for (GSList *l = pinfo->data_src; l; l = l->next) {
+        tvbuff_t *ds = get_data_source_tvb((const struct data_source *)l->data);
+        if (!ds || ds == frame || tvb_captured_length(ds) < 20)
+            continue;
+        if (ports_match(pinfo, tvb_get_ptr(ds, 0, 20), 20, 0)) {
+            *at = (tcp_place){ .ds = ds, .ip = -1, .hdr = 0, .ip_seg_len = 0 };
+            return true;
+        }
+    }
+    return false;
 }
 
 /* TCP payload length as the TCP dissector computes it: from the IP header's
- * length field (Ethernet padding is not payload); without an IP header just
- * before TCP (reassembled IP, IPv6 extension headers), what the data source
+ * length (Ethernet padding is not payload); without one, what the data source
  * holds after the TCP header. */
-static uint32_t tcp_payload_len(packet_info *pinfo, tvbuff_t *ds, int hdr, unsigned doff)
+static uint32_t tcp_payload_len(const tcp_place *at, unsigned doff)
 {
-    int ip = ipv4_before(ds, hdr, 6);
-    uint32_t ip_len = 0, ip_hdr = 0;
-
-    if (ip >= 0 && pinfo->src.type == AT_IPv4 && same_bytes(ds, ip + 12, &pinfo->src, 4) &&
-        same_bytes(ds, ip + 16, &pinfo->dst, 4)) {
-        ip_len = tvb_get_ntohs(ds, ip + 2);
-        ip_hdr = (uint32_t)(hdr - ip);
-    } else if (hdr >= 40 && pinfo->src.type == AT_IPv6 && byte_at(ds, hdr - 40) >> 4 == 6 &&
-               byte_at(ds, hdr - 34) == 6 && same_bytes(ds, hdr - 32, &pinfo->src, 16) &&
-               same_bytes(ds, hdr - 16, &pinfo->dst, 16)) {
-        ip_len = tvb_get_ntohs(ds, hdr - 36);   /* payload length: the TCP segment */
-    }
-    if (ip_len) {
-        return ip_len >= ip_hdr + doff ? ip_len - ip_hdr - doff : 0;
-    }
-    /* IPv4 total length 0 (TSO), IPv6 jumbograms and the cases above. */
-    int rest = tvb_reported_length_remaining(ds, hdr);
+    if (at->ip_seg_len)
+        return at->ip_seg_len >= doff ? at->ip_seg_len - doff : 0;
+    int rest = tvb_reported_length_remaining(at->ds, at->hdr);
     return rest > (int)doff ? (uint32_t)rest - doff : 0;
 }
 
-bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
-                             uint32_t stream, ftplens_segment *seg)
+bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg)
 {
-    tvbuff_t *ds;
-    int hdr;
+    tcp_place at;
 
     memset(seg, 0, sizeof *seg);
-    if (!tcp_header(pinfo, tree, &ds, &hdr))
+    if (proto_tcp_id <= 0 || !one_tcp_layer(pinfo) || !tcp_header(pinfo, tvb, &at))
         return false;
+    tvbuff_t *ds = at.ds;
+    int hdr = at.hdr;
     const uint8_t *th = tvb_get_ptr(ds, hdr, 20);   /* tcp_header checked that 20 bytes are there */
     unsigned doff = (unsigned)(th[12] >> 4) * 4;
     if (doff < 20)
         return false;
-    seg->tcp_len = tcp_payload_len(pinfo, ds, hdr, doff);
+    seg->tcp_len = tcp_payload_len(&at, doff);
     seg->frame = pinfo->num;
     /* Clamp absurd timestamps (fuzzed or broken captures) to +-4.5e9 s, so that nanoseconds and their
      * differences fit in int64. */
     int64_t secs = (int64_t)pinfo->abs_ts.secs;
     secs = MAX(MIN(secs, (int64_t)4500000000), (int64_t)-4500000000);
     seg->time_ns = secs * 1000000000 + pinfo->abs_ts.nsecs;
-    seg->stream = stream;
     seg->src_port = be16(th);
     seg->dst_port = be16(th + 2);
     seg->seq = be32(th + 4);
@@ -220,7 +271,80 @@ bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb
     return true;
 }
 
-/* ---- link facts for the report header, read back from the TCP header ---- */
+/* ---- tcp.stream ---- */
+
+/* The TCP dissector's number for a connection, remembered per address and port
+ * pair: asking its conversation table costs about 1,100 instructions, every TCP
+ * frame.  It numbers a new connection only at a SYN (port reuse) or at a pair's
+ * first frame (a miss here), so a frame with SYN set always asks. */
+typedef struct {
+    uint8_t addr[2][16];
+    uint16_t port[2];
+    uint8_t addr_len;
+    bool used;
+    uint32_t stream;
+} stream_memo;
+
+#define STREAM_MEMO_SIZE 1024   /* a power of two */
+static stream_memo memo[STREAM_MEMO_SIZE];
+
+void ftplens_extract_reset(void)
+{
+    memset(memo, 0, sizeof memo);
+}
+
+/* The same slot for both directions. */
+static unsigned memo_slot(const ftplens_segment *seg)
+{
+    uint32_t h = (uint32_t)(seg->src_port ^ seg->dst_port) * 0x9e3779b1u;
+    for (unsigned i = 0; i < seg->addr_len; i += 4) {
+        uint32_t a, b;
+        memcpy(&a, seg->src_addr + i, 4);
+        memcpy(&b, seg->dst_addr + i, 4);
+        h = (h ^ (a ^ b)) * 0x85ebca6bu;
+    }
+    return (h ^ h >> 16) & (STREAM_MEMO_SIZE - 1);
+}
+
+static bool memo_is(const stream_memo *m, const ftplens_segment *seg, int s, int d)
+{
+    size_t len = seg->addr_len;
+    return m->port[s] == seg->src_port && m->port[d] == seg->dst_port &&
+           memcmp(m->addr[s], seg->src_addr, len) == 0 && memcmp(m->addr[d], seg->dst_addr, len) == 0;
+}
+
+/* The conversation the TCP dissector keeps its data with, looked up as it does. */
+static bool ask_tcp(packet_info *pinfo, uint32_t *stream)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    const struct tcp_analysis *tcpd = conv ? conversation_get_proto_data(conv, proto_tcp_id) : NULL;
+    if (!tcpd)
+        return false;
+    *stream = tcpd->stream;
+    return true;
+}
+
+bool ftplens_extract_stream(packet_info *pinfo, ftplens_segment *seg)
+{
+    stream_memo *m = &memo[memo_slot(seg)];
+    if (!(seg->flags & 0x02) && m->used && m->addr_len == seg->addr_len &&
+        (memo_is(m, seg, 0, 1) || memo_is(m, seg, 1, 0))) {
+        seg->stream = m->stream;
+        return true;
+    }
+    if (!ask_tcp(pinfo, &seg->stream))
+        return false;
+    memcpy(m->addr[0], seg->src_addr, seg->addr_len);
+    memcpy(m->addr[1], seg->dst_addr, seg->addr_len);
+    m->port[0] = seg->src_port;
+    m->port[1] = seg->dst_port;
+    m->addr_len = (uint8_t)seg->addr_len;
+    m->stream = seg->stream;
+    m->used = true;
+    return true;
+}
+
+/* ---- link facts for the report header, read from the IP header before TCP ---- */
 
 static void mac_text(const address *a, char *out, size_t len)
 {
@@ -237,32 +361,25 @@ static void ipv4_text(tvbuff_t *ds, int at, char *out, size_t len)
     snprintf(out, len, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
 }
 
-void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link)
+void ftplens_extract_link(packet_info *pinfo, tvbuff_t *tvb, ftplens_link *link)
 {
-    tvbuff_t *ds;
-    int hdr;
+    tcp_place at;
 
     memset(link, 0, sizeof *link);
     mac_text(&pinfo->dl_src, link->eth_src, sizeof link->eth_src);
     mac_text(&pinfo->dl_dst, link->eth_dst, sizeof link->eth_dst);
     link->ipv6 = pinfo->src.type == AT_IPv6;
-    if (!tcp_header(pinfo, tree, &ds, &hdr))
+    if (!tcp_header(pinfo, tvb, &at) || at.ip < 0)
         return;
     if (!link->ipv6) {
-        int ip = ipv4_before(ds, hdr, 6);
-        if (ip >= 0)
-            link->ttl = byte_at(ds, ip + 8);
+        link->ttl = byte_at(at.ds, at.ip + 8);
         return;
     }
-    /* IPv6 without extension headers right before TCP; an IPv4 header of protocol 41
-     * before it is a tunnel such as 6to4. */
-    int ip6 = hdr - 40;
-    if (ip6 < 0 || byte_at(ds, ip6) >> 4 != 6 || byte_at(ds, ip6 + 6) != 6)
-        return;
-    link->ttl = byte_at(ds, ip6 + 7);
-    int outer = ipv4_before(ds, ip6, 41);
+    /* An IPv4 header of protocol 41 before the IPv6 header is a tunnel such as 6to4. */
+    link->ttl = byte_at(at.ds, at.ip + 7);
+    int outer = ipv4_before(at.ds, at.ip, 41);
     if (outer >= 0) {
-        ipv4_text(ds, outer + 12, link->outer_src, sizeof link->outer_src);
-        ipv4_text(ds, outer + 16, link->outer_dst, sizeof link->outer_dst);
+        ipv4_text(at.ds, outer + 12, link->outer_src, sizeof link->outer_src);
+        ipv4_text(at.ds, outer + 16, link->outer_dst, sizeof link->outer_dst);
     }
 }

@@ -1,6 +1,6 @@
 /* ftplens_extract.h - reads the TCP facts of a frame into a core segment.
- * Called on the first pass only (fields of other dissectors are not reliable
- * on visited frames).
+ * Called on the first pass only.  Reads no other dissector's fields: asking
+ * for one would make tshark build a protocol tree for every frame.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -13,15 +13,16 @@
 
 /* Resolves the foreign field ids (handoff). */
 void ftplens_extract_register(void);
-/* The ids to pass to set_postdissector_wanted_hfids (a new GArray). */
-GArray *ftplens_extract_wanted_hfids(void);
-/* Reads tcp.stream only: false when the frame has no single TCP header. */
-bool ftplens_extract_stream(proto_tree *tree, uint32_t *stream);
-/* Fills seg from the frame; false when a needed field is missing. */
-bool ftplens_extract_segment(packet_info *pinfo, proto_tree *tree, tvbuff_t *tvb,
-                             uint32_t stream, ftplens_segment *seg);
+/* Forgets the previous capture's connections (its tcp.stream numbers). */
+void ftplens_extract_reset(void);
+/* Fills seg, all but its stream, from the frame's bytes (tvb: the frame);
+ * false when the frame has no single TCP segment of its own (none, a
+ * tunnel's inner one, an ICMP error's quote) or its header is not found. */
+bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg);
+/* seg->stream: the frame's tcp.stream, without a protocol tree. */
+bool ftplens_extract_stream(packet_info *pinfo, ftplens_segment *seg);
 
 /* MAC, outer and inner IP addresses, TTL / hop limit: for the report header. */
-void ftplens_extract_link(packet_info *pinfo, proto_tree *tree, ftplens_link *link);
+void ftplens_extract_link(packet_info *pinfo, tvbuff_t *tvb, ftplens_link *link);
 
 #endif

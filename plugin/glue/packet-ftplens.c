@@ -208,12 +208,11 @@ static void ftplens_init(void)
     cfg.arg_max_default = ftplens_prefs.arg_max_default;
     cfg.keep_report = ftplens_tap_report_wanted();
     capture = ftplens_capture_new(&cfg);
-    set_postdissector_wanted_hfids(ftplens_handle, ftplens_extract_wanted_hfids());
+    ftplens_extract_reset();
 }
 
 static void ftplens_cleanup(void)
 {
-    set_postdissector_wanted_hfids(ftplens_handle, NULL);
     ftplens_capture_free(capture);
     capture = NULL;
 }
@@ -775,10 +774,9 @@ static bool frame_has_experts(const ftplens_frame *f)
 
 /* The first pass hands the frame to the core; later passes find what the core
  * kept for it by frame number (nothing is added to Wireshark's per-frame data). */
-static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
 {
     ftplens_segment_result r;
-    uint32_t stream;
 
     /* Not "at or before the last frame kept": a read filter drops frames and
      * gives their numbers to the next ones, which are new. */
@@ -792,9 +790,8 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, prot
         return r.frame;
     }
     ftplens_segment seg;
-    if (!ftplens_extract_stream(tree, &stream) || ftplens_capture_stream_ignored(capture, stream))
-        return NULL;
-    if (!ftplens_extract_segment(pinfo, tree, tvb, stream, &seg))
+    if (!ftplens_extract_segment(pinfo, tvb, &seg) || !ftplens_extract_stream(pinfo, &seg) ||
+        ftplens_capture_stream_ignored(capture, seg.stream))
         return NULL;
     r = ftplens_capture_segment(capture, &seg);
     if (!r.frame)
@@ -802,7 +799,7 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo, prot
     bool from_server;
     if (ftplens_frame_wants_link(capture, r.frame, &from_server)) {
         ftplens_link link;
-        ftplens_extract_link(pinfo, tree, &link);
+        ftplens_extract_link(pinfo, tvb, &link);
         ftplens_frame_set_link(r.frame, from_server, &link);
     }
     /* A plain segment's frame is the core's scratch: the tap reads it after this call. */
@@ -813,7 +810,7 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
 {
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
-    const ftplens_frame *f = frame_result(tvb, pinfo, tree);
+    const ftplens_frame *f = frame_result(tvb, pinfo);
     if (!f || !ftplens_frame_shown(f))
         return 0;
     /* Building the subtree is most of the cost: skip it when nothing shows or uses
