@@ -106,6 +106,7 @@ static int ipv4_before(tvbuff_t *ds, int end, uint8_t proto)
  * that IP header (0: unknown, take what the data source holds). */
 typedef struct {
     tvbuff_t *ds;
+    int addrs;                  /* offset of the IP header's addresses in the frame, -1: not in the frame */
     int ip;
     int hdr;
     uint32_t ip_seg_len;
@@ -166,9 +167,10 @@ static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tc
 }
 
 /* The frame's IP header is found by its addresses (pinfo's, set by the IP layer
- * the TCP segment came in); the offset that matched last time is tried first,
- * as link layers rarely change within a capture. */
-static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
+ * the TCP segment came in).  'guess' is tried first: where the pair's
+ * addresses were last time, or where any pair's were, as link layers rarely
+ * change within a capture. */
+static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_place *at)
 {
     static int last_addrs = -1;
     const address *src = &pinfo->src, *dst = &pinfo->dst;
@@ -183,9 +185,13 @@ static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
     const uint8_t *p = tvb_get_ptr(frame, 0, len);
     bool (*ip_at)(packet_info *, const uint8_t *, int, int, tcp_place *) = alen == 4 ? ipv4_at : ipv6_at;
     at->ds = frame;
-    if (last_addrs >= 0 && last_addrs + 2 * alen <= len && memcmp(p + last_addrs, src->data, (size_t)alen) == 0 &&
-        memcmp(p + last_addrs + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, last_addrs, at))
+    if (guess < 0)
+        guess = last_addrs;
+    if (guess >= 0 && guess + 2 * alen <= len && memcmp(p + guess, src->data, (size_t)alen) == 0 &&
+        memcmp(p + guess + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, guess, at)) {
+        at->addrs = guess;
         return true;
+    }
     uint32_t first;
     memcpy(&first, src->data, 4);
     for (int a = 0; a + 2 * alen + 20 <= len; a++) {
@@ -193,7 +199,7 @@ static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
         memcpy(&w, p + a, 4);
         if (w == first && memcmp(p + a, src->data, (size_t)alen) == 0 &&
             memcmp(p + a + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, a, at)) {
-            last_addrs = a;
+            at->addrs = last_addrs = a;
             return true;
         }
     }
@@ -202,16 +208,16 @@ static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
 
 /* The TCP segment of this frame: in the frame's bytes after its IP header, or at
  * the start of a reassembled IP payload (another data source). */
-static bool tcp_header(packet_info *pinfo, tvbuff_t *frame, tcp_place *at)
+static bool tcp_header(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_place *at)
 {
-    if (find_in_frame(pinfo, frame, at))
+    if (find_in_frame(pinfo, frame, guess, at))
         return true;
     for (GSList *l = pinfo->data_src; l; l = l->next) {
         tvbuff_t *ds = get_data_source_tvb((const struct data_source *)l->data);
         if (!ds || ds == frame || tvb_captured_length(ds) < 20)
             continue;
         if (ports_match(pinfo, tvb_get_ptr(ds, 0, 20), 20, 0)) {
-            *at = (tcp_place){ .ds = ds, .ip = -1, .hdr = 0, .ip_seg_len = 0 };
+            *at = (tcp_place){ .ds = ds, .addrs = -1, .ip = -1, .hdr = 0, .ip_seg_len = 0 };
             return true;
         }
     }
@@ -229,12 +235,173 @@ static uint32_t tcp_payload_len(const tcp_place *at, unsigned doff)
     return rest > (int)doff ? (uint32_t)rest - doff : 0;
 }
 
-bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg)
+/* ---- tcp.stream ---- */
+
+/* What is known of an address and port pair, for both directions: the TCP
+ * dissector's number for the connection (asking its conversation table costs
+ * about 1,100 instructions), where the IP addresses and the TCP header were in
+ * each direction's last frame, and whether each port is the FTP dissector's.
+ * TCP numbers a new connection only at a SYN (port reuse) or at a pair's first
+ * frame (a miss here), so a frame with SYN set always asks. */
+typedef struct {
+    uint8_t addr[2][16];
+    uint16_t port[2];
+    int16_t addrs[2];           /* offsets in the frame, -1: unknown */
+    int16_t hdr[2];
+    uint8_t addr_len;
+    bool used;
+    bool port_is_ftp[2];
+    uint32_t stream;
+    uint32_t touched;           /* frame number of its last use */
+} stream_memo;
+
+#define STREAM_MEMO_SIZE 4096   /* a power of two */
+static stream_memo memo[STREAM_MEMO_SIZE];
+
+void ftplens_extract_reset(void)
+{
+    memset(memo, 0, sizeof memo);
+}
+
+static uint32_t fmix32(uint32_t h)
+{
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    return h ^ h >> 16;
+}
+
+static uint32_t endpoint_hash(const uint8_t *addr, unsigned len, uint16_t port)
+{
+    uint32_t h = port * 0x9e3779b1u;
+    for (unsigned i = 0; i + 4 <= len; i += 4) {
+        uint32_t w;
+        memcpy(&w, addr + i, 4);
+        h = fmix32(h ^ w);
+    }
+    return fmix32(h);
+}
+
+static inline bool same_addr(const uint8_t *a, const uint8_t *b, unsigned len)
+{
+    uint32_t x, y;
+    if (len != 4)
+        return memcmp(a, b, len) == 0;
+    memcpy(&x, a, 4);
+    memcpy(&y, b, 4);
+    return x == y;
+}
+
+/* The pair's slot and the direction of src -> dst in it (0 or 1), or, with
+ * *dir -1, the slot to use for it.  A pair has two slots (a sum of its two
+ * ends' hashes, the same for both directions, and its neighbour); a new pair
+ * takes the one used least recently. */
+static unsigned memo_find(const uint8_t *src, const uint8_t *dst, unsigned len, uint16_t sport, uint16_t dport,
+                          int *dir)
+{
+    uint32_t h = endpoint_hash(src, len, sport) + endpoint_hash(dst, len, dport);
+    unsigned first = h & (STREAM_MEMO_SIZE - 1);
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned slot = first ^ k;
+        const stream_memo *m = &memo[slot];
+        if (!m->used || m->addr_len != len)
+            continue;
+        for (int d = 0; d < 2; d++) {
+            if (m->port[d] == sport && m->port[1 - d] == dport && same_addr(m->addr[d], src, len) &&
+                same_addr(m->addr[1 - d], dst, len)) {
+                *dir = d;
+                return slot;
+            }
+        }
+    }
+    *dir = -1;
+    const stream_memo *a = &memo[first], *b = &memo[first ^ 1];
+    return !a->used || (b->used && a->touched <= b->touched) ? first : first ^ 1;
+}
+
+/* The conversation the TCP dissector keeps its data with, looked up as it does. */
+static bool ask_tcp(packet_info *pinfo, uint32_t *stream)
+{
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    const struct tcp_analysis *tcpd = conv ? conversation_get_proto_data(conv, proto_tcp_id) : NULL;
+    if (!tcpd)
+        return false;
+    *stream = tcpd->stream;
+    return true;
+}
+
+bool ftplens_extract_first_look(packet_info *pinfo, tvbuff_t *tvb, ftplens_first_look *look)
+{
+    const address *src = &pinfo->src, *dst = &pinfo->dst;
+    unsigned len = (src->type == AT_IPv4 || src->type == AT_IPv6) && src->len == dst->len ? (unsigned)src->len : 0;
+
+    look->known = false;
+    look->dir = -1;
+    look->slot = 0;
+    if (!len)
+        return false;
+    look->slot = memo_find(src->data, dst->data, len, (uint16_t)pinfo->srcport, (uint16_t)pinfo->destport,
+                           &look->dir);
+    if (look->dir < 0)
+        return false;
+    const stream_memo *m = &memo[look->slot];
+    int hdr = m->hdr[look->dir];
+    if (hdr < 0 || tvb_captured_length(tvb) < (unsigned)hdr + 14)
+        return false;
+    const uint8_t *th = tvb_get_ptr(tvb, hdr, 14);
+    if (be16(th) != pinfo->srcport || be16(th + 2) != pinfo->destport || (th[13] & 0x02))
+        return false;
+    look->stream = m->stream;
+    look->known = true;
+    return true;
+}
+
+/* seg->stream and its FTP ports, from the memo when the pair is there and this
+ * is no SYN; the memo learns where this frame's headers were. */
+static bool segment_stream(packet_info *pinfo, const ftplens_first_look *look, const tcp_place *at,
+                           ftplens_segment *seg)
+{
+    stream_memo *m = &memo[look->slot];
+    int dir = look->dir;
+    if (!seg->addr_len) {       /* not IP: not remembered */
+        seg->src_port_is_ftp = port_is_ftp(seg->src_port);
+        seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
+        return ask_tcp(pinfo, &seg->stream);
+    }
+    if (dir < 0 || (seg->flags & 0x02)) {
+        uint32_t stream;
+        if (!ask_tcp(pinfo, &stream))
+            return false;
+        if (dir < 0 || m->stream != stream) {
+            *m = (stream_memo){ .port = { seg->src_port, seg->dst_port }, .addrs = { -1, -1 }, .hdr = { -1, -1 },
+                                .addr_len = (uint8_t)seg->addr_len, .used = true, .stream = stream,
+                                .port_is_ftp = { port_is_ftp(seg->src_port), port_is_ftp(seg->dst_port) } };
+            memcpy(m->addr[0], seg->src_addr, seg->addr_len);
+            memcpy(m->addr[1], seg->dst_addr, seg->addr_len);
+            dir = 0;
+        }
+    }
+    bool small = at->addrs >= 0 && at->hdr <= INT16_MAX;
+    m->addrs[dir] = (int16_t)(small ? at->addrs : -1);
+    m->hdr[dir] = (int16_t)(small ? at->hdr : -1);
+    m->touched = seg->frame;
+    seg->stream = m->stream;
+    seg->src_port_is_ftp = m->port_is_ftp[dir];
+    seg->dst_port_is_ftp = m->port_is_ftp[1 - dir];
+    return true;
+}
+
+/* ---- the segment ---- */
+
+bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
+                             ftplens_segment *seg)
 {
     tcp_place at;
 
     memset(seg, 0, sizeof *seg);
-    if (proto_tcp_id <= 0 || !one_tcp_layer(pinfo) || !tcp_header(pinfo, tvb, &at))
+    int guess = look->dir >= 0 ? memo[look->slot].addrs[look->dir] : -1;
+    if (proto_tcp_id <= 0 || !one_tcp_layer(pinfo) || !tcp_header(pinfo, tvb, guess, &at))
         return false;
     tvbuff_t *ds = at.ds;
     int hdr = at.hdr;
@@ -254,8 +421,6 @@ bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment 
     seg->seq = be32(th + 4);
     seg->ack = be32(th + 8);
     seg->flags = be16(th + 12) & 0x0fff;
-    seg->src_port_is_ftp = port_is_ftp(seg->src_port);
-    seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
     copy_ip(&pinfo->src, seg->src_addr, &seg->addr_len);
     copy_ip(&pinfo->dst, seg->dst_addr, &seg->addr_len);
 
@@ -268,80 +433,7 @@ bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment 
             seg->payload_offset_known = true;
         }
     }
-    return true;
-}
-
-/* ---- tcp.stream ---- */
-
-/* The TCP dissector's number for a connection, remembered per address and port
- * pair: asking its conversation table costs about 1,100 instructions, every TCP
- * frame.  It numbers a new connection only at a SYN (port reuse) or at a pair's
- * first frame (a miss here), so a frame with SYN set always asks. */
-typedef struct {
-    uint8_t addr[2][16];
-    uint16_t port[2];
-    uint8_t addr_len;
-    bool used;
-    uint32_t stream;
-} stream_memo;
-
-#define STREAM_MEMO_SIZE 1024   /* a power of two */
-static stream_memo memo[STREAM_MEMO_SIZE];
-
-void ftplens_extract_reset(void)
-{
-    memset(memo, 0, sizeof memo);
-}
-
-/* The same slot for both directions. */
-static unsigned memo_slot(const ftplens_segment *seg)
-{
-    uint32_t h = (uint32_t)(seg->src_port ^ seg->dst_port) * 0x9e3779b1u;
-    for (unsigned i = 0; i < seg->addr_len; i += 4) {
-        uint32_t a, b;
-        memcpy(&a, seg->src_addr + i, 4);
-        memcpy(&b, seg->dst_addr + i, 4);
-        h = (h ^ (a ^ b)) * 0x85ebca6bu;
-    }
-    return (h ^ h >> 16) & (STREAM_MEMO_SIZE - 1);
-}
-
-static bool memo_is(const stream_memo *m, const ftplens_segment *seg, int s, int d)
-{
-    size_t len = seg->addr_len;
-    return m->port[s] == seg->src_port && m->port[d] == seg->dst_port &&
-           memcmp(m->addr[s], seg->src_addr, len) == 0 && memcmp(m->addr[d], seg->dst_addr, len) == 0;
-}
-
-/* The conversation the TCP dissector keeps its data with, looked up as it does. */
-static bool ask_tcp(packet_info *pinfo, uint32_t *stream)
-{
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
-    const struct tcp_analysis *tcpd = conv ? conversation_get_proto_data(conv, proto_tcp_id) : NULL;
-    if (!tcpd)
-        return false;
-    *stream = tcpd->stream;
-    return true;
-}
-
-bool ftplens_extract_stream(packet_info *pinfo, ftplens_segment *seg)
-{
-    stream_memo *m = &memo[memo_slot(seg)];
-    if (!(seg->flags & 0x02) && m->used && m->addr_len == seg->addr_len &&
-        (memo_is(m, seg, 0, 1) || memo_is(m, seg, 1, 0))) {
-        seg->stream = m->stream;
-        return true;
-    }
-    if (!ask_tcp(pinfo, &seg->stream))
-        return false;
-    memcpy(m->addr[0], seg->src_addr, seg->addr_len);
-    memcpy(m->addr[1], seg->dst_addr, seg->addr_len);
-    m->port[0] = seg->src_port;
-    m->port[1] = seg->dst_port;
-    m->addr_len = (uint8_t)seg->addr_len;
-    m->stream = seg->stream;
-    m->used = true;
-    return true;
+    return segment_stream(pinfo, look, &at, seg);
 }
 
 /* ---- link facts for the report header, read from the IP header before TCP ---- */
@@ -369,7 +461,7 @@ void ftplens_extract_link(packet_info *pinfo, tvbuff_t *tvb, ftplens_link *link)
     mac_text(&pinfo->dl_src, link->eth_src, sizeof link->eth_src);
     mac_text(&pinfo->dl_dst, link->eth_dst, sizeof link->eth_dst);
     link->ipv6 = pinfo->src.type == AT_IPv6;
-    if (!tcp_header(pinfo, tvb, &at) || at.ip < 0)
+    if (!tcp_header(pinfo, tvb, -1, &at) || at.ip < 0)
         return;
     if (!link->ipv6) {
         link->ttl = byte_at(at.ds, at.ip + 8);

@@ -790,8 +790,10 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
         return r.frame;
     }
     ftplens_segment seg;
-    if (!ftplens_extract_segment(pinfo, tvb, &seg) || !ftplens_extract_stream(pinfo, &seg) ||
-        ftplens_capture_stream_ignored(capture, seg.stream))
+    ftplens_first_look look;
+    if (ftplens_extract_first_look(pinfo, tvb, &look) && ftplens_capture_stream_ignored(capture, look.stream))
+        return NULL;
+    if (!ftplens_extract_segment(pinfo, tvb, &look, &seg) || ftplens_capture_stream_ignored(capture, seg.stream))
         return NULL;
     r = ftplens_capture_segment(capture, &seg);
     if (!r.frame)
