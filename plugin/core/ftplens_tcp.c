@@ -8,6 +8,8 @@
  */
 #include "ftplens_tcp.h"
 
+#include "ftplens_fmt.h"
+
 #include "ftplens_text.h"
 
 #include <string.h>
@@ -64,7 +66,7 @@ static void append_raw(GString *g, uint32_t v)
 {
     char hex[12];
     ftplens_tcp_hex_bytes(v, hex);
-    g_string_append_printf(g, T("0x%08x (%u; bytes %s)"), v, v, hex);
+    ftplens_appendf(g, T("0x%08x (%u; bytes %s)"), v, v, hex);
 }
 
 /* How the text calls a side: its name when the connection gives one (an active
@@ -92,9 +94,9 @@ static const char *peer(const ftplens_tcp_note *n)
 
 static void syn_sentence(GString *g, const ftplens_tcp_note *n)
 {
-    g_string_append_printf(g, T("SYN: the %s picks its initial sequence number ISN = "), sender(n));
+    ftplens_appendf(g, T("SYN: the %s picks its initial sequence number ISN = "), sender(n));
     append_raw(g, n->seq_raw);
-    g_string_append_printf(g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
+    ftplens_appendf(g, T(", shown as relative 0. A SYN carries no data but consumes one sequence "
                                 "number, so the %s's next sequence number is ISN + 1 = 0x%08x (relative 1)."),
                            sender(n), n->seq_raw + 1);
 }
@@ -102,18 +104,18 @@ static void syn_sentence(GString *g, const ftplens_tcp_note *n)
 /* has_ack_ok is false when the peer's SYN was not captured (nothing to check against). */
 static void synack_sentence(GString *g, const ftplens_tcp_note *n)
 {
-    g_string_append_printf(g, T("SYN-ACK: the %s picks its ISN = "), sender(n));
+    ftplens_appendf(g, T("SYN-ACK: the %s picks its ISN = "), sender(n));
     append_raw(g, n->seq_raw);
     g_string_append(g, T(", shown as relative 0, and acknowledges "));
     append_raw(g, n->ack_raw);
     if (!n->has_ack_ok)
-        g_string_append_printf(g, T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
+        ftplens_appendf(g, T("; the %s's SYN was not captured, so its ISN was this number - 1 = "
                                     "0x%08x (inferred; relative numbers count from it)."), peer(n), n->ack_raw - 1);
     else if (n->ack_ok)
-        g_string_append_printf(g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
+        ftplens_appendf(g, T(" = %s ISN 0x%08x + 1, because a SYN consumes one sequence number "
                                     "(relative acknowledgment 1)."), peer(n), n->peer_isn);
     else
-        g_string_append_printf(g, T(", but the %s's ISN + 1 is 0x%08x."), peer(n), n->peer_isn + 1);
+        ftplens_appendf(g, T(", but the %s's ISN + 1 is 0x%08x."), peer(n), n->peer_isn + 1);
 }
 
 static void established_sentence(GString *g, const ftplens_tcp_note *n)
@@ -122,10 +124,10 @@ static void established_sentence(GString *g, const ftplens_tcp_note *n)
     bool ack_ok = n->ack_raw == n->peer_isn + 1;
     g_string_append(g, T("ACK: sequence "));
     append_raw(g, n->seq_raw);
-    g_string_append_printf(g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
+    ftplens_appendf(g, T(" equals the acknowledgment number of the SYN-ACK (frame %u)%s; acknowledgment "),
                            n->ref_frame, seq_ok ? "" : T(" - or should: it does not"));
     append_raw(g, n->ack_raw);
-    g_string_append_printf(g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
+    ftplens_appendf(g, T(" %s %s ISN 0x%08x + 1 (relative 1). "), ack_ok ? "=" : T("differs from"),
                            peer(n), n->peer_isn);
     g_string_append(g, n->ack_ok ? T("The handshake is complete: the connection is established.")
                                  : T("The numbers do not match the handshake."));
@@ -136,15 +138,15 @@ static void close_sentence(GString *g, const ftplens_tcp_note *n)
 {
     bool fin = (n->flags & FIN) != 0, acks_fin = n->has_ack_ok && n->ack_ok;
     if (fin) {
-        g_string_append_printf(g, T("FIN: the %s has no more data to send. "), sender(n));
+        ftplens_appendf(g, T("FIN: the %s has no more data to send. "), sender(n));
         if (n->len)
-            g_string_append_printf(g, T("The FIN comes after the %u data bytes, at relative %u. "), n->len,
+            ftplens_appendf(g, T("The FIN comes after the %u data bytes, at relative %u. "), n->len,
                                    n->seq_rel + n->len);
-        g_string_append_printf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
+        ftplens_appendf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
                                     "(relative %u)."), n->seq_raw + n->len + 1, n->seq_rel + n->len + 1);
     }
     if (acks_fin) {
-        g_string_append_printf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
+        ftplens_appendf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
                                     "0x%08x + 1."), fin ? T(" It also ") : "ACK: ", n->ref_frame,
                                n->ack_raw, n->ack_raw - 1);
         if (!fin && n->step == FTPLENS_STEP_FINAL_ACK)
@@ -162,7 +164,7 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
 {
     uint32_t i = 0, shown = 0, line_no = 0;
 
-    g_string_append_printf(g, T("Len %u = "), pl->len);
+    ftplens_appendf(g, T("Len %u = "), pl->len);
     while (i < pl->len) {
         uint32_t start = i, end;
         while (i < pl->len && pl->payload[i] != '\n')
@@ -178,7 +180,7 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
             uint32_t rest_lines = 1;
             for (uint32_t k = i; k < pl->len; k++)
                 rest_lines += pl->payload[k] == '\n';
-            g_string_append_printf(g, T(" + %u more line%s (%u bytes)"), rest_lines, rest_lines == 1 ? "" : T("s"),
+            ftplens_appendf(g, T(" + %u more line%s (%u bytes)"), rest_lines, rest_lines == 1 ? "" : T("s"),
                                    pl->len - start);
             break;
         }
@@ -198,7 +200,7 @@ static void explain_lines(GString *g, const ftplens_tcp_payload *pl)
             if (text_len > 40)
                 g_string_append(g, "...");
         }
-        g_string_append_printf(g, T("' (%u byte%s"), text_len, text_len == 1 ? "" : T("s"));
+        ftplens_appendf(g, T("' (%u byte%s"), text_len, text_len == 1 ? "" : T("s"));
         if (masked)     /* the count is of the real line, not of the stars */
             g_string_append(g, T(", the password masked"));
         if (start == 0 && pl->continues_line)
@@ -227,18 +229,18 @@ static void append_data_text(GString *g, const ftplens_tcp_note *out, const ftpl
     uint32_t len = out->len;
 
     if (pl && pl->dup_bytes >= len) {
-        g_string_append_printf(g, T("Retransmission: these %u bytes were already sent in an earlier segment; "), len);
+        ftplens_appendf(g, T("Retransmission: these %u bytes were already sent in an earlier segment; "), len);
     } else if (pl && pl->encrypted) {
-        g_string_append_printf(g, T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
+        ftplens_appendf(g, T("Len %u: %u bytes of TLS records (the control channel is encrypted after "
                                     "AUTH); "), len, len);
     } else if (pl && pl->text && pl->len == len) {
         explain_lines(g, pl);
         g_string_append(g, "; ");
     } else {
-        g_string_append_printf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
+        ftplens_appendf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
                                     "no line framing); "), len, len);
     }
-    g_string_append_printf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, len, out->seq_rel + len);
+    ftplens_appendf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, len, out->seq_rel + len);
 }
 
 char *ftplens_tcp_explain(const ftplens_tcp_note *n)
@@ -265,13 +267,13 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
             pl.mask_passwords = n->mask_passwords;
             append_data_text(g, n, &pl);
         } else {
-            g_string_append_printf(g, T("Len %u: %u bytes of FTP control lines; "), n->len, n->len);
-            g_string_append_printf(g, T("next sequence number = %u + %u = %u."), n->seq_rel, n->len,
+            ftplens_appendf(g, T("Len %u: %u bytes of FTP control lines; "), n->len, n->len);
+            ftplens_appendf(g, T("next sequence number = %u + %u = %u."), n->seq_rel, n->len,
                                    n->seq_rel + n->len);
         }
         break;
     case FTPLENS_LAZY_ACK_ONLY:
-        g_string_append_printf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
+        ftplens_appendf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
                                     "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
                                     "before this one; it is the next I expect'."), n->seq_rel, n->ack_rel, n->ack_raw);
         break;
@@ -421,10 +423,10 @@ static void write_rst(seg_ctx *x)
     x->out->step = FTPLENS_STEP_RST;
     x->step_text = T("reset (RST)");
     if (!t->established && x->d == LISTEN)
-        g_string_append_printf(gs(&x->g), T("RST: the %s refuses the connection (nothing accepts connections on this "
+        ftplens_appendf(gs(&x->g), T("RST: the %s refuses the connection (nothing accepts connections on this "
                                             "port), so the handshake ends here."), who(x->d));
     else
-        g_string_append_printf(gs(&x->g), T("RST: the %s aborts the connection at once, without the FIN exchange; "
+        ftplens_appendf(gs(&x->g), T("RST: the %s aborts the connection at once, without the FIN exchange; "
                                             "any data not yet delivered is lost."), who(x->d));
 }
 
@@ -433,7 +435,7 @@ static void write_syn_retrans(seg_ctx *x)
     ftplens_tcp_tracker *t = x->t;
     x->out->step = FTPLENS_STEP_SYN_RETRANS;
     x->step_text = T("retransmitted SYN");
-    g_string_append_printf(gs(&x->g), T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
+    ftplens_appendf(gs(&x->g), T("Retransmitted SYN: the same ISN 0x%08x as the SYN in frame %u; the %s got no "
                                         "SYN-ACK in time and asks again. It is not a new connection."),
                            t->isn[x->d], t->syn_frame[x->d], who(x->d));
 }
@@ -466,7 +468,7 @@ static void write_synack_retrans(seg_ctx *x)
     ftplens_tcp_tracker *t = x->t;
     x->out->step = FTPLENS_STEP_SYNACK_RETRANS;
     x->step_text = T("SYN-ACK retransmission");
-    g_string_append_printf(gs(&x->g), T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
+    ftplens_appendf(gs(&x->g), T("SYN-ACK retransmission: the same ISN 0x%08x as the SYN-ACK in frame %u; the "
                                         "%s did not see the %s's ACK and sends its SYN-ACK again."),
                            t->isn[x->d], t->synack_frame, who(x->d), who(x->p));
 }
@@ -504,9 +506,9 @@ static void write_synack_lost(seg_ctx *x)
     x->step_text = T("handshake 3/3: ACK (the SYN-ACK was not captured)");
     g_string_append(gs(&x->g), T("ACK: the SYN-ACK was not captured. Sequence "));
     append_raw(x->g, x->seg->seq);
-    g_string_append_printf(x->g, T(" = %s ISN 0x%08x + 1, and the acknowledgment "), who(x->d), t->isn[x->d]);
+    ftplens_appendf(x->g, T(" = %s ISN 0x%08x + 1, and the acknowledgment "), who(x->d), t->isn[x->d]);
     append_raw(x->g, x->seg->ack);
-    g_string_append_printf(x->g, T(" is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; "
+    ftplens_appendf(x->g, T(" is the %s's ISN + 1, so its ISN was 0x%08x (inferred: acknowledgment - 1; "
                                    "relative numbers count from it). The handshake completed."),
                            who(x->p), t->isn[x->p]);
     handshake_rtt(x);
@@ -520,7 +522,7 @@ static void write_third_ack_lost(seg_ctx *x)
     x->out->step = x->seg->tcp_len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
     x->step_text = x->seg->tcp_len ? T("data") : T("ack only");
     x->out->ref_frame = t->synack_frame;
-    g_string_append_printf(gs(&x->g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
+    ftplens_appendf(gs(&x->g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
                                         "was not captured: this segment, at sequence ISN + 1 and acknowledging "
                                         "beyond the %s's ISN + 1, shows that the connection was established."),
                            who(x->d), t->synack_frame, who(x->p));
@@ -679,7 +681,7 @@ void ftplens_tcp_segment_note(ftplens_tcp_tracker *t, const ftplens_tcp_segment 
     else if (x.sentence)
         sentence_of[x.sentence](gs(&x.g), out);
     if (x.first_segment && !x.syn)
-        g_string_append_printf(gs(&x.g), T("%sThe capture starts after this connection was opened: no SYN was "
+        ftplens_appendf(gs(&x.g), T("%sThe capture starts after this connection was opened: no SYN was "
                                            "captured, so relative numbers count from the first sequence number "
                                            "seen (0x%08x)."), x.g && x.g->len ? " " : "", t->isn[d]);
     write_payload(&x, pl);

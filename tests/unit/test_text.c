@@ -12,6 +12,7 @@
 
 #include <glib.h>
 
+#include "ftplens_fmt.h"
 #include "ftplens_text.h"
 
 /* The rule, one character at a time (the implementation before the fast path). */
@@ -75,10 +76,64 @@ static void same_cuts_as_the_rule(void **state)
     g_string_free(g, TRUE);
 }
 
+/* ftplens_appendf writes what g_string_append_printf writes, for the
+ * conversions it handles itself and for those it hands on. */
+static void appendf_writes_what_printf_writes(void **state)
+{
+    (void)state;
+    static const unsigned values[] = { 0, 1, 9, 10, 255, 4096, 65535, 0x626bf2f7u, 0x7fffffffu, 0x80000000u,
+                                       0xffffffffu };
+    static const char *const strings[] = { "", "client", "서버", "100%", NULL };
+    uint32_t seed = 5;
+    GString *a = g_string_new("prefix "), *b = g_string_new("prefix ");
+    for (int k = 0; k < 5000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned u = values[(seed >> 16) % G_N_ELEMENTS(values)];
+        seed = seed * 1103515245u + 12345u;
+        unsigned v = (seed >> 3) ^ u;
+        int d = (int)v;
+        const char *s = strings[(seed >> 16) % G_N_ELEMENTS(strings)];
+        if (!s)
+            s = "x";
+        g_string_truncate(a, 7);
+        g_string_truncate(b, 7);
+        switch (k % 6) {
+        case 0:
+            ftplens_appendf(a, "ISN 0x%08x (%u; %s) 100%% %d.", u, v, s, d);
+            g_string_append_printf(b, "ISN 0x%08x (%u; %s) 100%% %d.", u, v, s, d);
+            break;
+        case 1:
+            ftplens_appendf(a, "%s%s%u%x%04x", s, s, u, v, u & 0xff);
+            g_string_append_printf(b, "%s%s%u%x%04x", s, s, u, v, u & 0xff);
+            break;
+        case 2:     /* handed on: widths and precisions it does not write itself */
+            ftplens_appendf(a, "%.3f s, %5u, %.2s, %llu", v / 7.0, u, s, (unsigned long long)v * 3);
+            g_string_append_printf(b, "%.3f s, %5u, %.2s, %llu", v / 7.0, u, s, (unsigned long long)v * 3);
+            break;
+        case 3:
+            ftplens_appendf(a, "no conversion at all");
+            g_string_append_printf(b, "no conversion at all");
+            break;
+        case 4:
+            ftplens_appendf(a, "%d%%", -d);
+            g_string_append_printf(b, "%d%%", -d);
+            break;
+        default:
+            ftplens_appendf(a, "%u", u);
+            g_string_append_printf(b, "%u", u);
+            break;
+        }
+        assert_string_equal(a->str, b->str);
+    }
+    g_string_free(a, TRUE);
+    g_string_free(b, TRUE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_cuts_as_the_rule),
+        cmocka_unit_test(appendf_writes_what_printf_writes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
