@@ -9,14 +9,6 @@ set(CMAKE_REQUIRED_INCLUDES ${_ws_includes} ${GLIB_INCLUDE_DIRS})
 set(CMAKE_REQUIRED_FLAGS "-Werror=incompatible-pointer-types -Werror=int-conversion")
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 
-# field_info.value: embedded fvalue_t (4.0) or fvalue_t * (4.2 and later).
-check_c_source_compiles("
-#include <wireshark.h>
-#include <epan/proto.h>
-fvalue_t *ftplens_probe(field_info *fi);
-fvalue_t *ftplens_probe(field_info *fi) { return fi->value; }
-" FTPLENS_HAVE_FI_VALUE_POINTER)
-
 # prefs_register_bool_preference: gboolean * (4.0) or bool * (4.2 and later).
 check_c_source_compiles("
 #include <wireshark.h>
@@ -47,8 +39,7 @@ unset(CMAKE_REQUIRED_FLAGS)
 unset(CMAKE_TRY_COMPILE_TARGET_TYPE)
 
 set(FTPLENS_COMPAT_DEFINITIONS "")
-foreach(_check FTPLENS_HAVE_FI_VALUE_POINTER FTPLENS_HAVE_PREF_BOOL FTPLENS_HAVE_PLUGIN_DESCRIBE
-		FTPLENS_HAVE_STAT_TAP_INIT_BOOL)
+foreach(_check FTPLENS_HAVE_PREF_BOOL FTPLENS_HAVE_PLUGIN_DESCRIBE FTPLENS_HAVE_STAT_TAP_INIT_BOOL)
 	if(${_check})
 		list(APPEND FTPLENS_COMPAT_DEFINITIONS ${_check})
 	endif()

@@ -11,13 +11,6 @@
 
 #include <epan/proto.h>
 
-/* field_info.value: an embedded fvalue_t in 4.0, a pointer from 4.2 on. */
-#ifdef FTPLENS_HAVE_FI_VALUE_POINTER
-#define FTPLENS_FI_VALUE(fi) ((fi)->value)
-#else
-#define FTPLENS_FI_VALUE(fi) (&(fi)->value)
-#endif
-
 /* Boolean preferences: gboolean* in 4.0, bool* from 4.2 on. */
 #ifdef FTPLENS_HAVE_PREF_BOOL
 typedef bool ftplens_pref_bool;

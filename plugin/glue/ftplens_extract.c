@@ -19,7 +19,6 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wslog.h>
 
-#include "ftplens_compat.h"
 
 static int proto_tcp_id = -1;
 static int proto_icmp_id = -1;
