@@ -19,6 +19,8 @@
 #include <epan/dissectors/packet-tcp.h>
 #include <wsutil/wslog.h>
 
+#include "ftplens_compat.h"
+
 
 static int proto_tcp_id = -1;
 static int proto_icmp_id = -1;
@@ -117,24 +119,39 @@ static bool ports_match(packet_info *pinfo, const uint8_t *p, int len, int hdr)
     return hdr >= 0 && hdr + 20 <= len && be16(p + hdr) == pinfo->srcport && be16(p + hdr + 2) == pinfo->destport;
 }
 
-/* An unfragmented IPv4 header carrying TCP whose addresses start at 'addrs'. */
+/* An IPsec AH header at 'off' (RFC 4302: length in 32-bit words minus 2):
+ * what it carries and where that starts, or false. */
+static bool skip_ah(const uint8_t *p, int len, uint8_t *next, int *off)
+{
+    if (*off + 12 > len)
+        return false;
+    *next = p[*off];
+    *off += (p[*off + 1] + 2) * 4;
+    return true;
+}
+
+/* An unfragmented IPv4 header carrying TCP (also behind an AH header) whose
+ * addresses start at 'addrs'. */
 static bool ipv4_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tcp_place *at)
 {
     int ip = addrs - 12;
-    if (ip < 0 || p[ip] >> 4 != 4 || p[ip + 9] != 6 || (be16(p + ip + 6) & 0x3fff) != 0)
+    if (ip < 0 || p[ip] >> 4 != 4 || (be16(p + ip + 6) & 0x3fff) != 0)
         return false;
-    int ihl = (p[ip] & 0x0f) * 4;
-    uint32_t total = be16(p + ip + 2);
-    if (ihl < 20 || !ports_match(pinfo, p, len, ip + ihl))
+    int ihl = (p[ip] & 0x0f) * 4, hdr = ip + ihl;
+    uint8_t next = p[ip + 9];
+    if (next == 51 && !skip_ah(p, len, &next, &hdr))
+        return false;
+    uint32_t total = be16(p + ip + 2), before = (uint32_t)(hdr - ip);
+    if (ihl < 20 || next != 6 || !ports_match(pinfo, p, len, hdr))
         return false;
     at->ip = ip;
-    at->hdr = ip + ihl;
-    at->ip_seg_len = total >= (uint32_t)ihl ? total - (uint32_t)ihl : 0;   /* 0 also for TSO */
+    at->hdr = hdr;
+    at->ip_seg_len = total >= before ? total - before : 0;   /* 0 also for TSO */
     return true;
 }
 
 /* An IPv6 header whose addresses start at 'addrs', with TCP after its
- * extension headers (hop-by-hop, routing, destination options, an atomic
+ * extension headers (hop-by-hop, routing, destination options, AH, an atomic
  * fragment header); a real fragment is reassembled into another data source. */
 static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tcp_place *at)
 {
@@ -152,7 +169,7 @@ static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tc
         } else if (next == 44 && (be16(p + off + 2) & 0xfff9) == 0) {
             next = p[off];
             off += 8;
-        } else {
+        } else if (next != 51 || !skip_ah(p, len, &next, &off)) {
             return false;
         }
     }
@@ -166,7 +183,9 @@ static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tc
 }
 
 /* The frame's IP header is found by its addresses (pinfo's, set by the IP layer
- * the TCP segment came in).  'guess' is tried first: where the pair's
+ * the TCP segment came in): source and destination for IPv4, the source alone
+ * for IPv6, whose pinfo->dst is the final destination of a routing header,
+ * not the next hop the header holds.  'guess' is tried first: where the pair's
  * addresses were last time, or where any pair's were, as link layers rarely
  * change within a capture. */
 static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_place *at)
@@ -182,12 +201,13 @@ static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_pl
     if (len < 2 * alen + 20)
         return false;
     const uint8_t *p = tvb_get_ptr(frame, 0, len);
-    bool (*ip_at)(packet_info *, const uint8_t *, int, int, tcp_place *) = alen == 4 ? ipv4_at : ipv6_at;
+    bool v4 = alen == 4;
+    bool (*ip_at)(packet_info *, const uint8_t *, int, int, tcp_place *) = v4 ? ipv4_at : ipv6_at;
     at->ds = frame;
     if (guess < 0)
         guess = last_addrs;
     if (guess >= 0 && guess + 2 * alen <= len && memcmp(p + guess, src->data, (size_t)alen) == 0 &&
-        memcmp(p + guess + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, guess, at)) {
+        (!v4 || memcmp(p + guess + alen, dst->data, (size_t)alen) == 0) && ip_at(pinfo, p, len, guess, at)) {
         at->addrs = guess;
         return true;
     }
@@ -197,7 +217,7 @@ static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_pl
         uint32_t w;
         memcpy(&w, p + a, 4);
         if (w == first && memcmp(p + a, src->data, (size_t)alen) == 0 &&
-            memcmp(p + a + alen, dst->data, (size_t)alen) == 0 && ip_at(pinfo, p, len, a, at)) {
+            (!v4 || memcmp(p + a + alen, dst->data, (size_t)alen) == 0) && ip_at(pinfo, p, len, a, at)) {
             at->addrs = last_addrs = a;
             return true;
         }
@@ -322,7 +342,7 @@ static unsigned memo_find(const uint8_t *src, const uint8_t *dst, unsigned len, 
 /* The conversation the TCP dissector keeps its data with, looked up as it does. */
 static bool ask_tcp(packet_info *pinfo, uint32_t *stream)
 {
-    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    conversation_t *conv = ftplens_tcp_conversation(pinfo);
     const struct tcp_analysis *tcpd = conv ? conversation_get_proto_data(conv, proto_tcp_id) : NULL;
     if (!tcpd)
         return false;
@@ -338,7 +358,7 @@ bool ftplens_extract_first_look(packet_info *pinfo, tvbuff_t *tvb, ftplens_first
     look->known = false;
     look->dir = -1;
     look->slot = 0;
-    if (!len)
+    if (!len || ftplens_conversations_deinterlaced())
         return false;
     look->slot = memo_find(src->data, dst->data, len, (uint16_t)pinfo->srcport, (uint16_t)pinfo->destport,
                            &look->dir);
@@ -363,7 +383,7 @@ static bool segment_stream(packet_info *pinfo, const ftplens_first_look *look, c
 {
     stream_memo *m = &memo[look->slot];
     int dir = look->dir;
-    if (!seg->addr_len) {       /* not IP: not remembered */
+    if (!seg->addr_len || ftplens_conversations_deinterlaced()) {   /* not remembered: not IP, or a pair is not one stream */
         seg->src_port_is_ftp = port_is_ftp(seg->src_port);
         seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
         return ask_tcp(pinfo, &seg->stream);

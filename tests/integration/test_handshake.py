@@ -10,6 +10,8 @@
 import ipaddress
 import os
 import re
+import socket
+import struct
 import sys
 
 from harness import eq, run
@@ -264,6 +266,125 @@ def test_data_connections_own(env):
     assert total >= 15, total
 
 
+# ---- encapsulations: ftplens reads the IP and TCP headers from the frame's bytes ----
+
+def _tcp(sp, dp, seq, ack, flags, data=b""):
+    return struct.pack("!HHIIBBHHH", sp, dp, seq, ack, 5 << 4, flags, 65535, 0, 0) + data
+
+
+def _ip4(src, dst, payload, proto=6):
+    return struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(payload), 1, 0, 64, proto, 0, socket.inet_aton(src),
+                       socket.inet_aton(dst)) + payload
+
+
+def _ip6(src, dst, payload, nh=6, ext=b""):
+    return struct.pack("!IHBB16s16s", 0x60000000, len(ext) + len(payload), nh, 64,
+                       socket.inet_pton(socket.AF_INET6, src), socket.inet_pton(socket.AF_INET6, dst)) + ext + payload
+
+
+def _ah(payload_nh=6):
+    """IPsec AH (RFC 4302) with a 12-byte ICV: 24 bytes, length field 4."""
+    return struct.pack("!BBHII", payload_nh, 4, 0, 0x1000, 1) + b"\0" * 12
+
+
+def _session(cport, isn_c, isn_s, lines):
+    """(client_to_server, tcp bytes) of a handshake and FTP lines."""
+    out, c, s = [(True, _tcp(cport, 21, isn_c, 0, 2)), (False, _tcp(21, cport, isn_s, isn_c + 1, 18))], isn_c + 1, isn_s + 1
+    out.append((True, _tcp(cport, 21, c, s, 16)))
+    for to_server, line in lines:
+        if to_server:
+            out.append((True, _tcp(cport, 21, c, s, 24, line)))
+            c += len(line)
+        else:
+            out.append((False, _tcp(21, cport, s, c, 24, line)))
+            s += len(line)
+    return out
+
+
+LINES = [(False, b"220 ready\r\n"), (True, b"USER anonymous\r\n"), (False, b"331 password\r\n"),
+         (True, b"PASS a@b\r\n"), (False, b"230 in\r\n"), (True, b"QUIT\r\n"), (False, b"221 bye\r\n")]
+
+
+def _write_pcap(path, frames):
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+        for i, fr in enumerate(frames):
+            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(fr), len(fr)) + fr)
+    os.chmod(path, 0o644)
+
+
+def _eth(payload, ethertype, vlan=None):
+    head = b"\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa\xbb"
+    if vlan is not None:
+        head += struct.pack("!HH", 0x8100, vlan)
+    return head + struct.pack("!H", ethertype) + payload
+
+
+def _encapsulated_captures(folder):
+    """Small captures of one FTP login each, in encapsulations the header search must handle."""
+    c4, s4, c6, s6, hop6 = "10.0.0.1", "10.0.0.2", "2001:db8::1", "2001:db8::2", "2001:db8::99"
+    plain = _session(40000, 1000, 5000, LINES)
+    v4 = lambda seg, up: _ip4(c4, s4, seg) if up else _ip4(s4, c4, seg)
+    # SRv6 routing header (type 4) with segments left 1: the IPv6 header names the next hop, Wireshark's
+    # pinfo->dst is the final destination (the server, in the segment list).
+    srh = struct.pack("!BBBBBBH", 6, 2, 4, 1, 0, 0, 0) + socket.inet_pton(socket.AF_INET6, s6)
+    caps = {
+        "vlan": [_eth(v4(seg, up), 0x0800, vlan=7) for up, seg in plain],
+        "ipv4-ah": [_eth(_ip4(c4, s4, _ah() + seg, 51) if up else _ip4(s4, c4, _ah() + seg, 51), 0x0800)
+                    for up, seg in plain],
+        "ipv6-ah": [_eth(_ip6(c6, s6, seg, 51, _ah()) if up else _ip6(s6, c6, seg, 51, _ah()), 0x86dd)
+                    for up, seg in plain],
+        "ipv6-srh": [_eth(_ip6(c6, hop6, seg, 43, srh) if up else _ip6(s6, c6, seg), 0x86dd) for up, seg in plain],
+        "ipv6-hop-by-hop": [_eth(_ip6(c6, s6, seg, 0, struct.pack("!BB6s", 6, 0, b"\x01\x04\0\0\0\0")) if up
+                                 else _ip6(s6, c6, seg), 0x86dd) for up, seg in plain],
+        # the same addresses and ports twice: TCP starts a new tcp.stream at the second SYN
+        "port-reuse": [_eth(v4(seg, up), 0x0800) for up, seg in plain + _session(40000, 90000, 70000, LINES)],
+    }
+    paths = {}
+    for name, frames in caps.items():
+        paths[name] = os.path.join(folder, "encap-%s.pcap" % name)
+        _write_pcap(paths[name], frames)
+    return paths
+
+
+def _same_sessions_as_tcp(env, pcap, opts=()):
+    """Every FTP line stock Wireshark sees is explained by ftplens, on the frame's own tcp.stream."""
+    rows = env.fields(pcap, ["tcp.stream", "ftplens.session", "ftp.request.command", "ftp.response.code",
+                             "ftplens.request.command", "ftplens.reply.code"], opts=opts)
+    lines = 0
+    for frame, r in rows.items():
+        eq(r["ftplens.request.command"], r["ftp.request.command"], "%s frame %d: commands" % (pcap, frame))
+        eq(r["ftplens.reply.code"], r["ftp.response.code"], "%s frame %d: replies" % (pcap, frame))
+        if r["ftp.request.command"] or r["ftp.response.code"]:
+            eq(r["ftplens.session"], r["tcp.stream"], "%s frame %d: session" % (pcap, frame))
+            lines += 1
+    return lines
+
+
+def test_encapsulations(env):
+    """VLAN, IPsec AH over IPv4 and IPv6, an IPv6 routing header whose header names the next hop (pinfo's
+    destination is the final one), hop-by-hop options, and port reuse: the same lines and streams as stock."""
+    for name, path in sorted(_encapsulated_captures(env.home).items()):
+        n = _same_sessions_as_tcp(env, path)
+        expected = 2 * len(LINES) if name == "port-reuse" else len(LINES)
+        eq(n, expected, name + ": FTP lines")
+        print("  %-20s %d FTP lines on the right stream" % (name, n))
+
+
+def test_conversation_deinterlacing(env):
+    """With the deinterlacing preference (Wireshark 4.4 on) TCP keeps its conversations apart per interface
+    and VLAN; ftplens finds them the way TCP does."""
+    prefs, _ = env.tshark(["-G", "defaultprefs"])
+    if "conversation_deinterlacing_key" not in prefs:
+        print("  skipped: this Wireshark has no conversation_deinterlacing_key preference (4.4 on)")
+        return
+    for key in ["VMI", "VM.", ".MI"]:
+        n = _same_sessions_as_tcp(env, env.own("vsftpd-login-transfers.pcapng"),
+                                  opts=["protocols.conversation_deinterlacing_key:" + key])
+        assert n > 20, (key, n)
+        print("  deinterlacing %s: %d FTP lines on the right stream" % (key, n))
+
+
 if __name__ == "__main__":
     sys.exit(run([test_lab_handshake, test_every_segment_pref, test_segment_length, test_heuristic_handshake_late, test_one_pass_equals_two_pass, test_data_connections_public,
-                  test_data_connections_own]))
+                  test_data_connections_own, test_encapsulations, test_conversation_deinterlacing]))
