@@ -21,7 +21,6 @@
 
 #include "ftplens_compat.h"
 
-
 static int proto_tcp_id = -1;
 static int proto_icmp_id = -1;
 static int proto_icmpv6_id = -1;
