@@ -302,7 +302,6 @@ static void sessions_table(GString *out, bool md, GPtrArray *groups, bool full)
                                        : T("  %u more sessions: -z ftplens,report,full lists every session.\n"), left);
 }
 
-/* "Sessions 2–346 (345 sessions, frames 40–11,702): like session 1 — USER ..." for every repeated shape. */
 /* The "N more ...: -z ftplens,report,full lists them all." line of a capped list. */
 static void more_line(GString *out, bool md, unsigned left)
 {
@@ -311,6 +310,7 @@ static void more_line(GString *out, bool md, unsigned left)
                                        : T("  %u more: -z ftplens,report,full lists them all.\n"), left);
 }
 
+/* "Sessions 2–346 (345 sessions, frames 40–11,702): like session 1 — USER ..." for every repeated shape. */
 static void repeated_shapes(GString *out, bool md, GPtrArray *groups, bool full)
 {
     bool any = false;
@@ -319,11 +319,11 @@ static void repeated_shapes(GString *out, bool md, GPtrArray *groups, bool full)
         GPtrArray *g = groups->pdata[i];
         if (g->len < 2)
             continue;
-        if (!full && shown++ == FOLDED_LIST) {
+        if (!full && shown == FOLDED_LIST) {
             left++;
-            shown--;
             continue;
         }
+        shown++;
         const ftplens_digest *d = g->pdata[0], *last = g->pdata[g->len - 1];
         if (!any)
             g_string_append(out, md ? T("Repeated sessions (same client, server, commands and replies; passwords "
