@@ -59,12 +59,14 @@ static bool port_is_ftp(uint32_t port)
            dissector_get_uint_handle(tcp_port_table, port) == ftp_handle;
 }
 
-static void copy_ip(const address *a, uint8_t *dst, unsigned *len)
+/* The length of pinfo's addresses when both are IPv4 (4) or both IPv6 (16), else 0. */
+static unsigned ip_pair_len(const packet_info *pinfo)
 {
-    if ((a->type == AT_IPv4 && a->len == 4) || (a->type == AT_IPv6 && a->len == 16)) {
-        memcpy(dst, a->data, (size_t)a->len);
-        *len = (unsigned)a->len;
-    }
+    const address *src = &pinfo->src, *dst = &pinfo->dst;
+    if (src->type != dst->type || src->len != dst->len)
+        return 0;
+    return (src->type == AT_IPv4 && src->len == 4) || (src->type == AT_IPv6 && src->len == 16) ? (unsigned)src->len
+                                                                                              : 0;
 }
 
 /* One byte (tvb_get_guint8 is deprecated from 4.4 on, tvb_get_uint8 is missing in 4.0). */
@@ -187,36 +189,39 @@ static bool ipv6_at(packet_info *pinfo, const uint8_t *p, int len, int addrs, tc
  * not the next hop the header holds.  'guess' is tried first: where the pair's
  * addresses were last time, or where any pair's were, as link layers rarely
  * change within a capture. */
+/* pinfo's addresses at 'a' (the source alone for IPv6) and an IP header with
+ * the frame's TCP segment around them. */
+static bool addrs_at(packet_info *pinfo, const uint8_t *p, int len, int a, int alen, tcp_place *at)
+{
+    if (memcmp(p + a, pinfo->src.data, (size_t)alen) != 0)
+        return false;
+    if (alen == 4)
+        return memcmp(p + a + 4, pinfo->dst.data, 4) == 0 && ipv4_at(pinfo, p, len, a, at);
+    return ipv6_at(pinfo, p, len, a, at);
+}
+
 static bool find_in_frame(packet_info *pinfo, tvbuff_t *frame, int guess, tcp_place *at)
 {
     static int last_addrs = -1;
-    const address *src = &pinfo->src, *dst = &pinfo->dst;
-    int alen = src->len;
-
-    if (src->type != dst->type || alen != dst->len || !((src->type == AT_IPv4 && alen == 4) ||
-                                                         (src->type == AT_IPv6 && alen == 16)))
-        return false;
+    int alen = (int)ip_pair_len(pinfo);
     int len = (int)tvb_captured_length(frame);
-    if (len < 2 * alen + 20)
+
+    if (!alen || len < 2 * alen + 20)
         return false;
     const uint8_t *p = tvb_get_ptr(frame, 0, len);
-    bool v4 = alen == 4;
-    bool (*ip_at)(packet_info *, const uint8_t *, int, int, tcp_place *) = v4 ? ipv4_at : ipv6_at;
     at->ds = frame;
     if (guess < 0)
         guess = last_addrs;
-    if (guess >= 0 && guess + 2 * alen <= len && memcmp(p + guess, src->data, (size_t)alen) == 0 &&
-        (!v4 || memcmp(p + guess + alen, dst->data, (size_t)alen) == 0) && ip_at(pinfo, p, len, guess, at)) {
+    if (guess >= 0 && guess + 2 * alen <= len && addrs_at(pinfo, p, len, guess, alen, at)) {
         at->addrs = guess;
         return true;
     }
     uint32_t first;
-    memcpy(&first, src->data, 4);
+    memcpy(&first, pinfo->src.data, 4);
     for (int a = 0; a + 2 * alen + 20 <= len; a++) {
         uint32_t w;
         memcpy(&w, p + a, 4);
-        if (w == first && memcmp(p + a, src->data, (size_t)alen) == 0 &&
-            (!v4 || memcmp(p + a + alen, dst->data, (size_t)alen) == 0) && ip_at(pinfo, p, len, a, at)) {
+        if (w == first && addrs_at(pinfo, p, len, a, alen, at)) {
             at->addrs = last_addrs = a;
             return true;
         }
@@ -352,7 +357,7 @@ static bool ask_tcp(packet_info *pinfo, uint32_t *stream)
 bool ftplens_extract_first_look(packet_info *pinfo, tvbuff_t *tvb, ftplens_first_look *look)
 {
     const address *src = &pinfo->src, *dst = &pinfo->dst;
-    unsigned len = (src->type == AT_IPv4 || src->type == AT_IPv6) && src->len == dst->len ? (unsigned)src->len : 0;
+    unsigned len = ip_pair_len(pinfo);
 
     look->known = false;
     look->dir = -1;
@@ -439,8 +444,11 @@ bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_fi
     seg->seq = be32(th + 4);
     seg->ack = be32(th + 8);
     seg->flags = be16(th + 12) & 0x0fff;
-    copy_ip(&pinfo->src, seg->src_addr, &seg->addr_len);
-    copy_ip(&pinfo->dst, seg->dst_addr, &seg->addr_len);
+    seg->addr_len = ip_pair_len(pinfo);
+    if (seg->addr_len) {
+        memcpy(seg->src_addr, pinfo->src.data, seg->addr_len);
+        memcpy(seg->dst_addr, pinfo->dst.data, seg->addr_len);
+    }
 
     int avail = tvb_captured_length_remaining(ds, hdr + (int)doff);
     if (seg->tcp_len && avail > 0) {
