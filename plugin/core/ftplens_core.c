@@ -55,6 +55,8 @@ static void conn_free(gpointer p)
         g_ptr_array_free(c->frames, TRUE);
     if (c->data_conns)
         g_ptr_array_free(c->data_conns, TRUE);
+    if (c->users)
+        g_array_free(c->users, TRUE);
     g_free(c);
 }
 
@@ -84,6 +86,8 @@ void ftplens_capture_free(ftplens_capture *c)
     g_hash_table_destroy(c->backdoor_watch);
     g_ptr_array_free(c->controls, TRUE);
     g_byte_array_free(c->ignored, TRUE);
+    if (c->again)
+        g_byte_array_free(c->again, TRUE);
     if (c->late)
         g_hash_table_destroy(c->late);
     ftplens_frames_clear(&c->kept);
@@ -104,20 +108,13 @@ unsigned ftplens_capture_sessions(const ftplens_capture *c)
 
 bool ftplens_capture_stream_ignored(const ftplens_capture *c, uint32_t stream)
 {
-    uint32_t byte = stream >> 3;
-    return byte < c->ignored->len && (c->ignored->data[byte] >> (stream & 7)) & 1;
+    return ftplens_bit_get(c->ignored, stream);
 }
 
 /* Not FTP: one bit remembers it, the connection's state is freed. */
 static void ignore_stream(ftplens_capture *c, uint32_t stream)
 {
-    uint32_t byte = stream >> 3;
-    if (byte >= c->ignored->len) {
-        guint old = c->ignored->len;
-        g_byte_array_set_size(c->ignored, MAX(byte + 1, old * 2));
-        memset(c->ignored->data + old, 0, c->ignored->len - old);
-    }
-    c->ignored->data[byte] |= (uint8_t)(1u << (stream & 7));
+    ftplens_bit_set(c->ignored, stream);
     g_hash_table_remove(c->conns, GUINT_TO_POINTER(stream));
 }
 
@@ -130,7 +127,7 @@ enum { KEPT_FRAME = 0, KEPT_PLAIN = 1 };
 
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
 {
-    ftplens_segment_result r = { NULL, NULL };
+    ftplens_segment_result r = { NULL, NULL, false };
     unsigned tag;
     const void *rec = ftplens_frames_find(&c->kept, frame, &tag);
     if (rec && tag == KEPT_PLAIN)
@@ -139,12 +136,8 @@ ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
         r.frame = rec;
     else
         r.frame = ftplens_capture_late_frame(c, frame);
+    r.again = !r.frame && !r.plain && ftplens_bit_get(c->again, frame);
     return r;
-}
-
-static const ftplens_conn *control_of(const ftplens_conn *conn)
-{
-    return conn->kind == CONN_DATA ? conn->expect->control : conn;
 }
 
 bool ftplens_frame_shown(const ftplens_frame *f)
@@ -193,12 +186,6 @@ static void set_listener(ftplens_conn *conn, const endpoint *e)
     conn->listener_known = true;
 }
 
-static bool from_listener(const ftplens_conn *conn, const ftplens_segment *seg)
-{
-    if (seg->src_port != seg->dst_port)
-        return seg->src_port == conn->listener.port;
-    return conn->listener.len && memcmp(seg->src_addr, conn->listener.addr, conn->listener.len) == 0;
-}
 
 /* ---- data-connection expectations ---- */
 
@@ -601,81 +588,6 @@ static bool plain_ok(const ftplens_capture *c, const ftplens_conn *conn, const f
            !(c->config.keep_report && conn->kind == CONN_CONTROL && !conn->link[f->from_listener ? 1 : 0]);
 }
 
-enum {
-    PLAIN_FROM_LISTENER = 1 << 0,
-    PLAIN_ISN_IS_BASE = 1 << 1,
-    PLAIN_HAS_PEER_ISN = 1 << 2,
-    PLAIN_HAS_ACK_OK = 1 << 3,
-    PLAIN_ACK_OK = 1 << 4,
-    PLAIN_SYN_RTT = 1 << 5,
-    PLAIN_HS_RTT = 1 << 6,
-    PLAIN_SENDER_IS_SERVER = 1 << 7,
-};
-
-static const ftplens_plain *keep_plain(ftplens_capture *c, const ftplens_frame *f)
-{
-    const ftplens_tcp_note *n = &f->tcp;
-    ftplens_plain *p = ftplens_arena_alloc0(&c->arena, sizeof *p);
-    p->conn = f->conn;
-    p->user = f->user;
-    p->step_text = n->step_text;
-    p->rtt_ns = n->has_syn_rtt ? n->syn_rtt_ns : n->hs_rtt_ns;
-    p->frame = f->frame;
-    p->seq_raw = n->seq_raw;
-    p->ack_raw = n->ack_raw;
-    p->isn = n->isn;
-    p->peer_isn = n->peer_isn;
-    p->len = n->len;
-    p->ref_frame = n->ref_frame;
-    p->flags = n->flags;
-    p->step = n->step;
-    p->lazy = n->lazy;
-    p->bits = (f->from_listener ? PLAIN_FROM_LISTENER : 0) | (n->isn_is_base ? PLAIN_ISN_IS_BASE : 0) |
-              (n->has_peer_isn ? PLAIN_HAS_PEER_ISN : 0) | (n->has_ack_ok ? PLAIN_HAS_ACK_OK : 0) |
-              (n->ack_ok ? PLAIN_ACK_OK : 0) | (n->has_syn_rtt ? PLAIN_SYN_RTT : 0) |
-              (n->has_hs_rtt ? PLAIN_HS_RTT : 0) | (n->sender_is_server ? PLAIN_SENDER_IS_SERVER : 0);
-    return p;
-}
-
-void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
-{
-    ftplens_tcp_note *n = &out->tcp;
-
-    memset(out, 0, sizeof *out);
-    out->conn = p->conn;
-    out->session_id = control_of(p->conn)->stream;
-    out->user = p->user;
-    out->frame = p->frame;
-    out->from_listener = p->bits & PLAIN_FROM_LISTENER;
-    out->has_tcp = true;
-    n->step = p->step;
-    n->step_text = p->step_text;
-    n->seq_raw = p->seq_raw;
-    n->ack_raw = p->ack_raw;
-    n->flags = p->flags;
-    n->has_ack = (p->flags & FTPLENS_TCP_ACK) != 0;
-    n->isn = p->isn;
-    n->isn_is_base = p->bits & PLAIN_ISN_IS_BASE;
-    n->has_peer_isn = p->bits & PLAIN_HAS_PEER_ISN;
-    n->peer_isn = p->peer_isn;
-    n->len = p->len;
-    n->ref_frame = p->ref_frame;
-    n->has_ack_ok = p->bits & PLAIN_HAS_ACK_OK;
-    n->ack_ok = p->bits & PLAIN_ACK_OK;
-    n->has_syn_rtt = p->bits & PLAIN_SYN_RTT;
-    n->has_hs_rtt = p->bits & PLAIN_HS_RTT;
-    if (n->has_syn_rtt)
-        n->syn_rtt_ns = p->rtt_ns;
-    if (n->has_hs_rtt)
-        n->hs_rtt_ns = p->rtt_ns;
-    n->sender_is_server = p->bits & PLAIN_SENDER_IS_SERVER;
-    n->seq_rel = p->seq_raw - p->isn;
-    n->ack_rel = n->has_ack ? p->ack_raw - p->peer_isn : 0;
-    n->next_seq_rel = n->seq_rel + p->len + ((p->flags & FTPLENS_TCP_SYN) ? 1u : 0u) +
-                      ((p->flags & FTPLENS_TCP_FIN) ? 1u : 0u);
-    n->lazy = p->lazy;
-}
-
 /* A TLS handshake record where an FTP line should start: AUTH was accepted by
  * a reply that was not captured, so TLS begins here. */
 static void tls_begins_unannounced(ftplens_capture *c, ftplens_conn *conn, ftplens_frame *f,
@@ -786,9 +698,16 @@ static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplen
     f->has_tcp = true;
     if ((f->tcp.step == FTPLENS_STEP_DATA || f->tcp.step == FTPLENS_STEP_ACK_ONLY) && !rows_full)
         conn->report_rows++;
+    ftplens_plain_note_user(conn, f->frame, f->user);
     if (allow_plain && !held && plain_ok(c, conn, f, rows_full)) {
-        c->last_plain = keep_plain(c, f);
-        ftplens_frames_add(&c->kept, f->frame, c->last_plain, KEPT_PLAIN);
+        ftplens_plain_fill(f, &c->scratch_plain);
+        c->last_plain = &c->scratch_plain;
+        if (!ftplens_plain_leave(c, conn, &c->scratch_plain)) {
+            ftplens_plain *p = ftplens_arena_alloc0(&c->arena, sizeof *p);
+            *p = c->scratch_plain;
+            c->last_plain = p;
+            ftplens_frames_add(&c->kept, f->frame, p, KEPT_PLAIN);
+        }
         return f;
     }
     ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
@@ -902,7 +821,7 @@ static const ftplens_frame *segment_frame(ftplens_capture *c, const ftplens_segm
 
 ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
 {
-    ftplens_segment_result r = { segment_frame(c, seg), NULL };
+    ftplens_segment_result r = { segment_frame(c, seg), NULL, false };
     if (r.frame == &c->scratch)
         r.plain = c->last_plain;
     return r;

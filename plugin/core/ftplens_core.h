@@ -65,6 +65,7 @@ void ftplens_capture_free(ftplens_capture *c);
 typedef struct {
     const ftplens_frame *frame;
     const ftplens_plain *plain;
+    bool again;     /* later passes: a plain segment kept as nothing; ftplens_capture_plain_again writes it */
 } ftplens_segment_result;
 
 /* The report was asked for after the capture began (tshark opens the file
@@ -74,10 +75,15 @@ void ftplens_capture_keep_report(ftplens_capture *c);
 /* First pass only. */
 ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
 /* Any later pass: what the first pass kept for a frame, found by its number
- * (no per-frame entry in Wireshark's structures): the frame, or a plain
- * segment's record; both NULL when the frame is not part of an FTP connection.
+ * (no per-frame entry in Wireshark's structures): the frame, a plain segment's
+ * record, or 'again' for a plain segment kept as nothing; all empty when the
+ * frame is not part of an FTP connection.
  * Results made after their frame (ftplens_capture_late_frame) are included. */
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame);
+/* Later passes, when 'again' is set: the record of a plain segment written
+ * again from the frame's segment (read from its bytes as on the first pass)
+ * and its connection's facts; false when the segment is not that frame's. */
+bool ftplens_capture_plain_again(const ftplens_capture *c, const ftplens_segment *seg, ftplens_plain *out);
 /* The frame of a plain segment, for drawing (any pass). */
 void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);
 

@@ -60,6 +60,15 @@ static inline void endpoint_text(const endpoint *e, char *out, size_t len)
     ftplens_addr_format(e->addr, e->len, out, len);
 }
 
+/* What a plain segment of one sender has in common with the others: its ISN,
+ * its peer's, and how the sentences call it.  Taken from the first plain
+ * segment and frozen once a segment was left to be written again from it. */
+typedef struct {
+    uint32_t isn, peer_isn;
+    uint8_t bits;               /* PLAIN_ISN_IS_BASE | PLAIN_HAS_PEER_ISN | PLAIN_SENDER_IS_SERVER */
+    bool set, used;
+} ftplens_plain_facts;
+
 /* A data connection announced on a control connection. */
 typedef struct ftplens_expect {
     struct ftplens_conn *control;
@@ -111,7 +120,24 @@ struct ftplens_conn {
     uint8_t n_held;
     uint8_t report_rows;        /* data and ACK segments so far, up to FTPLENS_REPORT_DATA_ROWS */
     uint32_t frame_count;       /* frames with a result: those in 'frames' and the plain ones */
+    /* Plain segments written again from their own numbers when shown (ftplens_plain.c). */
+    ftplens_plain_facts again[2];   /* per sender: [0] initiator, [1] listener */
+    GArray *users;              /* control: ftplens_user_change, where the session's user changed */
 };
+
+/* The data connection's control connection, or the connection itself. */
+static inline const struct ftplens_conn *control_of(const struct ftplens_conn *conn)
+{
+    return conn->kind == CONN_DATA ? conn->expect->control : conn;
+}
+
+/* Whether the listener (the side that accepted the connection) sent the segment. */
+static inline bool from_listener(const struct ftplens_conn *conn, const ftplens_segment *seg)
+{
+    if (seg->src_port != seg->dst_port)
+        return seg->src_port == conn->listener.port;
+    return conn->listener.len && memcmp(seg->src_addr, conn->listener.addr, conn->listener.len) == 0;
+}
 
 /* The report's handshake table shows the first data and ACK segments of each
  * control connection with their explanations. */
@@ -153,7 +179,33 @@ struct ftplens_capture {
     ftplens_frames kept;        /* frame number -> kept ftplens_frame (tag 0) or ftplens_plain (tag 1) */
     ftplens_frame scratch;      /* the result being built; returned as is for a plain segment */
     const ftplens_plain *last_plain;
+    ftplens_plain scratch_plain;    /* a plain segment written again when shown: nothing kept */
+    GByteArray *again;          /* bit per frame number: a plain segment kept as nothing (ftplens_plain.c) */
 };
+
+/* ftplens_plain.c: plain segments, kept as a compact record or as one bit. */
+enum {
+    PLAIN_FROM_LISTENER = 1 << 0,
+    PLAIN_ISN_IS_BASE = 1 << 1,
+    PLAIN_HAS_PEER_ISN = 1 << 2,
+    PLAIN_HAS_ACK_OK = 1 << 3,
+    PLAIN_ACK_OK = 1 << 4,
+    PLAIN_SYN_RTT = 1 << 5,
+    PLAIN_HS_RTT = 1 << 6,
+    PLAIN_SENDER_IS_SERVER = 1 << 7,
+};
+/* The compact record of a plain segment's result. */
+void ftplens_plain_fill(const ftplens_frame *f, ftplens_plain *p);
+/* Records the user of every result of a control connection, in frame order. */
+void ftplens_plain_note_user(struct ftplens_conn *conn, uint32_t frame, const char *user);
+/* True when the record can be written again, when shown, from the frame's
+ * segment and the connection's facts alone: then the frame's bit is set and
+ * nothing else is kept. */
+bool ftplens_plain_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_plain *p);
+
+/* Bit sets indexed by stream or frame number. */
+bool ftplens_bit_get(const GByteArray *bits, uint32_t n);
+void ftplens_bit_set(GByteArray *bits, uint32_t n);
 
 
 /* Whether a control connection is shown as FTP: from its greeting on, also

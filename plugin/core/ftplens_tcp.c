@@ -520,7 +520,7 @@ static void write_third_ack_lost(seg_ctx *x)
     ftplens_tcp_tracker *t = x->t;
     t->established = true;
     x->out->step = x->seg->tcp_len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
-    x->step_text = x->seg->tcp_len ? T("data") : T("ack only");
+    x->step_text = ftplens_tcp_plain_step_text(x->seg->tcp_len != 0);
     x->out->ref_frame = t->synack_frame;
     ftplens_appendf(gs(&x->g), T("The handshake's third segment (the %s's ACK of the SYN-ACK in frame %u) "
                                         "was not captured: this segment, at sequence ISN + 1 and acknowledging "
@@ -586,16 +586,21 @@ static void write_close(seg_ctx *x)
     }
 }
 
+const char *ftplens_tcp_plain_step_text(bool data)
+{
+    return data ? T("data") : T("ack only");
+}
+
 static void write_data(seg_ctx *x)
 {
     x->out->step = x->first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_DATA;
-    x->step_text = x->first_segment ? T("no handshake captured") : T("data");
+    x->step_text = x->first_segment ? T("no handshake captured") : ftplens_tcp_plain_step_text(true);
 }
 
 static void write_ack_only(seg_ctx *x)
 {
     x->out->step = x->first_segment ? FTPLENS_STEP_NO_HANDSHAKE : FTPLENS_STEP_ACK_ONLY;
-    x->step_text = x->first_segment ? T("no handshake captured") : T("ack only");
+    x->step_text = x->first_segment ? T("no handshake captured") : ftplens_tcp_plain_step_text(false);
     if (!x->first_segment)
         x->out->lazy = FTPLENS_LAZY_ACK_ONLY;     /* written when shown: most frames are never looked at */
 }

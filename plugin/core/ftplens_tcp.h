@@ -131,6 +131,9 @@ char *ftplens_tcp_explain(const ftplens_tcp_note *n);
  * (FTPLENS_LAZY_LINES); payload may be NULL when the bytes are not at hand. */
 char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payload, uint32_t len);
 
+/* The step text of data ("data") or of a bare ACK ("ack only") in the middle of a connection. */
+const char *ftplens_tcp_plain_step_text(bool data);
+
 /* "62 6b f2 f7" */
 void ftplens_tcp_hex_bytes(uint32_t v, char out[12]);
 

@@ -381,17 +381,20 @@ bool ftplens_extract_first_look(packet_info *pinfo, tvbuff_t *tvb, ftplens_first
 }
 
 /* seg->stream and its FTP ports, from the memo when the pair is there and this
- * is no SYN; the memo learns where this frame's headers were. */
+ * is no SYN; the memo learns where this frame's headers were.  Without 'look'
+ * (a frame shown again, in any order) the memo is neither read nor written:
+ * it follows the first pass, where a reused pair's newest stream is the right one. */
 static bool segment_stream(packet_info *pinfo, const ftplens_first_look *look, const tcp_place *at,
                            ftplens_segment *seg)
 {
-    stream_memo *m = &memo[look->slot];
-    int dir = look->dir;
-    if (!seg->addr_len || ftplens_conversations_deinterlaced()) {   /* not remembered: not IP, or a pair is not one stream */
+    if (!look || !seg->addr_len || ftplens_conversations_deinterlaced()) {
+        /* not remembered: shown again, not IP, or a pair is not one stream */
         seg->src_port_is_ftp = port_is_ftp(seg->src_port);
         seg->dst_port_is_ftp = port_is_ftp(seg->dst_port);
         return ask_tcp(pinfo, &seg->stream);
     }
+    stream_memo *m = &memo[look->slot];
+    int dir = look->dir;
     if (dir < 0 || (seg->flags & 0x02)) {
         uint32_t stream;
         if (!ask_tcp(pinfo, &stream))
@@ -417,13 +420,13 @@ static bool segment_stream(packet_info *pinfo, const ftplens_first_look *look, c
 
 /* ---- the segment ---- */
 
-bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
-                             ftplens_segment *seg)
+static bool extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
+                            ftplens_segment *seg)
 {
     tcp_place at;
 
     memset(seg, 0, sizeof *seg);
-    int guess = look->dir >= 0 ? memo[look->slot].addrs[look->dir] : -1;
+    int guess = look && look->dir >= 0 ? memo[look->slot].addrs[look->dir] : -1;
     if (proto_tcp_id <= 0 || !one_tcp_layer(pinfo) || !tcp_header(pinfo, tvb, guess, &at))
         return false;
     tvbuff_t *ds = at.ds;
@@ -460,6 +463,17 @@ bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_fi
         }
     }
     return segment_stream(pinfo, look, &at, seg);
+}
+
+bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
+                             ftplens_segment *seg)
+{
+    return extract_segment(pinfo, tvb, look, seg);
+}
+
+bool ftplens_extract_segment_again(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg)
+{
+    return extract_segment(pinfo, tvb, NULL, seg);
 }
 
 /* ---- link facts for the report header, read from the IP header before TCP ---- */

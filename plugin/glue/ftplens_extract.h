@@ -32,6 +32,9 @@ bool ftplens_extract_first_look(packet_info *pinfo, tvbuff_t *tvb, ftplens_first
  * (none, a tunnel's inner one, an ICMP error's quote) or its header is not found. */
 bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
                              ftplens_segment *seg);
+/* The same for a frame shown again (any pass after the first, in any order):
+ * the stream is TCP's for this frame, the first pass's memo is left alone. */
+bool ftplens_extract_segment_again(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg);
 
 /* MAC, outer and inner IP addresses, TTL / hop limit: for the report header. */
 void ftplens_extract_link(packet_info *pinfo, tvbuff_t *tvb, ftplens_link *link);

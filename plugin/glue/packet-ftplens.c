@@ -780,8 +780,14 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
 
     /* Not "at or before the last frame kept": a read filter drops frames and
      * gives their numbers to the next ones, which are new. */
+    ftplens_segment seg;
     if (PINFO_FD_VISITED(pinfo)) {
+        ftplens_plain again;
         r = ftplens_capture_kept(capture, pinfo->num);
+        /* A plain segment kept as nothing: written again from its bytes. */
+        if (r.again && ftplens_extract_segment_again(pinfo, tvb, &seg) &&
+            ftplens_capture_plain_again(capture, &seg, &again))
+            r.plain = &again;
         if (r.plain) {
             ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
             ftplens_plain_expand(r.plain, x);
@@ -789,7 +795,6 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
         }
         return r.frame;
     }
-    ftplens_segment seg;
     ftplens_first_look look;
     if (ftplens_extract_first_look(pinfo, tvb, &look) && ftplens_capture_stream_ignored(capture, look.stream))
         return NULL;

@@ -630,6 +630,7 @@ static void multiline_end_lost(void **state)
 typedef struct {
     ftplens_frame f;
     char *explain;
+    ftplens_segment seg;        /* read again from the frame's bytes in later passes */
 } first_pass;
 
 static void flagged(conv *c, bool from_server, uint16_t flags, const char *data, first_pass *out)
@@ -637,6 +638,7 @@ static void flagged(conv *c, bool from_server, uint16_t flags, const char *data,
     ftplens_segment s = next_seg(c, from_server, flags, data);
     ftplens_segment_result r = ftplens_capture_segment(c->cap, &s);
     assert_non_null(r.frame);
+    out->seg = s;
     bool from_srv;
     if (ftplens_frame_wants_link(c->cap, r.frame, &from_srv)) {     /* as the glue does */
         ftplens_link link;
@@ -669,10 +671,16 @@ static void kept_frames_draw_as_the_first_pass(void **state)
     flagged(&c, false, A, "", &fp[n++]);
     flagged(&c, false, F | A, "", &fp[n++]);
     flagged(&c, true, A, "", &fp[n++]);
-    unsigned plain = 0;
+    unsigned plain = 0, written_again = 0;
     for (unsigned i = 0; i < n; i++) {
         ftplens_segment_result r = ftplens_capture_kept(c.cap, fp[i].f.frame);
         ftplens_frame x;
+        ftplens_plain p;
+        if (r.again) {
+            assert_true(ftplens_capture_plain_again(c.cap, &fp[i].seg, &p));
+            r.plain = &p;
+            written_again++;
+        }
         if (r.plain) {
             ftplens_plain_expand(r.plain, &x);
             plain++;
@@ -704,9 +712,13 @@ static void kept_frames_draw_as_the_first_pass(void **state)
         g_free(fp[i].explain);
     }
     /* The third ACK, the close and the bare ACKs are compact; the SYN and the
-     * SYN-ACK stay whole (the report header reads their link facts). */
+     * SYN-ACK stay whole (the report header reads their link facts).  The
+     * bare ACK after the greeting is kept as nothing. */
     assert_int_equal(fp[2].f.tcp.step, FTPLENS_STEP_ESTABLISHED);
     assert_true(plain >= 5);
+    assert_int_equal(written_again, 1);
+    assert_string_equal(fp[4].f.tcp.step_text, "ack only");
+    assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
     assert_null(ftplens_capture_kept(c.cap, c.frame + 1).frame);
     ftplens_capture_free(c.cap);
 }

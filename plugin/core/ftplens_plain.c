@@ -1,0 +1,194 @@
+/* ftplens_plain.c - plain segments: the ACKs and data in the middle of a
+ * connection, with no FTP line, no finding and nothing unexpected.  Their
+ * result is kept as a compact record (ftplens_plain), or as nothing but one
+ * bit when it can be written again from the frame's own numbers and the
+ * connection's facts when the frame is shown again (issue 13's decision:
+ * store only what a per-connection record cannot reproduce).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "ftplens_core_private.h"
+
+#include "ftplens_result.h"
+#include "ftplens_tcp.h"
+
+bool ftplens_bit_get(const GByteArray *bits, uint32_t n)
+{
+    uint32_t byte = n >> 3;
+    return bits && byte < bits->len && (bits->data[byte] >> (n & 7)) & 1;
+}
+
+void ftplens_bit_set(GByteArray *bits, uint32_t n)
+{
+    uint32_t byte = n >> 3;
+    if (byte >= bits->len) {
+        guint old = bits->len;
+        g_byte_array_set_size(bits, MAX(byte + 1, old * 2));
+        memset(bits->data + old, 0, bits->len - old);
+    }
+    bits->data[byte] |= (uint8_t)(1u << (n & 7));
+}
+
+void ftplens_plain_fill(const ftplens_frame *f, ftplens_plain *p)
+{
+    const ftplens_tcp_note *n = &f->tcp;
+    memset(p, 0, sizeof *p);    /* records are compared whole */
+    p->conn = f->conn;
+    p->user = f->user;
+    p->step_text = n->step_text;
+    p->rtt_ns = n->has_syn_rtt ? n->syn_rtt_ns : n->hs_rtt_ns;
+    p->frame = f->frame;
+    p->seq_raw = n->seq_raw;
+    p->ack_raw = n->ack_raw;
+    p->isn = n->isn;
+    p->peer_isn = n->peer_isn;
+    p->len = n->len;
+    p->ref_frame = n->ref_frame;
+    p->flags = n->flags;
+    p->step = n->step;
+    p->lazy = n->lazy;
+    p->bits = (f->from_listener ? PLAIN_FROM_LISTENER : 0) | (n->isn_is_base ? PLAIN_ISN_IS_BASE : 0) |
+              (n->has_peer_isn ? PLAIN_HAS_PEER_ISN : 0) | (n->has_ack_ok ? PLAIN_HAS_ACK_OK : 0) |
+              (n->ack_ok ? PLAIN_ACK_OK : 0) | (n->has_syn_rtt ? PLAIN_SYN_RTT : 0) |
+              (n->has_hs_rtt ? PLAIN_HS_RTT : 0) | (n->sender_is_server ? PLAIN_SENDER_IS_SERVER : 0);
+}
+
+void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
+{
+    ftplens_tcp_note *n = &out->tcp;
+
+    memset(out, 0, sizeof *out);
+    out->conn = p->conn;
+    out->session_id = control_of(p->conn)->stream;
+    out->user = p->user;
+    out->frame = p->frame;
+    out->from_listener = p->bits & PLAIN_FROM_LISTENER;
+    out->has_tcp = true;
+    n->step = p->step;
+    n->step_text = p->step_text;
+    n->seq_raw = p->seq_raw;
+    n->ack_raw = p->ack_raw;
+    n->flags = p->flags;
+    n->has_ack = (p->flags & FTPLENS_TCP_ACK) != 0;
+    n->isn = p->isn;
+    n->isn_is_base = p->bits & PLAIN_ISN_IS_BASE;
+    n->has_peer_isn = p->bits & PLAIN_HAS_PEER_ISN;
+    n->peer_isn = p->peer_isn;
+    n->len = p->len;
+    n->ref_frame = p->ref_frame;
+    n->has_ack_ok = p->bits & PLAIN_HAS_ACK_OK;
+    n->ack_ok = p->bits & PLAIN_ACK_OK;
+    n->has_syn_rtt = p->bits & PLAIN_SYN_RTT;
+    n->has_hs_rtt = p->bits & PLAIN_HS_RTT;
+    if (n->has_syn_rtt)
+        n->syn_rtt_ns = p->rtt_ns;
+    if (n->has_hs_rtt)
+        n->hs_rtt_ns = p->rtt_ns;
+    n->sender_is_server = p->bits & PLAIN_SENDER_IS_SERVER;
+    n->seq_rel = p->seq_raw - p->isn;
+    n->ack_rel = n->has_ack ? p->ack_raw - p->peer_isn : 0;
+    n->next_seq_rel = n->seq_rel + p->len + ((p->flags & FTPLENS_TCP_SYN) ? 1u : 0u) +
+                      ((p->flags & FTPLENS_TCP_FIN) ? 1u : 0u);
+    n->lazy = p->lazy;
+}
+
+/* ---- the user at a frame ---- */
+
+typedef struct {
+    uint32_t frame;
+    const char *user;
+} user_change;
+
+void ftplens_plain_note_user(ftplens_conn *conn, uint32_t frame, const char *user)
+{
+    GArray *a = conn->users;
+    if (conn->kind != CONN_CONTROL || (a ? g_array_index(a, user_change, a->len - 1).user : NULL) == user)
+        return;
+    if (!a)
+        a = conn->users = g_array_sized_new(FALSE, FALSE, sizeof(user_change), 4);
+    user_change u = { frame, user };
+    g_array_append_val(a, u);
+}
+
+/* The session's user after the result of this frame (the last change at or before it). */
+static const char *user_at(const ftplens_conn *conn, uint32_t frame)
+{
+    const GArray *a = conn->users;
+    if (!a || g_array_index(a, user_change, 0).frame > frame)
+        return NULL;
+    guint lo = 0, hi = a->len;      /* the answer is in [lo, hi) */
+    while (hi - lo > 1) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index(a, user_change, mid).frame <= frame)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return g_array_index(a, user_change, lo).user;
+}
+
+/* ---- written again ---- */
+
+/* The record of a bare ACK, or of data on a data connection, from the
+ * segment's own numbers and the facts of its sender: the only inputs, so that
+ * the first pass and every later one write the same record. */
+static bool plain_again(const ftplens_conn *conn, const ftplens_plain_facts *pf, uint32_t frame, uint32_t seq,
+                        uint32_t ack, uint16_t flags, uint32_t len, bool listener_sent, ftplens_plain *out)
+{
+    if (!pf->set || (flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN | FTPLENS_TCP_RST)) ||
+        (len && conn->kind != CONN_DATA))
+        return false;
+    memset(out, 0, sizeof *out);
+    out->conn = conn;
+    out->user = user_at(conn, frame);
+    out->step_text = ftplens_tcp_plain_step_text(len != 0);
+    out->frame = frame;
+    out->seq_raw = seq;
+    out->ack_raw = ack;
+    out->isn = pf->isn;
+    out->peer_isn = pf->peer_isn;
+    out->len = len;
+    out->flags = flags;
+    out->step = len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
+    out->lazy = len ? FTPLENS_LAZY_DATA : FTPLENS_LAZY_ACK_ONLY;
+    out->bits = pf->bits | (listener_sent ? PLAIN_FROM_LISTENER : 0);
+    return true;
+}
+
+enum { SENDER_FACTS = PLAIN_ISN_IS_BASE | PLAIN_HAS_PEER_ISN | PLAIN_SENDER_IS_SERVER };
+
+bool ftplens_plain_leave(ftplens_capture *c, ftplens_conn *conn, const ftplens_plain *p)
+{
+    bool listener_sent = p->bits & PLAIN_FROM_LISTENER;
+    ftplens_plain_facts *pf = &conn->again[listener_sent ? 1 : 0];
+    ftplens_plain q;
+
+    /* A read filter gives a dropped frame's number to the next frame: the
+     * record kept under that number is replaced, never shadowed. */
+    if (ftplens_frames_last(&c->kept) == p->frame)
+        return false;
+    if (!pf->used) {
+        pf->isn = p->isn;
+        pf->peer_isn = p->peer_isn;
+        pf->bits = p->bits & SENDER_FACTS;
+        pf->set = true;
+    }
+    if (!plain_again(conn, pf, p->frame, p->seq_raw, p->ack_raw, p->flags, p->len, listener_sent, &q) ||
+        memcmp(&q, p, sizeof q) != 0)
+        return false;
+    pf->used = true;
+    if (!c->again)
+        c->again = g_byte_array_new();
+    ftplens_bit_set(c->again, p->frame);
+    return true;
+}
+
+bool ftplens_capture_plain_again(const ftplens_capture *c, const ftplens_segment *seg, ftplens_plain *out)
+{
+    const ftplens_conn *conn = g_hash_table_lookup(c->conns, GUINT_TO_POINTER(seg->stream));
+    if (!conn || (conn->kind != CONN_CONTROL && conn->kind != CONN_DATA))
+        return false;
+    bool listener_sent = from_listener(conn, seg);
+    return plain_again(conn, &conn->again[listener_sent ? 1 : 0], seg->frame, seg->seq, seg->ack, seg->flags,
+                       seg->tcp_len, listener_sent, out);
+}
