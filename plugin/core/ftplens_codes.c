@@ -138,20 +138,13 @@ static bool verb_in_list(const char *list, const char *verb)
     return false;
 }
 
-void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_info *out)
+void ftplens_reply_classify(unsigned code, const char *command, ftplens_reply_code *out)
 {
     const ftplens_reply_row *general = NULL, *specific = NULL;
 
-    out->code = code;
-    out->reply_class = (code / 100) % 10;
-    out->category = (code / 10) % 10;
-    out->class_text = T(ftplens_class_text(out->reply_class));
-    out->category_text = T(ftplens_category_text(out->category));
-    if (!out->class_text)
-        out->class_text = T("Not a reply class defined by any RFC");
-    if (!out->category_text)
-        out->category_text = T("Not a category defined by any RFC");
-
+    out->code = (uint16_t)code;
+    out->reply_class = (uint8_t)((code / 100) % 10);
+    out->category = (uint8_t)((code / 10) % 10);
     for (unsigned i = 0; i < ftplens_reply_row_count; i++) {
         const ftplens_reply_row *r = &ftplens_reply_rows[i];
         if (r->code != code)
@@ -163,14 +156,34 @@ void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_inf
         if (!specific && command && verb_in_list(r->commands, command))
             specific = r;
     }
-    const ftplens_reply_row *use = specific ? specific : general;
-    if (use) {
-        out->meaning = T(use->meaning);
-        out->rfc = use->rfc ? use->rfc : "none";
-        out->standard = use->rfc != NULL;
+    out->row = specific ? specific : general;
+    out->standard = out->row && out->row->rfc != NULL;
+}
+
+void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out)
+{
+    out->code = c->code;
+    out->reply_class = c->reply_class;
+    out->category = c->category;
+    out->standard = c->standard;
+    out->class_text = T(ftplens_class_text(c->reply_class));
+    out->category_text = T(ftplens_category_text(c->category));
+    if (!out->class_text)
+        out->class_text = T("Not a reply class defined by any RFC");
+    if (!out->category_text)
+        out->category_text = T("Not a category defined by any RFC");
+    if (c->row) {
+        out->meaning = T(c->row->meaning);
+        out->rfc = c->row->rfc ? c->row->rfc : "none";
     } else {
         out->meaning = T("not defined by any RFC");
         out->rfc = "none";
-        out->standard = false;
     }
+}
+
+void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_info *out)
+{
+    ftplens_reply_code c;
+    ftplens_reply_classify(code, command, &c);
+    ftplens_reply_texts(&c, out);
 }

@@ -38,6 +38,21 @@ const char *ftplens_class_text(unsigned reply_class);
 /* Text for a second digit (0..5) or NULL when the digit is not a category. */
 const char *ftplens_category_text(unsigned category);
 
+/* What a reply note keeps of its code: the row that explains it (NULL: no
+ * row), the digits; the texts are looked up when shown (ftplens_reply_texts). */
+typedef struct {
+    const ftplens_reply_row *row;
+    uint16_t code;
+    uint8_t reply_class;      /* first digit */
+    uint8_t category;         /* second digit */
+    bool standard;            /* false: not defined by any RFC */
+} ftplens_reply_code;
+
+/* Classify a three-digit code; 'command' as for ftplens_reply_explain. */
+void ftplens_reply_classify(unsigned code, const char *command, ftplens_reply_code *out);
+/* The texts of a classified code, in the current language. */
+void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out);
+
 /* Explain a three-digit code.  'command' is the upper-case verb the reply
  * answers (or NULL); it selects the command-dependent meaning of codes such as
  * 521, 522, 232 and 534. */

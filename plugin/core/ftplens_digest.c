@@ -30,7 +30,7 @@ static void digest_login(ftplens_digest *d)
         if (f->gap_bytes[0])
             gap_after_failure = d->failures && !d->login_frame;
         for (const ftplens_note *n = f->notes; n; n = n->next) {
-            if (n->kind == FTPLENS_NOTE_REQUEST && n->secret) {
+            if (n->kind == FTPLENS_NOTE_REQUEST && ftplens_note_extra_of(n)->secret) {
                 ftplens_digest_pass p = { n, user, f->frame, f->time_ns, FTPLENS_LOGIN_NONE, 0, 0 };
                 g_array_append_val(d->passes, p);
                 g_hash_table_insert(pass_of, (gpointer)n, GUINT_TO_POINTER(d->passes->len));
@@ -208,7 +208,7 @@ static void digest_shape(ftplens_digest *d)
     for (guint i = 0; i < cmds->len; i++) {
         const ftplens_note *n = cmds->pdata[i];
         GString *c = g_hash_table_lookup(codes, n);
-        const char *arg = n->kind == FTPLENS_NOTE_REQUEST ? (!n->secret ? n->arg : "") : n->text;
+        const char *arg = n->kind == FTPLENS_NOTE_REQUEST ? (!ftplens_note_extra_of(n)->secret ? n->arg : "") : n->text;
         size_t len = strlen(arg), cut = ftplens_utf8_prefix(arg, len, 40);
         for (int k = 0; k < 2; k++) {
             int shown = k ? (int)len : (int)cut;

@@ -214,6 +214,12 @@ void ftplens_reasm_fin(ftplens_reasm *r, uint32_t seq)
         r->fin = true;
         r->fin_seq = seq;
     }
+    /* No line is open: the buffer is not needed until one is (if ever). */
+    if (!r->buf_len) {
+        g_free(r->buf);
+        r->buf = NULL;
+        r->cap = 0;
+    }
 }
 
 uint32_t ftplens_reasm_release_covered(ftplens_reasm *r, ftplens_line_cb cb, void *ctx)

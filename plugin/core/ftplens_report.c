@@ -201,7 +201,9 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                                        n->command ? n->command->rfc : T("unknown"),
                                        n->reply_lost ? T("; its reply was not captured") : "");
             } else if (n->kind == FTPLENS_NOTE_REPLY) {
-                const ftplens_reply_info *r = &n->reply;
+                ftplens_reply_info texts;
+                const ftplens_reply_info *r = &texts;
+                ftplens_reply_texts(&n->reply, &texts);
                 GString *g = g_string_new(NULL);
                 g_string_append_printf(g, "%u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
                 if (n->part != FTPLENS_PART_SINGLE)
@@ -225,7 +227,7 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                 expl = g_string_free(g, FALSE);
             } else {
                 expl = g_strdup_printf(T("not a valid FTP %s: %s"), n->from_server ? T("reply") : T("command"),
-                                       n->problem_text ? T(n->problem_text) : "");
+                                       ftplens_note_extra_of(n)->problem_text ? T(ftplens_note_extra_of(n)->problem_text) : "");
             }
             /* Cut long lines at a character boundary, not inside a UTF-8 sequence. */
             size_t n_len = strlen(n->text), cut = ftplens_utf8_prefix(n->text, n_len, 70);

@@ -55,29 +55,33 @@ enum {
     FTPLENS_PROB_UNKNOWN_CLASS   = 1u << 6,
 };
 
+/* What few lines have, kept apart so that every other line is smaller
+ * (ftplens_note_extra_of). */
+typedef struct {
+    const char *problem_text;   /* detail for MALFORMED_REPLY / BAD_COMMAND */
+    const char *secret;         /* PASS: the real argument, for the checks only (never drawn) */
+    const char *arg_explained;  /* PORT, EPRT, 227, 229 */
+    const ftplens_hostport *hostport;   /* the decoded address when valid */
+} ftplens_note_extra;
+
 /* One FTP line; fields are ordered by size so that the struct has no holes. */
 typedef struct ftplens_note {
     struct ftplens_note *next;
     const char *text;           /* the line (valid UTF-8, controls shown as '.'), capped */
-    const char *problem_text;   /* detail for MALFORMED_REPLY / BAD_COMMAND */
+    const ftplens_note_extra *extra;    /* NULL: none of it */
     uint64_t full_len;          /* whole line without CR LF */
 
     /* requests */
     const char *verb;           /* upper-cased */
     const char *arg;            /* "********" for PASS when passwords are masked */
-    const char *secret;         /* PASS: the real argument, for the checks only (never drawn) */
     uint64_t arg_len;           /* whole argument length, also beyond the kept bytes */
     const ftplens_command_row *command; /* NULL: in no registry */
 
     /* replies */
-    ftplens_reply_info reply;
+    ftplens_reply_code reply;   /* texts: ftplens_reply_texts */
     const char *to_command;
     const struct ftplens_note *to_note;  /* the command note this reply answers */
     int64_t reply_time_ns;      /* since to_frame */
-
-    /* PORT, EPRT, 227, 229 */
-    const char *arg_explained;
-    const ftplens_hostport *hostport;   /* the decoded address when valid */
 
     uint32_t offset;            /* within this segment's TCP payload */
     uint32_t length;            /* bytes of this segment, CR LF included */
@@ -95,6 +99,12 @@ typedef struct ftplens_note {
     uint8_t pairing;            /* replies: ftplens_pairing */
     bool reply_lost;            /* requests: its final reply fell into a capture gap */
 } ftplens_note;
+
+static inline const ftplens_note_extra *ftplens_note_extra_of(const ftplens_note *n)
+{
+    static const ftplens_note_extra none;
+    return n->extra ? n->extra : &none;
+}
 
 struct ftplens_finding;
 

@@ -38,8 +38,8 @@ struct ftplens_risk_session {
     bool nonstandard_reported;
     bool start_seen;            /* greeting or USER seen: the login state is known */
     bool login_gap;             /* bytes lost before any login was seen: a login may be in them */
-    GHashTable *preauth;        /* command notes sent before login */
-    unsigned counts[FTPLENS_RISK_COUNT];
+    GHashTable *preauth;        /* command notes sent before login; NULL until the first */
+    uint8_t counts[FTPLENS_RISK_COUNT];     /* up to MAX_PER_SESSION + 1 */
 };
 
 typedef struct {
@@ -103,22 +103,22 @@ void ftplens_risk_global_free(ftplens_risk_global *g)
 
 ftplens_risk_session *ftplens_risk_session_new(void)
 {
-    ftplens_risk_session *s = g_new0(ftplens_risk_session, 1);
-    s->preauth = g_hash_table_new(g_direct_hash, g_direct_equal);
-    return s;
+    return g_new0(ftplens_risk_session, 1);
 }
 
 void ftplens_risk_session_free(ftplens_risk_session *s)
 {
     if (!s)
         return;
-    g_hash_table_destroy(s->preauth);
+    if (s->preauth)
+        g_hash_table_destroy(s->preauth);
     g_free(s);
 }
 
 /* ---------------------------------------------------------------- emitting */
 
 #define MAX_PER_SESSION 20   /* findings of one kind per session: memory stays bounded */
+G_STATIC_ASSERT(MAX_PER_SESSION < UINT8_MAX);     /* counts[] */
 
 /* A finding with its rule's message, or (alt) with the rule's second sentence. */
 static ftplens_finding *emit_as(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
@@ -128,7 +128,9 @@ static ftplens_finding *emit_as(ftplens_risk_global *g, ftplens_risk_session *s,
     const ftplens_risk_rule *rule = &ftplens_risk_rules[id];
     va_list ap;
 
-    if (s && ++s->counts[id] > MAX_PER_SESSION)
+    if (s && s->counts[id] <= MAX_PER_SESSION)
+        s->counts[id]++;
+    if (s && s->counts[id] > MAX_PER_SESSION)
         return NULL;
     va_start(ap, id);
     if (rule->if_failed) {      /* the same evidence in the sentence for a failed login */
@@ -556,7 +558,7 @@ static void command_user(ftplens_risk_global *g, ftplens_risk_session *s, const 
 static void command_pass(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                          const ftplens_note *cmd)
 {
-    s->pass = cmd->secret ? cmd->secret : (cmd->arg ? cmd->arg : "");
+    s->pass = ftplens_note_extra_of(cmd)->secret ? ftplens_note_extra_of(cmd)->secret : (cmd->arg ? cmd->arg : "");
     s->guess = ++client_of(g, ctx->client)->passwords;
     s->pass_frame = ctx->frame;
     s->pass_sent = true;
@@ -592,6 +594,8 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         s->start_seen = true;
     if (s->start_seen && !s->logged_in && !s->login_gap && has(cmd, FTPLENS_CMD_FILE)) {
         emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND, verb);
+        if (!s->preauth)
+            s->preauth = g_hash_table_new(g_direct_hash, g_direct_equal);
         g_hash_table_add(s->preauth, (gpointer)cmd);
     }
 
@@ -603,8 +607,8 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC, arg);
     } else if (strcmp(verb, "HELP") == 0 && g_ascii_strcasecmp(arg, "ACIDBITCHEZ") == 0) {
         emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_PROFTPD, "");
-    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && cmd->hostport) {
-        const ftplens_hostport *hp = cmd->hostport;
+    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && ftplens_note_extra_of(cmd)->hostport) {
+        const ftplens_hostport *hp = ftplens_note_extra_of(cmd)->hostport;
         if (hp->has_addr && !same_address(hp->addr, ctx->client))
             emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE, verb, hp->addr, ctx->client);
         if (hp->port < 1024)
@@ -650,7 +654,9 @@ static void login_outcome(ftplens_risk_global *g, ftplens_risk_session *s, const
         return;
     }
     s->failures++;
-    emit(g, s, ctx, FTPLENS_RISK_LOGIN_FAILED, user, code, reply->reply.meaning, s->failures);
+    ftplens_reply_info texts;
+    ftplens_reply_texts(&reply->reply, &texts);
+    emit(g, s, ctx, FTPLENS_RISK_LOGIN_FAILED, user, code, texts.meaning, s->failures);
     bool client_report;
     unsigned client_n = client_failure(g, s, ctx, user, &client_report);
     if (g->cfg.bruteforce_session && s->failures >= g->cfg.bruteforce_session && !s->bruteforce_reported) {
@@ -733,7 +739,7 @@ static void reply_banner(ftplens_risk_global *g, ftplens_risk_session *s, const 
 static bool reply_login(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                         const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
     ftplens_login_step login = ftplens_login_decide(reply);
 
     if (login == FTPLENS_LOGIN_CLOSED && s->failures) {
@@ -756,7 +762,7 @@ static bool reply_login(ftplens_risk_global *g, ftplens_risk_session *s, const f
 static void reply_tls(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                       const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
     unsigned cls = r->reply_class;
 
     if (strcmp(verb, "AUTH") == 0) {
@@ -783,19 +789,19 @@ static void reply_tls(ftplens_risk_global *g, ftplens_risk_session *s, const ftp
 static void reply_addresses(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                             const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
 
-    if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && cmd->hostport &&
-        cmd->hostport->has_addr && !same_address(cmd->hostport->addr, ctx->client)) {
+    if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && ftplens_note_extra_of(cmd)->hostport &&
+        ftplens_note_extra_of(cmd)->hostport->has_addr && !same_address(ftplens_note_extra_of(cmd)->hostport->addr, ctx->client)) {
         char what[80];
         snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
-        emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, cmd->hostport->addr);
-    } else if (r->code == 227 && reply->hostport && reply->hostport->has_addr &&
-               !same_address(reply->hostport->addr, ctx->server)) {
-        if (is_private_v4(reply->hostport->addr))
-            emit(g, s, ctx, FTPLENS_RISK_PASV_PRIVATE_ADDRESS, reply->hostport->addr, ctx->server);
+        emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, ftplens_note_extra_of(cmd)->hostport->addr);
+    } else if (r->code == 227 && ftplens_note_extra_of(reply)->hostport && ftplens_note_extra_of(reply)->hostport->has_addr &&
+               !same_address(ftplens_note_extra_of(reply)->hostport->addr, ctx->server)) {
+        if (is_private_v4(ftplens_note_extra_of(reply)->hostport->addr))
+            emit(g, s, ctx, FTPLENS_RISK_PASV_PRIVATE_ADDRESS, ftplens_note_extra_of(reply)->hostport->addr, ctx->server);
         else
-            emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, reply->hostport->addr, ctx->server);
+            emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, ftplens_note_extra_of(reply)->hostport->addr, ctx->server);
     }
 }
 
@@ -804,7 +810,7 @@ static void reply_addresses(ftplens_risk_global *g, ftplens_risk_session *s, con
 static void reply_unknown_command(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                                   const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
 
     if (!(r->code == 502 || (r->code == 500 && !cmd->command)))
         return;
@@ -823,7 +829,7 @@ static void reply_unknown_command(ftplens_risk_global *g, ftplens_risk_session *
 static void reply_transfer(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                            const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
     bool done = r->reply_class == 2;
     const char *arg = cmd->arg ? cmd->arg : "";
 
@@ -859,7 +865,7 @@ static void reply_transfer(ftplens_risk_global *g, ftplens_risk_session *s, cons
 void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx,
                         const ftplens_note *reply)
 {
-    const ftplens_reply_info *r = &reply->reply;
+    const ftplens_reply_code *r = &reply->reply;
     const ftplens_note *cmd = reply->to_note;
     const char *verb = reply->to_command ? reply->to_command : "";
 
@@ -878,7 +884,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
         return;         /* no command, or a client line that is none: nothing below applies */
 
     unsigned cls = r->reply_class;
-    if (g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {
+    if (s->preauth && g_hash_table_contains(s->preauth, cmd) && cls >= 1 && cls <= 3) {
         g_hash_table_remove(s->preauth, cmd);
         emit(g, s, ctx, FTPLENS_RISK_PREAUTH_COMMAND_ACCEPTED, verb, r->code);
     }
@@ -920,7 +926,7 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line)
 {
-    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, line->problem_text ? T(line->problem_text) : "");
+    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, ftplens_note_extra_of(line)->problem_text ? T(ftplens_note_extra_of(line)->problem_text) : "");
 }
 
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)

@@ -45,7 +45,14 @@ struct ftplens_session {
     /* the multi-line reply being read, if any */
     bool in_multiline;
     unsigned ml_code;
-    ftplens_note ml_first;       /* copy of its first line's pairing */
+    struct {                    /* its first line's pairing, for the lines after it */
+        ftplens_reply_code reply;
+        const char *to_command;
+        const ftplens_note *to_note;
+        int64_t reply_time_ns;
+        uint32_t to_frame, to_index;
+        uint8_t answers, pairing;
+    } ml_first;
 };
 
 static void give_up_head(ftplens_session *s);
@@ -193,16 +200,24 @@ static ftplens_note *new_note(ftplens_session *s, const ftplens_line *line, bool
     return n;
 }
 
+/* The note's rare facts, made when the first one is set. */
+static ftplens_note_extra *extra(ftplens_session *s, ftplens_note *n)
+{
+    if (!n->extra)
+        n->extra = ftplens_arena_alloc0(s->arena, sizeof(ftplens_note_extra));
+    return (ftplens_note_extra *)n->extra;
+}
+
 static void keep_address(ftplens_session *s, ftplens_note *n, const ftplens_hostport *hp, bool ok)
 {
-    n->arg_explained = ftplens_arena_text(s->arena, hp->explain, strlen(hp->explain));
+    extra(s, n)->arg_explained = ftplens_arena_text(s->arena, hp->explain, strlen(hp->explain));
     if (!ok) {
         n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
         return;
     }
     ftplens_hostport *copy = ftplens_arena_alloc0(s->arena, sizeof *copy);
     *copy = *hp;
-    n->hostport = copy;
+    extra(s, n)->hostport = copy;
 }
 
 /* Telnet commands (IAC ...) may appear anywhere on the control connection
@@ -284,7 +299,7 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
         /* Not a command, but the server answers it all the same. */
         n->kind = FTPLENS_NOTE_BAD_REQUEST;
         n->problems |= FTPLENS_PROB_BAD_COMMAND;
-        n->problem_text = cl.problem;
+        extra(s, n)->problem_text = cl.problem;
         g_free(clean);
         queue_command(s, n, frame, time_ns, line);
         return n;
@@ -295,7 +310,7 @@ ftplens_note *ftplens_session_client_line(ftplens_session *s, uint32_t frame, in
     n->arg_len = cl.arg_len + (line->full_len - line->text_len);
     n->command = ftplens_command_lookup(cl.verb);
     if (strcmp(n->verb, "PASS") == 0) {
-        n->secret = n->arg;
+        extra(s, n)->secret = n->arg;
         if (s->mask_passwords && cl.arg_len) {
             /* Masked everywhere it is shown: the line, the argument, the findings. */
             n->arg = "********";
@@ -523,7 +538,7 @@ static void server_bad_reply(ftplens_session *s, ftplens_note *n, const ftplens_
 {
     n->kind = FTPLENS_NOTE_BAD_REPLY;
     n->problems |= FTPLENS_PROB_MALFORMED_REPLY;
-    n->problem_text = rl->problem;
+    extra(s, n)->problem_text = rl->problem;
     n->answers = FTPLENS_ANSWERS_UNSOLICITED;
     n->pairing = s->uncertain ? FTPLENS_PAIRING_UNKNOWN : FTPLENS_PAIRING_DIRECT;
     pending_cmd *p = s->greeting_seen ? g_queue_peek_head(&s->pending) : NULL;
@@ -559,7 +574,7 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
     n->part = rl.sep == '-' ? FTPLENS_PART_FIRST : FTPLENS_PART_SINGLE;
     n->reply.code = rl.code;
     pair_reply(s, n, frame, time_ns, ack);
-    ftplens_reply_explain(rl.code, n->to_command, &n->reply);
+    ftplens_reply_classify(rl.code, n->to_command, &n->reply);
     if (!ftplens_class_text(n->reply.reply_class) || !ftplens_category_text(n->reply.category))
         n->problems |= FTPLENS_PROB_UNKNOWN_CLASS;
     explain_address_reply(s, n, &rl);
@@ -567,7 +582,14 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         s->in_multiline = true;
         s->ml_gap = false;
         s->ml_code = rl.code;
-        s->ml_first = *n;
+        s->ml_first.reply = n->reply;
+        s->ml_first.to_command = n->to_command;
+        s->ml_first.to_note = n->to_note;
+        s->ml_first.reply_time_ns = n->reply_time_ns;
+        s->ml_first.to_frame = n->to_frame;
+        s->ml_first.to_index = n->to_index;
+        s->ml_first.answers = n->answers;
+        s->ml_first.pairing = n->pairing;
     }
     return n;
 }

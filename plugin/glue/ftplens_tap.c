@@ -212,8 +212,10 @@ static tap_packet_status tree_packet(stats_tree *st, packet_info *pinfo, epan_di
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST)) {
             char server[80], cls[96], cat[112];
-            snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, n->reply.class_text);
-            snprintf(cat, sizeof cat, "x%u %s", n->reply.category, n->reply.category_text);
+            ftplens_reply_info texts;
+            ftplens_reply_texts(&n->reply, &texts);
+            snprintf(cls, sizeof cls, "%uxx %s", n->reply.reply_class, texts.class_text);
+            snprintf(cat, sizeof cat, "x%u %s", n->reply.category, texts.category_text);
             tick_stat_node(st, cat, tick_topic(st, TOPIC_CLASSES, cls, true), FALSE);
             snprintf(server, sizeof server, T("%s port %u"), address_to_str(pinfo->pool, &pinfo->src), pinfo->srcport);
             tick_stat_node(st, cls, tick_topic(st, TOPIC_SERVERS, server, true), FALSE);

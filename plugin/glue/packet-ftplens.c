@@ -410,10 +410,10 @@ static void draw_request(proto_tree *lt, proto_item *li, packet_info *pinfo, con
         pi = proto_tree_add_uint(lt, hf_ftplens_request_reply_in, NULL, 0, 0, n->reply_in);
         proto_item_set_generated(pi);
     }
-    if (n->arg_explained) {
-        pi = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
+    if (ftplens_note_extra_of(n)->arg_explained) {
+        pi = add_gen_string(lt, hf_ftplens_request_arg_explained, ftplens_note_extra_of(n)->arg_explained);
         if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
-            add_expert(pinfo, pi, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+            add_expert(pinfo, pi, &ei_ftplens_address_malformed, "%s", ftplens_note_extra_of(n)->arg_explained);
     }
     if (n->problems & FTPLENS_PROB_PENDING_OVERFLOW)
         add_expert(pinfo, li, &ei_ftplens_pending_overflow, "%s",
@@ -460,8 +460,11 @@ static void answers_text(const ftplens_note *n, char *out, size_t len)
 
 static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n, const line_bytes *lb)
 {
-    const ftplens_reply_info *r = &n->reply;
+    ftplens_reply_info texts;
+    const ftplens_reply_info *r = &texts;
     proto_item *pi;
+
+    ftplens_reply_texts(&n->reply, &texts);
     char code[8];
 
     snprintf(code, sizeof code, "%03u", r->code);
@@ -480,10 +483,10 @@ static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n
     add_gen_string(lt, hf_ftplens_reply_rfc, r->rfc);
     add_gen_string(lt, hf_ftplens_reply_part, part_names[n->part]);
     draw_pairing(lt, n);
-    if (n->arg_explained) {
-        proto_item *ai = add_gen_string(lt, hf_ftplens_request_arg_explained, n->arg_explained);
+    if (ftplens_note_extra_of(n)->arg_explained) {
+        proto_item *ai = add_gen_string(lt, hf_ftplens_request_arg_explained, ftplens_note_extra_of(n)->arg_explained);
         if (n->problems & FTPLENS_PROB_BAD_ADDRESS_ARG)
-            add_expert(pinfo, ai, &ei_ftplens_address_malformed, "%s", n->arg_explained);
+            add_expert(pinfo, ai, &ei_ftplens_address_malformed, "%s", ftplens_note_extra_of(n)->arg_explained);
     }
     if ((n->problems & FTPLENS_PROB_UNKNOWN_CLASS) && n->part != FTPLENS_PART_CONTINUATION &&
         n->part != FTPLENS_PART_LAST)
@@ -653,6 +656,7 @@ static void draw_gaps(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
 static void line_label(const ftplens_frame *f, const ftplens_note *n, unsigned i, char *out, size_t len)
 {
     char where[64] = "", answers[96] = "";
+    ftplens_reply_info texts;
     if (f->note_count > 1)
         snprintf(where, sizeof where, T(" (line %u of %u)"), i + 1, (unsigned)f->note_count);
     if (n->began_earlier)
@@ -664,10 +668,11 @@ static void line_label(const ftplens_frame *f, const ftplens_note *n, unsigned i
         break;
     case FTPLENS_NOTE_REPLY:
         answers_text(n, answers, sizeof answers);
-        snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, n->reply.meaning);
+        ftplens_reply_texts(&n->reply, &texts);
+        snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, texts.meaning);
         break;
     case FTPLENS_NOTE_BAD_REPLY:
-        snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(n->problem_text));
+        snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(ftplens_note_extra_of(n)->problem_text));
         break;
     case FTPLENS_NOTE_BAD_REQUEST:
         snprintf(out, len, T("Client line%s: not an FTP command"), where);
@@ -719,7 +724,7 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
                 proto_item_set_generated(ri);
             }
             add_expert(pinfo, li, &ei_ftplens_command_malformed,
-                                   T("Not an FTP command '%.40s': %s"), n->text, T(n->problem_text));
+                                   T("Not an FTP command '%.40s': %s"), n->text, T(ftplens_note_extra_of(n)->problem_text));
             break;
         case FTPLENS_NOTE_PARTIAL:
             expert_add_info(pinfo, li, &ei_ftplens_line_partial);

@@ -98,23 +98,25 @@ static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         count++;
         check_text("note text", n->text);
-        check_text("note problem_text", n->problem_text);
+        check_text("note problem_text", ftplens_note_extra_of(n)->problem_text);
         check_text("note verb", n->verb);
         check_text("note arg", n->arg);
-        touch_str(n->secret);
+        touch_str(ftplens_note_extra_of(n)->secret);
         check_text("note to_command", n->to_command);
-        check_text("note arg_explained", n->arg_explained);
-        check_text("reply class_text", n->reply.class_text);
-        check_text("reply category_text", n->reply.category_text);
-        check_text("reply meaning", n->reply.meaning);
-        check_text("reply rfc", n->reply.rfc);
+        check_text("note arg_explained", ftplens_note_extra_of(n)->arg_explained);
+        ftplens_reply_info texts;
+        ftplens_reply_texts(&n->reply, &texts);
+        check_text("reply class_text", texts.class_text);
+        check_text("reply category_text", texts.category_text);
+        check_text("reply meaning", texts.meaning);
+        check_text("reply rfc", texts.rfc);
         if (n->command) {
             touch_str(n->command->verb);
             touch_str(n->command->meaning);
         }
-        if (n->hostport) {
-            touch_str(n->hostport->addr);
-            touch_str(n->hostport->explain);
+        if (ftplens_note_extra_of(n)->hostport) {
+            touch_str(ftplens_note_extra_of(n)->hostport->addr);
+            touch_str(ftplens_note_extra_of(n)->hostport->explain);
         }
         if (n->to_note)
             touch_str(n->to_note->verb);

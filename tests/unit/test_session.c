@@ -216,7 +216,7 @@ static void malformed_reply_answers_but_gets_no_class(void **state)
     CLI(&c, "PASV\r\n");                                              /* 4 */
     const ftplens_frame *ok = SRV(&c, "227 Entering Passive Mode (10,0,0,1,4,1)\r\n");
     assert_int_equal(nth(ok, 0)->to_frame, 4);
-    assert_non_null(strstr(nth(ok, 0)->arg_explained, "10.0.0.1 port 1025"));
+    assert_non_null(strstr(ftplens_note_extra_of(nth(ok, 0))->arg_explained, "10.0.0.1 port 1025"));
     CLI(&c, "QUIT\r\n");                                              /* 6 */
     const ftplens_frame *bye = SRV(&c, "221 Bye\r\n");
     assert_string_equal(nth(bye, 0)->to_command, "QUIT");
@@ -231,11 +231,11 @@ static void command_dependent_meaning_uses_paired_command(void **state)
     SRV(&c, "220 ready\r\n");
     CLI(&c, "EPSV\r\n");
     const ftplens_frame *r = SRV(&c, "522 Network protocol not supported, use (1)\r\n");
-    assert_string_equal(nth(r, 0)->reply.rfc, "RFC 2428");
+    assert_string_equal(nth(r, 0)->reply.row->rfc, "RFC 2428");
     CLI(&c, "RETR x\r\n");
     SRV(&c, "150 ok\r\n");
     const ftplens_frame *t = SRV(&c, "522 TLS required on data\r\n");
-    assert_string_equal(nth(t, 0)->reply.rfc, "RFC 4217");
+    assert_string_equal(nth(t, 0)->reply.row->rfc, "RFC 4217");
     ftplens_capture_free(c.cap);
 }
 
