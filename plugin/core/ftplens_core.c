@@ -442,7 +442,7 @@ static ftplens_note *server_line(line_ctx *x, ftplens_frame *f, const ftplens_li
         ack = (ftplens_reply_ack){ (x->seg->flags & FTPLENS_TCP_ACK) != 0, x->seg->ack };
     ftplens_note *n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
     report_given_up(x);
-    if (n->kind == FTPLENS_NOTE_REPLY && ftplens_note_extra_of(n)->hostport && n->part != FTPLENS_PART_CONTINUATION &&
+    if (n->kind == FTPLENS_NOTE_REPLY && ftplens_note_extra_of(n)->address && n->part != FTPLENS_PART_CONTINUATION &&
         n->part != FTPLENS_PART_LAST && command_has(n->to_command, FTPLENS_CMD_PASSIVE))
         ftplens_expect_announce(x->cap, conn, n, f->frame, x->seg, x->peer);
     if (n->answers == FTPLENS_ANSWERS_GREETING)
@@ -469,7 +469,7 @@ static ftplens_note *client_line(line_ctx *x, ftplens_frame *f, const ftplens_li
     ftplens_note *n = ftplens_session_client_line(conn->session, f->frame, f->time_ns, line);
     report_given_up(x);
     bool request = n->kind == FTPLENS_NOTE_REQUEST;
-    if (request && ftplens_note_extra_of(n)->hostport)
+    if (request && ftplens_note_extra_of(n)->address)
         ftplens_expect_announce(x->cap, conn, n, f->frame, x->seg, x->peer);
     else if (request && n->command && n->command->xfer != FTPLENS_XFER_NONE)
         data_command_seen(x->cap, conn, n);

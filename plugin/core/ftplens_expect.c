@@ -52,7 +52,7 @@ static void evict_oldest(ftplens_capture *c, ftplens_conn *ctl)
 void ftplens_expect_announce(ftplens_capture *c, ftplens_conn *ctl, const ftplens_note *n, uint32_t frame,
                              const ftplens_segment *seg, bool sent_by_peer)
 {
-    const ftplens_hostport *hp = ftplens_note_extra_of(n)->hostport;
+    const ftplens_address_arg *hp = ftplens_note_extra_of(n)->address;
     ftplens_expect *e = ftplens_arena_alloc0(&c->arena, sizeof *e);
 
     e->control = ctl;

@@ -55,13 +55,22 @@ enum {
     FTPLENS_PROB_UNKNOWN_CLASS   = 1u << 6,
 };
 
+/* The address of a valid PORT, EPRT, 227 or 229 (ftplens_hostport without
+ * its explanation, which the note keeps as arg_explained). */
+typedef struct {
+    char addr[48];
+    unsigned port;
+    bool has_addr;      /* 229 and EPRT |||port| carry only a port */
+    bool ipv6;
+} ftplens_address_arg;
+
 /* What few lines have, kept apart so that every other line is smaller
  * (ftplens_note_extra_of). */
 typedef struct {
     const char *problem_text;   /* detail for MALFORMED_REPLY / BAD_COMMAND */
     const char *secret;         /* PASS: the real argument, for the checks only (never drawn) */
     const char *arg_explained;  /* PORT, EPRT, 227, 229 */
-    const ftplens_hostport *hostport;   /* the decoded address when valid */
+    const ftplens_address_arg *address;    /* the decoded address when valid */
 } ftplens_note_extra;
 
 /* One FTP line; fields are ordered by size so that the struct has no holes. */

@@ -607,8 +607,8 @@ void ftplens_risk_command(ftplens_risk_global *g, ftplens_risk_session *s, const
         emit(g, s, ctx, FTPLENS_RISK_SITE_EXEC, arg);
     } else if (strcmp(verb, "HELP") == 0 && g_ascii_strcasecmp(arg, "ACIDBITCHEZ") == 0) {
         emit(g, s, ctx, FTPLENS_RISK_BACKDOOR_PROFTPD, "");
-    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && ftplens_note_extra_of(cmd)->hostport) {
-        const ftplens_hostport *hp = ftplens_note_extra_of(cmd)->hostport;
+    } else if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && ftplens_note_extra_of(cmd)->address) {
+        const ftplens_address_arg *hp = ftplens_note_extra_of(cmd)->address;
         if (hp->has_addr && !same_address(hp->addr, ctx->client))
             emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE, verb, hp->addr, ctx->client);
         if (hp->port < 1024)
@@ -790,18 +790,19 @@ static void reply_addresses(ftplens_risk_global *g, ftplens_risk_session *s, con
                             const ftplens_note *reply, const ftplens_note *cmd, const char *verb)
 {
     const ftplens_reply_code *r = &reply->reply;
+    const ftplens_address_arg *sent = ftplens_note_extra_of(cmd)->address;
+    const ftplens_address_arg *offered = ftplens_note_extra_of(reply)->address;
 
-    if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && ftplens_note_extra_of(cmd)->hostport &&
-        ftplens_note_extra_of(cmd)->hostport->has_addr && !same_address(ftplens_note_extra_of(cmd)->hostport->addr, ctx->client)) {
+    if ((strcmp(verb, "PORT") == 0 || strcmp(verb, "EPRT") == 0) && r->reply_class == 2 && sent &&
+        sent->has_addr && !same_address(sent->addr, ctx->client)) {
         char what[80];
         snprintf(what, sizeof what, "%s %.60s", verb, cmd->arg);
-        emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, ftplens_note_extra_of(cmd)->hostport->addr);
-    } else if (r->code == 227 && ftplens_note_extra_of(reply)->hostport && ftplens_note_extra_of(reply)->hostport->has_addr &&
-               !same_address(ftplens_note_extra_of(reply)->hostport->addr, ctx->server)) {
-        if (is_private_v4(ftplens_note_extra_of(reply)->hostport->addr))
-            emit(g, s, ctx, FTPLENS_RISK_PASV_PRIVATE_ADDRESS, ftplens_note_extra_of(reply)->hostport->addr, ctx->server);
+        emit(g, s, ctx, FTPLENS_RISK_PORT_BOUNCE_ACCEPTED, what, r->code, sent->addr);
+    } else if (r->code == 227 && offered && offered->has_addr && !same_address(offered->addr, ctx->server)) {
+        if (is_private_v4(offered->addr))
+            emit(g, s, ctx, FTPLENS_RISK_PASV_PRIVATE_ADDRESS, offered->addr, ctx->server);
         else
-            emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, ftplens_note_extra_of(reply)->hostport->addr, ctx->server);
+            emit(g, s, ctx, FTPLENS_RISK_PASV_THIRD_PARTY, offered->addr, ctx->server);
     }
 }
 

@@ -215,9 +215,12 @@ static void keep_address(ftplens_session *s, ftplens_note *n, const ftplens_host
         n->problems |= FTPLENS_PROB_BAD_ADDRESS_ARG;
         return;
     }
-    ftplens_hostport *copy = ftplens_arena_alloc0(s->arena, sizeof *copy);
-    *copy = *hp;
-    extra(s, n)->hostport = copy;
+    ftplens_address_arg *kept = ftplens_arena_alloc0(s->arena, sizeof *kept);
+    memcpy(kept->addr, hp->addr, sizeof kept->addr);
+    kept->port = hp->port;
+    kept->has_addr = hp->has_addr;
+    kept->ipv6 = hp->ipv6;
+    extra(s, n)->address = kept;
 }
 
 /* Telnet commands (IAC ...) may appear anywhere on the control connection

@@ -114,9 +114,8 @@ static void check_frame(const ftplens_frame *f, const ftplens_segment *seg)
             touch_str(n->command->verb);
             touch_str(n->command->meaning);
         }
-        if (ftplens_note_extra_of(n)->hostport) {
-            touch_str(ftplens_note_extra_of(n)->hostport->addr);
-            touch_str(ftplens_note_extra_of(n)->hostport->explain);
+        if (ftplens_note_extra_of(n)->address) {
+            touch_str(ftplens_note_extra_of(n)->address->addr);
         }
         if (n->to_note)
             touch_str(n->to_note->verb);
