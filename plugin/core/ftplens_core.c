@@ -152,6 +152,11 @@ bool ftplens_conn_is_ftp(const ftplens_conn *ctl)
     return ctl->kind == CONN_CONTROL && (ctl->confirmed || ctl->by_heuristic) && !ctl->rejected;
 }
 
+uint32_t ftplens_frame_session(const ftplens_frame *f)
+{
+    return control_of(f->conn)->stream;
+}
+
 const char *ftplens_frame_role(const ftplens_frame *f)
 {
     return f->conn->role;
@@ -240,8 +245,11 @@ static void data_command_seen(ftplens_capture *c, ftplens_conn *ctl, const ftple
 static void start_session(ftplens_capture *c, ftplens_conn *conn, const ftplens_segment *seg)
 {
     endpoint client = from_listener(conn, seg) ? seg_dst(seg) : seg_src(seg);
-    endpoint_text(&conn->listener, conn->server_text, sizeof conn->server_text);
-    endpoint_text(&client, conn->client_text, sizeof conn->client_text);
+    char text[48];
+    endpoint_text(&conn->listener, text, sizeof text);
+    conn->server_text = ftplens_arena_intern(&c->arena, text);
+    endpoint_text(&client, text, sizeof text);
+    conn->client_text = ftplens_arena_intern(&c->arena, text);
     conn->kind = CONN_CONTROL;
     conn->session = ftplens_session_new(conn->stream, &c->arena);
     conn->to_listener = g_new0(ftplens_reasm, 1);
@@ -324,6 +332,7 @@ static ftplens_conn *new_conn(ftplens_capture *c, const ftplens_segment *seg)
     ftplens_expect *e;
 
     conn->stream = seg->stream;
+    conn->client_text = conn->server_text = "";
     g_queue_init(&conn->expects);
     ftplens_tcp_init(&conn->tcp);
     g_hash_table_insert(c->conns, GUINT_TO_POINTER(seg->stream), conn);
@@ -733,9 +742,7 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
     ftplens_frame *f = &c->scratch;
     memset(f, 0, sizeof *f);
     c->last_plain = NULL;
-    const ftplens_conn *ctl = control_of(conn);
     f->conn = conn;
-    f->session_id = ctl->stream;
     f->frame = seg->frame;
     f->time_ns = seg->time_ns;
     f->payload_offset = seg->payload_offset;

@@ -94,6 +94,8 @@ bool ftplens_frame_shown(const ftplens_frame *f);
 /* Draw-time facts of the frame's connection.  For data connections the
  * transfer command is often sent after the connection opened, so the role and
  * data command are read through the connection (complete with two passes). */
+/* The frame's session: its control connection's tcp.stream (ftplens.session). */
+uint32_t ftplens_frame_session(const ftplens_frame *f);
 const char *ftplens_frame_role(const ftplens_frame *f);          /* English: the filter value */
 /* "address port" of the server of the frame's session. */
 void ftplens_frame_server(const ftplens_frame *f, char *out, size_t len);

@@ -101,8 +101,8 @@ struct ftplens_conn {
     const char *role;           /* English, for filters */
     const char *role_text;      /* the same in the chosen language */
     ftplens_risk_session *risk;  /* control connections */
-    char client_text[48];       /* control connections: addresses as text, for findings */
-    char server_text[48];
+    const char *client_text;    /* control connections: addresses as text (interned), for findings */
+    const char *server_text;
     bool data_tls;              /* data connections: the first payload was a TLS record */
     bool data_payload_seen;
     ftplens_span_set *carried[2]; /* data connections, per direction: the bytes seen, once each */

@@ -59,7 +59,6 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
 
     memset(out, 0, sizeof *out);
     out->conn = p->conn;
-    out->session_id = control_of(p->conn)->stream;
     out->user = p->user;
     out->frame = p->frame;
     out->from_listener = p->bits & PLAIN_FROM_LISTENER;
@@ -85,10 +84,6 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
     if (n->has_hs_rtt)
         n->hs_rtt_ns = p->rtt_ns;
     n->sender_is_server = p->bits & PLAIN_SENDER_IS_SERVER;
-    n->seq_rel = p->seq_raw - p->isn;
-    n->ack_rel = n->has_ack ? p->ack_raw - p->peer_isn : 0;
-    n->next_seq_rel = n->seq_rel + p->len + ((p->flags & FTPLENS_TCP_SYN) ? 1u : 0u) +
-                      ((p->flags & FTPLENS_TCP_FIN) ? 1u : 0u);
     n->lazy = p->lazy;
 }
 

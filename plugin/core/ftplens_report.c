@@ -108,8 +108,8 @@ static void report_handshake(GString *out, bool md, const ftplens_conn *ctl)
         char fl[8], fr[16], sr[16], ar[16], ln[16];
         char *seq = raw_text(n->seq_raw), *ack = n->has_ack ? raw_text(n->ack_raw) : g_strdup("-");
         snprintf(fr, sizeof fr, "%u", f->frame);
-        snprintf(sr, sizeof sr, "%u", n->seq_rel);
-        snprintf(ar, sizeof ar, n->has_ack ? "%u" : "-", n->ack_rel);
+        snprintf(sr, sizeof sr, "%u", ftplens_tcp_seq_rel(n));
+        snprintf(ar, sizeof ar, n->has_ack ? "%u" : "-", ftplens_tcp_ack_rel(n));
         snprintf(ln, sizeof ln, "%u", n->len);
         rpt_row(t, fr, n->step_text, flags_text(n->flags, fl), seq, ack, sr, ar, ln);
         g_free(seq);

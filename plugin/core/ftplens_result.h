@@ -123,7 +123,6 @@ typedef struct ftplens_frame {
     ftplens_note *notes;        /* in line order */
     struct ftplens_finding *findings;   /* security checks that fired on this frame */
     int64_t time_ns;
-    uint32_t session_id;        /* the control connection's tcp.stream */
     uint32_t frame;             /* its frame number */
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
     uint16_t note_count;

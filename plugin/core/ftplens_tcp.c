@@ -141,9 +141,9 @@ static void close_sentence(GString *g, const ftplens_tcp_note *n)
         ftplens_appendf(g, T("FIN: the %s has no more data to send. "), sender(n));
         if (n->len)
             ftplens_appendf(g, T("The FIN comes after the %u data bytes, at relative %u. "), n->len,
-                                   n->seq_rel + n->len);
+                                   ftplens_tcp_seq_rel(n) + n->len);
         ftplens_appendf(g, T("A FIN consumes one sequence number, so the peer acknowledges 0x%08x "
-                                    "(relative %u)."), n->seq_raw + n->len + 1, n->seq_rel + n->len + 1);
+                                    "(relative %u)."), n->seq_raw + n->len + 1, ftplens_tcp_seq_rel(n) + n->len + 1);
     }
     if (acks_fin) {
         ftplens_appendf(g, T("%sacknowledges the FIN of frame %u: acknowledgment 0x%08x = FIN sequence "
@@ -240,7 +240,7 @@ static void append_data_text(GString *g, const ftplens_tcp_note *out, const ftpl
         ftplens_appendf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
                                     "no line framing); "), len, len);
     }
-    ftplens_appendf(g, T("next sequence number = %u + %u = %u."), out->seq_rel, len, out->seq_rel + len);
+    ftplens_appendf(g, T("next sequence number = %u + %u = %u."), ftplens_tcp_seq_rel(out), len, ftplens_tcp_seq_rel(out) + len);
 }
 
 char *ftplens_tcp_explain(const ftplens_tcp_note *n)
@@ -268,14 +268,14 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
             append_data_text(g, n, &pl);
         } else {
             ftplens_appendf(g, T("Len %u: %u bytes of FTP control lines; "), n->len, n->len);
-            ftplens_appendf(g, T("next sequence number = %u + %u = %u."), n->seq_rel, n->len,
-                                   n->seq_rel + n->len);
+            ftplens_appendf(g, T("next sequence number = %u + %u = %u."), ftplens_tcp_seq_rel(n), n->len,
+                                   ftplens_tcp_seq_rel(n) + n->len);
         }
         break;
     case FTPLENS_LAZY_ACK_ONLY:
         ftplens_appendf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
                                     "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
-                                    "before this one; it is the next I expect'."), n->seq_rel, n->ack_rel, n->ack_raw);
+                                    "before this one; it is the next I expect'."), ftplens_tcp_seq_rel(n), ftplens_tcp_ack_rel(n), n->ack_raw);
         break;
     case FTPLENS_LAZY_RETRANS:
         pl.dup_bytes = n->len;
@@ -404,9 +404,6 @@ static void numbers(seg_ctx *x)
     out->isn_is_base = !t->isn_known[x->d];
     out->has_peer_isn = t->base_known[x->p];
     out->peer_isn = t->isn[x->p];
-    out->seq_rel = x->seg->seq - t->isn[x->d];
-    out->ack_rel = x->ack ? x->seg->ack - t->isn[x->p] : 0;
-    out->next_seq_rel = out->seq_rel + x->seg->tcp_len + (x->syn ? 1 : 0) + (x->fin ? 1 : 0);
 }
 
 static void handshake_rtt(seg_ctx *x)

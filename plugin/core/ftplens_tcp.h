@@ -62,22 +62,40 @@ typedef struct {
     uint32_t seq_raw, ack_raw;
     uint32_t isn;
     uint32_t peer_isn;
-    uint32_t seq_rel, ack_rel, next_seq_rel;
     uint32_t len;
     uint32_t ref_frame;             /* the SYN-ACK an ACK confirms, the FIN a final ACK acknowledges */
     uint16_t flags;
     uint8_t step;                   /* ftplens_step */
     uint8_t lazy;                   /* ftplens_lazy */
-    bool has_ack;
-    bool isn_is_base;               /* no SYN seen: first sequence number seen */
-    bool has_peer_isn;
-    bool has_ack_ok;
-    bool ack_ok;
-    bool has_syn_rtt, has_hs_rtt;
-    bool continues_line;            /* FTPLENS_LAZY_LINES: how to read the bytes again */
-    bool mask_passwords;
-    bool sender_is_server;          /* how the sentences call the sender (and its peer) */
+    /* One bit each: a note is kept for many frames. */
+    bool has_ack : 1;
+    bool isn_is_base : 1;           /* no SYN seen: first sequence number seen */
+    bool has_peer_isn : 1;
+    bool has_ack_ok : 1;
+    bool ack_ok : 1;
+    bool has_syn_rtt : 1, has_hs_rtt : 1;
+    bool continues_line : 1;        /* FTPLENS_LAZY_LINES: how to read the bytes again */
+    bool mask_passwords : 1;
+    bool sender_is_server : 1;      /* how the sentences call the sender (and its peer) */
 } ftplens_tcp_note;
+
+/* Relative numbers, from the raw ones and the ISNs the note holds. */
+static inline uint32_t ftplens_tcp_seq_rel(const ftplens_tcp_note *n)
+{
+    return n->seq_raw - n->isn;
+}
+
+static inline uint32_t ftplens_tcp_ack_rel(const ftplens_tcp_note *n)
+{
+    return n->has_ack ? n->ack_raw - n->peer_isn : 0;
+}
+
+/* The relative sequence number after the segment: its length, plus one for a SYN and one for a FIN. */
+static inline uint32_t ftplens_tcp_next_seq_rel(const ftplens_tcp_note *n)
+{
+    return ftplens_tcp_seq_rel(n) + n->len + ((n->flags & FTPLENS_TCP_SYN) ? 1u : 0u) +
+           ((n->flags & FTPLENS_TCP_FIN) ? 1u : 0u);
+}
 
 /* How the payload of this segment is made of lines (control connections). */
 typedef struct {

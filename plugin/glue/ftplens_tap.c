@@ -57,7 +57,7 @@ static tap_packet_status report_packet(void *p, packet_info *pinfo _U_, epan_dis
 {
     report_tap *r = p;
     const ftplens_frame *f = data;
-    g_hash_table_add(r->sessions, GUINT_TO_POINTER(f->session_id));
+    g_hash_table_add(r->sessions, GUINT_TO_POINTER(ftplens_frame_session(f)));
     return TAP_PACKET_DONT_REDRAW;
 }
 

@@ -515,15 +515,15 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
     add_gen_uint(tt, hf_ftplens_tcp_isn, n->isn);
     if (n->has_peer_isn)
         add_gen_uint(tt, hf_ftplens_tcp_peer_isn, n->peer_isn);
-    add_gen_uint(tt, hf_ftplens_tcp_seq_rel, n->seq_rel);
+    add_gen_uint(tt, hf_ftplens_tcp_seq_rel, ftplens_tcp_seq_rel(n));
     ftplens_tcp_hex_bytes(n->seq_raw, hex);
     add_gen_string(tt, hf_ftplens_tcp_seq_bytes, hex);
     if (n->has_ack) {
-        add_gen_uint(tt, hf_ftplens_tcp_ack_rel, n->ack_rel);
+        add_gen_uint(tt, hf_ftplens_tcp_ack_rel, ftplens_tcp_ack_rel(n));
         ftplens_tcp_hex_bytes(n->ack_raw, hex);
         add_gen_string(tt, hf_ftplens_tcp_ack_bytes, hex);
     }
-    add_gen_uint(tt, hf_ftplens_tcp_next_seq_rel, n->next_seq_rel);
+    add_gen_uint(tt, hf_ftplens_tcp_next_seq_rel, ftplens_tcp_next_seq_rel(n));
     if (n->ref_frame)
         add_gen_uint(tt, hf_ftplens_tcp_refers_to, n->ref_frame);
     if (n->has_syn_rtt)
@@ -764,7 +764,7 @@ static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, cons
         draw_lines(tvb, pinfo, t, f);
     draw_findings(t, pinfo, f);
     draw_gaps(t, pinfo, f);
-    add_gen_uint(t, hf_ftplens_session, f->session_id);
+    add_gen_uint(t, hf_ftplens_session, ftplens_frame_session(f));
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
     if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&

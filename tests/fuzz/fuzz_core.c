@@ -321,15 +321,15 @@ static void run(const uint8_t *data, size_t size, bool mask)
                 if (pl) {
                     ftplens_frame *x = malloc(sizeof *x);
                     ftplens_plain_expand(pl, x);
-                    FUZZ_CHECK(x->conn == f->conn && x->session_id == f->session_id && x->user == f->user &&
+                    FUZZ_CHECK(x->conn == f->conn && ftplens_frame_session(x) == ftplens_frame_session(f) && x->user == f->user &&
                                x->frame == f->frame && x->from_listener == f->from_listener && !f->notes &&
                                !f->findings, "plain frame %u: frame fields differ", f->frame);
                     const ftplens_tcp_note *a = &x->tcp, *b = &f->tcp;
                     FUZZ_CHECK(a->step == b->step && a->seq_raw == b->seq_raw && a->ack_raw == b->ack_raw &&
                                a->flags == b->flags && a->has_ack == b->has_ack && a->isn == b->isn &&
                                a->isn_is_base == b->isn_is_base && a->has_peer_isn == b->has_peer_isn &&
-                               a->peer_isn == b->peer_isn && a->seq_rel == b->seq_rel && a->ack_rel == b->ack_rel &&
-                               a->next_seq_rel == b->next_seq_rel && a->len == b->len && a->lazy == b->lazy &&
+                               a->peer_isn == b->peer_isn && ftplens_tcp_seq_rel(a) == ftplens_tcp_seq_rel(b) && ftplens_tcp_ack_rel(a) == ftplens_tcp_ack_rel(b) &&
+                               ftplens_tcp_next_seq_rel(a) == ftplens_tcp_next_seq_rel(b) && a->len == b->len && a->lazy == b->lazy &&
                                a->ref_frame == b->ref_frame && a->has_ack_ok == b->has_ack_ok &&
                                a->ack_ok == b->ack_ok && a->has_syn_rtt == b->has_syn_rtt &&
                                a->has_hs_rtt == b->has_hs_rtt && (!a->has_syn_rtt || a->syn_rtt_ns == b->syn_rtt_ns) &&
@@ -375,7 +375,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
     GHashTable *only = NULL;
     if (only_first && nframes) {
         only = g_hash_table_new(g_direct_hash, g_direct_equal);
-        g_hash_table_add(only, GUINT_TO_POINTER(frames[0]->session_id));
+        g_hash_table_add(only, GUINT_TO_POINTER(ftplens_frame_session(frames[0])));
     }
     char *report = ftplens_capture_report(cap, markdown, full, only, only ? "the first frame's session" : NULL);
     /* FTPLENS_FUZZ_LAX_REPORT=1 skips the UTF-8 check of the report (finding F2 of

@@ -67,8 +67,8 @@ static void three_way_handshake(void **state)
     ftplens_tcp_note n1 = CLI(f, S, 0x626bf2f7, 0, NULL);
     assert_int_equal(n1.step, FTPLENS_STEP_SYN);
     assert_string_equal(n1.step_text, "handshake 1/3: SYN (client asks to open)");
-    assert_int_equal(n1.seq_rel, 0);
-    assert_int_equal(n1.next_seq_rel, 1);
+    assert_int_equal(ftplens_tcp_seq_rel(&n1), 0);
+    assert_int_equal(ftplens_tcp_next_seq_rel(&n1), 1);
     assert_non_null(strstr(shown(&n1), "0x626bf2f7 (1651241719; bytes 62 6b f2 f7)"));
     /* Handshake sentences are written from the note when shown, not kept. */
     assert_null(n1.explain);
@@ -77,7 +77,7 @@ static void three_way_handshake(void **state)
     ftplens_tcp_note n2 = SRV(f, S | A, 0xe537a51e, 0x626bf2f8, NULL);
     assert_int_equal(n2.step, FTPLENS_STEP_SYNACK);
     assert_true(n2.has_ack_ok && n2.ack_ok);
-    assert_int_equal(n2.ack_rel, 1);
+    assert_int_equal(ftplens_tcp_ack_rel(&n2), 1);
     assert_int_equal(n2.peer_isn, 0x626bf2f7);
     assert_true(n2.has_syn_rtt);
     assert_int_equal(n2.syn_rtt_ns, 1000);
@@ -87,8 +87,8 @@ static void three_way_handshake(void **state)
     assert_int_equal(n3.step, FTPLENS_STEP_ESTABLISHED);
     assert_true(n3.ack_ok);
     assert_int_equal(n3.ref_frame, 2);
-    assert_int_equal(n3.seq_rel, 1);
-    assert_int_equal(n3.ack_rel, 1);
+    assert_int_equal(ftplens_tcp_seq_rel(&n3), 1);
+    assert_int_equal(ftplens_tcp_ack_rel(&n3), 1);
     assert_int_equal(n3.hs_rtt_ns, 2000);
     assert_non_null(strstr(shown(&n3), "equals the acknowledgment number of the SYN-ACK (frame 2)"));
     assert_int_equal(n3.lazy, FTPLENS_LAZY_ESTABLISHED);
@@ -98,7 +98,7 @@ static void three_way_handshake(void **state)
     assert_non_null(strstr(shown(&n4), "Len 6 = '220-' (4 bytes) + CR LF (2 bytes); next sequence number = 1 + 6 = 7."));
     ftplens_tcp_note n5 = CLI(f, A, 0x626bf2f8, 0xe537a525, NULL);
     assert_int_equal(n5.step, FTPLENS_STEP_ACK_ONLY);
-    assert_int_equal(n5.ack_rel, 7);
+    assert_int_equal(ftplens_tcp_ack_rel(&n5), 7);
     assert_null(n5.explain);                  /* written only when shown */
     char *text = ftplens_tcp_explain(&n5);
     assert_non_null(strstr(text, "stays at relative 1; acknowledgment relative 7 (raw 0xe537a525)"));
@@ -116,11 +116,11 @@ static void handshake_segments_not_captured(void **state)
     ftplens_tcp_note n = CLI(f, A, 101, 901, NULL);
     assert_int_equal(n.step, FTPLENS_STEP_ESTABLISHED);
     assert_false(n.has_ack_ok);
-    assert_int_equal(n.ack_rel, 1);
+    assert_int_equal(ftplens_tcp_ack_rel(&n), 1);
     assert_non_null(strstr(shown(&n), "SYN-ACK was not captured"));
     assert_non_null(strstr(shown(&n), "its ISN was 0x00000384 (inferred"));
     ftplens_tcp_note d = SRV(f, A, 901, 101, "220 hi\r\n");
-    assert_int_equal(d.seq_rel, 1);          /* counted from the inferred ISN */
+    assert_int_equal(ftplens_tcp_seq_rel(&d), 1);          /* counted from the inferred ISN */
     fx_free(f);
 
     /* Third ACK lost: the client's next segment acknowledges the greeting. */
@@ -140,7 +140,7 @@ static void handshake_segments_not_captured(void **state)
     assert_false(n.has_ack_ok);
     assert_non_null(strstr(shown(&n), "so its ISN was this number - 1 = 0x00000064 (inferred"));
     ftplens_tcp_note c = CLI(f, A, 101, 901, NULL);
-    assert_int_equal(c.seq_rel, 1);
+    assert_int_equal(ftplens_tcp_seq_rel(&c), 1);
     fx_free(f);
 }
 
@@ -173,14 +173,14 @@ static void wrap_around(void **state)
     SRV(f, S | A, 0x10, 0xffffffff, NULL);
     ftplens_tcp_note n3 = CLI(f, A, 0xffffffff, 0x11, NULL);
     assert_true(n3.ack_ok);
-    assert_int_equal(n3.seq_rel, 1);
+    assert_int_equal(ftplens_tcp_seq_rel(&n3), 1);
     ftplens_tcp_note d = CLI(f, A, 0xffffffff, 0x11, "USER anonymous\r\n");
-    assert_int_equal(d.seq_rel, 1);
-    assert_int_equal(d.next_seq_rel, 17);
+    assert_int_equal(ftplens_tcp_seq_rel(&d), 1);
+    assert_int_equal(ftplens_tcp_next_seq_rel(&d), 17);
     ftplens_tcp_note d2 = CLI(f, A, 0x0000000f, 0x11, "PASS x\r\n");   /* crossed 2^32 */
-    assert_int_equal(d2.seq_rel, 17);
+    assert_int_equal(ftplens_tcp_seq_rel(&d2), 17);
     ftplens_tcp_note a = SRV(f, A, 0x11, 0x17, NULL);
-    assert_int_equal(a.ack_rel, 25);
+    assert_int_equal(ftplens_tcp_ack_rel(&a), 25);
     fx_free(f);
 }
 
@@ -222,14 +222,14 @@ static void missing_syn(void **state)
     (void)state;
     ftplens_tcp_note n = CLI(f, A, 777777, 888888, "NOOP\r\n");
     assert_int_equal(n.step, FTPLENS_STEP_NO_HANDSHAKE);
-    assert_int_equal(n.seq_rel, 0);
-    assert_int_equal(n.ack_rel, 0);
+    assert_int_equal(ftplens_tcp_seq_rel(&n), 0);
+    assert_int_equal(ftplens_tcp_ack_rel(&n), 0);
     assert_true(n.isn_is_base);
     assert_non_null(strstr(shown(&n), "no SYN was captured"));
     ftplens_tcp_note r = SRV(f, A, 888888, 777783, "200 ok\r\n");
     assert_int_equal(r.step, FTPLENS_STEP_DATA);
-    assert_int_equal(r.seq_rel, 0);
-    assert_int_equal(r.ack_rel, 6);
+    assert_int_equal(ftplens_tcp_seq_rel(&r), 0);
+    assert_int_equal(ftplens_tcp_ack_rel(&r), 6);
     fx_free(f);
 }
 
@@ -255,7 +255,7 @@ static void close_with_fin_and_data(void **state)
     ftplens_tcp_note fin = SRV(f, F | A, 501, 101, "221 Bye\r\n");
     assert_int_equal(fin.step, FTPLENS_STEP_FIN);
     assert_string_equal(fin.step_text, "close: FIN (1 of 4)");
-    assert_int_equal(fin.next_seq_rel, 11);
+    assert_int_equal(ftplens_tcp_next_seq_rel(&fin), 11);
     assert_non_null(strstr(shown(&fin), "The FIN comes after the 9 data bytes, at relative 10"));
     assert_non_null(strstr(shown(&fin), "Len 9 = '221 Bye' (7 bytes) + CR LF (2 bytes)"));
     assert_non_null(strstr(shown(&fin), "so the peer acknowledges 0x000001ff (relative 11)"));
