@@ -649,35 +649,18 @@ static void flagged(conv *c, bool from_server, uint16_t flags, const char *data,
     out->explain = ftplens_tcp_explain(&r.frame->tcp);
 }
 
-static void kept_frames_draw_as_the_first_pass(void **state)
+/* Every frame of fp as a later pass finds it (whole, compact record, or
+ * written again from its segment) draws as the first pass did; counts the
+ * compact ones and those written again. */
+static void check_later_pass(conv *c, first_pass *fp, unsigned n, unsigned *plain_out, unsigned *again_out)
 {
-    (void)state;
-    conv c;
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
-    cfg.keep_report = false;            /* as in the GUI, -T fields and -V */
-    conv_init_with(&c, 21, true, &cfg);
-    first_pass fp[16];
-    unsigned n = 0;
-    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN, F = FTPLENS_TCP_FIN;
-    flagged(&c, false, S, "", &fp[n++]);
-    flagged(&c, true, S | A, "", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, false, A, "QUIT\r\n", &fp[n++]);
-    flagged(&c, true, A, "221 bye\r\n", &fp[n++]);
-    flagged(&c, true, F | A, "", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, false, F | A, "", &fp[n++]);
-    flagged(&c, true, A, "", &fp[n++]);
     unsigned plain = 0, written_again = 0;
     for (unsigned i = 0; i < n; i++) {
-        ftplens_segment_result r = ftplens_capture_kept(c.cap, fp[i].f.frame);
+        ftplens_segment_result r = ftplens_capture_kept(c->cap, fp[i].f.frame);
         ftplens_frame x;
         ftplens_plain p;
         if (r.again) {
-            assert_true(ftplens_capture_plain_again(c.cap, &fp[i].seg, &p));
+            assert_true(ftplens_capture_plain_again(c->cap, &fp[i].seg, &p));
             r.plain = &p;
             written_again++;
         }
@@ -705,21 +688,96 @@ static void kept_frames_draw_as_the_first_pass(void **state)
         assert_int_equal(a->syn_rtt_ns, b->syn_rtt_ns);
         assert_int_equal(a->hs_rtt_ns, b->hs_rtt_ns);
         assert_int_equal(fp[i].f.from_listener, x.from_listener);
+        assert_ptr_equal(fp[i].f.user, x.user);
         assert_int_equal(ftplens_frame_session(&fp[i].f), ftplens_frame_session(&x));
         char *again = ftplens_tcp_explain(b);
         assert_string_equal(fp[i].explain, again);
         g_free(again);
         g_free(fp[i].explain);
     }
+    *plain_out = plain;
+    *again_out = written_again;
+}
+
+static void kept_frames_draw_as_the_first_pass(void **state)
+{
+    (void)state;
+    conv c;
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.keep_report = false;            /* as in the GUI, -T fields and -V */
+    conv_init_with(&c, 21, true, &cfg);
+    first_pass fp[16];
+    unsigned n = 0;
+    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN, F = FTPLENS_TCP_FIN;
+    flagged(&c, false, S, "", &fp[n++]);
+    flagged(&c, true, S | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, false, A, "USER bob\r\n", &fp[n++]);
+    flagged(&c, true, A, "331 password\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, false, A, "USER carol\r\n", &fp[n++]);
+    flagged(&c, true, A, "331 password\r\n", &fp[n++]);
+    flagged(&c, false, A, "QUIT\r\n", &fp[n++]);
+    flagged(&c, true, A, "221 bye\r\n", &fp[n++]);
+    flagged(&c, true, F | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, false, F | A, "", &fp[n++]);
+    flagged(&c, true, A, "", &fp[n++]);
+    unsigned plain, written_again;
+    check_later_pass(&c, fp, n, &plain, &written_again);
     /* The third ACK, the close and the bare ACKs are compact; the SYN and the
      * SYN-ACK stay whole (the report header reads their link facts).  The
-     * bare ACK after the greeting is kept as nothing. */
+     * bare ACKs after the greeting and after the 331 are kept as nothing, the
+     * second written again with the user that USER named. */
     assert_int_equal(fp[2].f.tcp.step, FTPLENS_STEP_ESTABLISHED);
     assert_true(plain >= 5);
-    assert_int_equal(written_again, 1);
+    assert_int_equal(written_again, 2);
     assert_string_equal(fp[4].f.tcp.step_text, "ack only");
     assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
+    assert_null(fp[4].f.user);
+    assert_true(ftplens_capture_kept(c.cap, fp[7].f.frame).again);
+    assert_string_equal(fp[7].f.user, "bob");
     assert_null(ftplens_capture_kept(c.cap, c.frame + 1).frame);
+    ftplens_capture_free(c.cap);
+}
+
+/* A new SYN on the same stream (a port reused without a new tcp.stream)
+ * restarts the numbers: the bare ACKs before it and after it have different
+ * ISNs, and each is drawn in later passes with its own (the sender's facts are
+ * frozen once a segment was left to them). */
+static void plain_facts_stay_those_of_the_first_pass(void **state)
+{
+    (void)state;
+    conv c;
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.keep_report = false;
+    conv_init_with(&c, 21, true, &cfg);
+    first_pass fp[12];
+    unsigned n = 0;
+    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN;
+    flagged(&c, false, S, "", &fp[n++]);
+    flagged(&c, true, S | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    c.cseq = 90000;
+    c.sseq = 70000;
+    flagged(&c, false, S, "", &fp[n++]);
+    flagged(&c, true, S | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, true, A, "220 again\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    unsigned plain, written_again;
+    check_later_pass(&c, fp, n, &plain, &written_again);
+    assert_int_equal(fp[4].f.tcp.isn, 1000);
+    assert_int_equal(fp[9].f.tcp.isn, 90000);
+    assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
+    assert_false(ftplens_capture_kept(c.cap, fp[9].f.frame).again);
+    assert_non_null(ftplens_capture_kept(c.cap, fp[9].f.frame).plain);
     ftplens_capture_free(c.cap);
 }
 
@@ -749,6 +807,7 @@ int main(void)
         cmocka_unit_test(ccc_reads_afresh),
         cmocka_unit_test(delayed_greeting),
         cmocka_unit_test(kept_frames_draw_as_the_first_pass),
+        cmocka_unit_test(plain_facts_stay_those_of_the_first_pass),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
