@@ -203,9 +203,23 @@ void ftplens_plain_note_user(struct ftplens_conn *conn, uint32_t frame, const ch
  * nothing else is kept. */
 bool ftplens_plain_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_plain *p);
 
-/* Bit sets indexed by stream or frame number. */
-bool ftplens_bit_get(const GByteArray *bits, uint32_t n);
-void ftplens_bit_set(GByteArray *bits, uint32_t n);
+/* Bit sets indexed by stream or frame number (NULL: empty); inline, for the hot path. */
+static inline bool ftplens_bit_get(const GByteArray *bits, uint32_t n)
+{
+    uint32_t byte = n >> 3;
+    return bits && byte < bits->len && (bits->data[byte] >> (n & 7)) & 1;
+}
+
+static inline void ftplens_bit_set(GByteArray *bits, uint32_t n)
+{
+    uint32_t byte = n >> 3;
+    if (byte >= bits->len) {
+        guint old = bits->len;
+        g_byte_array_set_size(bits, MAX(byte + 1, old * 2));
+        memset(bits->data + old, 0, bits->len - old);
+    }
+    bits->data[byte] |= (uint8_t)(1u << (n & 7));
+}
 
 
 /* Whether a control connection is shown as FTP: from its greeting on, also

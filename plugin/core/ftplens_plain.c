@@ -12,23 +12,6 @@
 #include "ftplens_result.h"
 #include "ftplens_tcp.h"
 
-bool ftplens_bit_get(const GByteArray *bits, uint32_t n)
-{
-    uint32_t byte = n >> 3;
-    return bits && byte < bits->len && (bits->data[byte] >> (n & 7)) & 1;
-}
-
-void ftplens_bit_set(GByteArray *bits, uint32_t n)
-{
-    uint32_t byte = n >> 3;
-    if (byte >= bits->len) {
-        guint old = bits->len;
-        g_byte_array_set_size(bits, MAX(byte + 1, old * 2));
-        memset(bits->data + old, 0, bits->len - old);
-    }
-    bits->data[byte] |= (uint8_t)(1u << (n & 7));
-}
-
 void ftplens_plain_fill(const ftplens_frame *f, ftplens_plain *p)
 {
     const ftplens_tcp_note *n = &f->tcp;
