@@ -125,6 +125,14 @@ const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32
 
 enum { KEPT_FRAME = 0, KEPT_PLAIN = 1 };
 
+void ftplens_capture_number_reused(ftplens_capture *c, uint32_t frame)
+{
+    ftplens_frames_forget(&c->kept, frame);
+    ftplens_bit_clear(c->again, frame);
+    if (c->late)
+        g_hash_table_remove(c->late, GUINT_TO_POINTER(frame));
+}
+
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
 {
     ftplens_segment_result r = { NULL, NULL, false };

@@ -60,8 +60,9 @@ void ftplens_capture_free(ftplens_capture *c);
 
 /* What the first pass learns from one segment: frame NULL when it is not
  * part of an FTP connection.  The frame lives until ftplens_capture_free,
- * except for a plain segment: then 'plain' is the compact record to keep
- * (the frame is the core's scratch, valid until the next call). */
+ * except for a plain segment: then 'plain' is its compact record, kept, or
+ * the core's scratch when only the frame's bit is kept; the frame is the
+ * core's scratch too (both valid until the next call). */
 typedef struct {
     const ftplens_frame *frame;
     const ftplens_plain *plain;
@@ -74,6 +75,10 @@ void ftplens_capture_keep_report(ftplens_capture *c);
 
 /* First pass only. */
 ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg);
+/* First pass: a read filter dropped the previous frame and this one has its
+ * number (the glue sees the same number twice in a row): what was kept under
+ * it is the dropped frame's and goes. */
+void ftplens_capture_number_reused(ftplens_capture *c, uint32_t frame);
 /* Any later pass: what the first pass kept for a frame, found by its number
  * (no per-frame entry in Wireshark's structures): the frame, a plain segment's
  * record, or 'again' for a plain segment kept as nothing; all empty when the
@@ -82,7 +87,8 @@ ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame);
 /* Later passes, when 'again' is set: the record of a plain segment written
  * again from the frame's segment (read from its bytes as on the first pass)
- * and its connection's facts; false when the segment is not that frame's. */
+ * and its connection's facts; false when the segment's stream is no FTP
+ * connection or the segment is no bare ACK or data-connection segment. */
 bool ftplens_capture_plain_again(const ftplens_capture *c, const ftplens_segment *seg, ftplens_plain *out);
 /* The frame of a plain segment, for drawing (any pass). */
 void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);

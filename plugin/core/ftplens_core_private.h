@@ -61,8 +61,8 @@ static inline void endpoint_text(const endpoint *e, char *out, size_t len)
 }
 
 /* What a plain segment of one sender has in common with the others: its ISN,
- * its peer's, and how the sentences call it.  Taken from the first plain
- * segment and frozen once a segment was left to be written again from it. */
+ * its peer's, and how the sentences call it.  Taken from each plain segment
+ * until one is left to be written again from it, then frozen. */
 typedef struct {
     uint32_t isn, peer_isn;
     uint8_t bits;               /* PLAIN_ISN_IS_BASE | PLAIN_HAS_PEER_ISN | PLAIN_SENDER_IS_SERVER */
@@ -122,7 +122,7 @@ struct ftplens_conn {
     uint32_t frame_count;       /* frames with a result: those in 'frames' and the plain ones */
     /* Plain segments written again from their own numbers when shown (ftplens_plain.c). */
     ftplens_plain_facts again[2];   /* per sender: [0] initiator, [1] listener */
-    GArray *users;              /* control: ftplens_user_change, where the session's user changed */
+    GArray *users;              /* control: the frames where the session's user changed (ftplens_plain.c) */
 };
 
 /* The data connection's control connection, or the connection itself. */
@@ -196,7 +196,8 @@ enum {
 };
 /* The compact record of a plain segment's result. */
 void ftplens_plain_fill(const ftplens_frame *f, ftplens_plain *p);
-/* Records the user of every result of a control connection, in frame order. */
+/* Called for every result of a control connection, in frame order: remembers
+ * the frames where the session's user changes. */
 void ftplens_plain_note_user(struct ftplens_conn *conn, uint32_t frame, const char *user);
 /* True when the record can be written again, when shown, from the frame's
  * segment and the connection's facts alone: then the frame's bit is set and
@@ -208,6 +209,13 @@ static inline bool ftplens_bit_get(const GByteArray *bits, uint32_t n)
 {
     uint32_t byte = n >> 3;
     return bits && byte < bits->len && (bits->data[byte] >> (n & 7)) & 1;
+}
+
+static inline void ftplens_bit_clear(GByteArray *bits, uint32_t n)
+{
+    uint32_t byte = n >> 3;
+    if (bits && byte < bits->len)
+        bits->data[byte] &= (uint8_t)~(1u << (n & 7));
 }
 
 static inline void ftplens_bit_set(GByteArray *bits, uint32_t n)

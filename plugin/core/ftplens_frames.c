@@ -60,6 +60,13 @@ bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, u
     return true;
 }
 
+void ftplens_frames_forget(ftplens_frames *x, uint32_t frame)
+{
+    ftplens_frames_block *b = x->n_blocks ? x->blocks[x->n_blocks - 1] : NULL;
+    if (b && frame == b->frame[b->used - 1])
+        b->record[b->used - 1] = 0;
+}
+
 static const void *at(const ftplens_frames_block *b, unsigned slot, unsigned *tag)
 {
     *tag = (unsigned)(b->record[slot] & 1u);

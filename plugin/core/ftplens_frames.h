@@ -29,6 +29,9 @@ void ftplens_frames_clear(ftplens_frames *x);
  * -2 -R, the GUI's read filter) drops a frame and gives its number to the
  * next one. */
 bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, unsigned tag);
+/* The last frame's number was given to another frame: its record is dropped
+ * (a later add with the number stores the new one). */
+void ftplens_frames_forget(ftplens_frames *x, uint32_t frame);
 /* The record of a frame, or NULL; its tag (0 or 1) in *tag. */
 const void *ftplens_frames_find(ftplens_frames *x, uint32_t frame, unsigned *tag);
 /* The highest frame added, 0 when none. */

@@ -137,7 +137,7 @@ typedef struct ftplens_frame {
  * middle of it, a handshake or close segment without payload, with no FTP
  * line, no finding and nothing unexpected, whose sentence is written from its
  * numbers when shown.  They are kept as this compact record (72 bytes instead
- * of a 168-byte ftplens_frame); ftplens_plain_expand gives the frame back for
+ * of a 136-byte ftplens_frame); ftplens_plain_expand gives the frame back for
  * drawing. */
 typedef struct ftplens_plain {
     const struct ftplens_conn *conn;

@@ -93,6 +93,8 @@ static void ftplens_prefs_apply(void)
 static int proto_ftplens = -1;
 static dissector_handle_t ftplens_handle;
 static ftplens_capture *capture;
+/* The number of the last frame of the first pass (see dissect_ftplens). */
+static uint32_t first_pass_last;
 
 static int hf_ftplens_session = -1;
 static int hf_ftplens_session_user = -1;
@@ -192,6 +194,7 @@ static const char *const part_names[] = { "single", "first", "continuation", "la
 
 static void ftplens_init(void)
 {
+    first_pass_last = 0;
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_ftplens)))
         return;
     ftplens_config cfg;
@@ -820,6 +823,13 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
 
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    /* A read filter (tshark -2 -R, the GUI's) drops a frame and gives its number to the next one,
+     * whatever that one is: the core forgets what it kept under the number. */
+    if (!PINFO_FD_VISITED(pinfo) && capture) {
+        if (pinfo->num == first_pass_last)
+            ftplens_capture_number_reused(capture, pinfo->num);
+        first_pass_last = pinfo->num;
+    }
     if (pinfo->ptype != PT_TCP || !capture)
         return 0;
     const ftplens_frame *f = frame_result(tvb, pinfo);

@@ -189,6 +189,8 @@ static void run(const uint8_t *data, size_t size, bool mask)
     const ftplens_frame **frames = calloc(MAX_FRAMES, sizeof *frames);
     unsigned nframes = 0;
     ftplens_frame **plain_copies = calloc(MAX_FRAMES, sizeof *plain_copies);
+    ftplens_plain *plain_records = calloc(MAX_FRAMES, sizeof *plain_records);
+    ftplens_segment *plain_segs = calloc(MAX_FRAMES, sizeof *plain_segs);
     unsigned nplain = 0;
     uint32_t frame = 0;
     int64_t now = 1700000000LL * 1000000000LL;
@@ -342,6 +344,9 @@ static void run(const uint8_t *data, size_t size, bool mask)
                     FUZZ_CHECK(strcmp(ea, eb) == 0, "plain frame %u: explanation differs", f->frame);
                     g_free(ea);
                     g_free(eb);
+                    plain_records[nplain] = *pl;
+                    plain_segs[nplain] = seg;
+                    plain_segs[nplain].payload = NULL;     /* freed below; a later pass reads only the header */
                     plain_copies[nplain++] = x;
                     f = x;
                 }
@@ -361,7 +366,18 @@ static void run(const uint8_t *data, size_t size, bool mask)
         check_text("data command", ftplens_frame_data_command(f));
         check_frame(f, NULL);
     }
-    /* Late results (the handshake of a connection found by its 220 greeting). */
+    /* Plain segments kept as one bit: written again from their segment at the
+     * end of the capture, byte for byte the record of the first pass. */
+    for (unsigned i = 0; i < nplain; i++) {
+        ftplens_segment_result r = ftplens_capture_kept(cap, plain_records[i].frame);
+        if (!r.again)
+            continue;
+        ftplens_plain again;
+        FUZZ_CHECK(ftplens_capture_plain_again(cap, &plain_segs[i], &again) &&
+                   memcmp(&again, &plain_records[i], sizeof again) == 0,
+                   "plain frame %u: written again differently", plain_records[i].frame);
+    }
+        /* Late results (the handshake of a connection found by its 220 greeting). */
     for (uint32_t fr = 0; fr <= frame; fr++) {
         const ftplens_frame *late = ftplens_capture_late_frame(cap, fr);
         if (late) {
@@ -396,6 +412,8 @@ static void run(const uint8_t *data, size_t size, bool mask)
     for (unsigned i = 0; i < nplain; i++)
         free(plain_copies[i]);
     free(plain_copies);
+    free(plain_records);
+    free(plain_segs);
     ftplens_capture_free(cap);
 }
 

@@ -781,6 +781,42 @@ static void plain_facts_stay_those_of_the_first_pass(void **state)
     ftplens_capture_free(c.cap);
 }
 
+/* A read filter drops a frame and gives its number to the next one: what was
+ * kept under the number (a bit, a compact record, a whole frame) goes. */
+static void reused_number_forgets_its_record(void **state)
+{
+    (void)state;
+    conv c;
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.keep_report = false;
+    conv_init_with(&c, 21, true, &cfg);
+    first_pass fp[8];
+    unsigned n = 0;
+    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN;
+    flagged(&c, false, S, "", &fp[n++]);
+    flagged(&c, true, S | A, "", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
+    flagged(&c, false, A, "", &fp[n++]);
+    assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
+    ftplens_capture_number_reused(c.cap, fp[4].f.frame);
+    ftplens_segment_result r = ftplens_capture_kept(c.cap, fp[4].f.frame);
+    assert_false(r.again);
+    assert_null(r.frame);
+    assert_null(r.plain);
+    /* A record kept under another number stays. */
+    ftplens_capture_number_reused(c.cap, fp[1].f.frame);
+    r = ftplens_capture_kept(c.cap, fp[1].f.frame);
+    assert_true(r.frame || r.plain);
+    assert_non_null(ftplens_capture_kept(c.cap, fp[3].f.frame).frame);
+    ftplens_capture_number_reused(c.cap, fp[3].f.frame);
+    assert_null(ftplens_capture_kept(c.cap, fp[3].f.frame).frame);
+    for (unsigned i = 0; i < n; i++)
+        g_free(fp[i].explain);
+    ftplens_capture_free(c.cap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -808,6 +844,7 @@ int main(void)
         cmocka_unit_test(delayed_greeting),
         cmocka_unit_test(kept_frames_draw_as_the_first_pass),
         cmocka_unit_test(plain_facts_stay_those_of_the_first_pass),
+        cmocka_unit_test(reused_number_forgets_its_record),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
