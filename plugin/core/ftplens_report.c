@@ -226,8 +226,9 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                 }
                 expl = g_string_free(g, FALSE);
             } else {
+                const char *problem = ftplens_note_extra_of(n)->problem_text;
                 expl = g_strdup_printf(T("not a valid FTP %s: %s"), n->from_server ? T("reply") : T("command"),
-                                       ftplens_note_extra_of(n)->problem_text ? T(ftplens_note_extra_of(n)->problem_text) : "");
+                                       problem ? T(problem) : "");
             }
             /* Cut long lines at a character boundary, not inside a UTF-8 sequence. */
             size_t n_len = strlen(n->text), cut = ftplens_utf8_prefix(n->text, n_len, 70);

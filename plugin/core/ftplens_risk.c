@@ -927,7 +927,8 @@ void ftplens_risk_nonstandard_port(ftplens_risk_global *g, ftplens_risk_session 
 
 void ftplens_risk_malformed_reply(ftplens_risk_global *g, const ftplens_risk_ctx *ctx, const ftplens_note *line)
 {
-    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, ftplens_note_extra_of(line)->problem_text ? T(ftplens_note_extra_of(line)->problem_text) : "");
+    const char *problem = ftplens_note_extra_of(line)->problem_text;
+    emit(g, NULL, ctx, FTPLENS_RISK_REPLY_MALFORMED, line->text, problem ? T(problem) : "");
 }
 
 void ftplens_risk_tls_ended(ftplens_risk_global *g, ftplens_risk_session *s, const ftplens_risk_ctx *ctx)

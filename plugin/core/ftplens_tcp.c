@@ -240,7 +240,8 @@ static void append_data_text(GString *g, const ftplens_tcp_note *out, const ftpl
         ftplens_appendf(g, T("Len %u: %u bytes of data-connection payload (file content or a listing, "
                                     "no line framing); "), len, len);
     }
-    ftplens_appendf(g, T("next sequence number = %u + %u = %u."), ftplens_tcp_seq_rel(out), len, ftplens_tcp_seq_rel(out) + len);
+    ftplens_appendf(g, T("next sequence number = %u + %u = %u."), ftplens_tcp_seq_rel(out), len,
+                    ftplens_tcp_seq_rel(out) + len);
 }
 
 char *ftplens_tcp_explain(const ftplens_tcp_note *n)
@@ -275,7 +276,8 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
     case FTPLENS_LAZY_ACK_ONLY:
         ftplens_appendf(g, T("ACK only: no data (Len 0), so the sequence number stays at relative %u; "
                                     "acknowledgment relative %u (raw 0x%08x) means 'I have received every byte "
-                                    "before this one; it is the next I expect'."), ftplens_tcp_seq_rel(n), ftplens_tcp_ack_rel(n), n->ack_raw);
+                                    "before this one; it is the next I expect'."),
+                        ftplens_tcp_seq_rel(n), ftplens_tcp_ack_rel(n), n->ack_raw);
         break;
     case FTPLENS_LAZY_RETRANS:
         pl.dup_bytes = n->len;

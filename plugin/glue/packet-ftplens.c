@@ -675,7 +675,8 @@ static void line_label(const ftplens_frame *f, const ftplens_note *n, unsigned i
         snprintf(out, len, T("Reply %03u%s%s: %s"), n->reply.code, answers, where, texts.meaning);
         break;
     case FTPLENS_NOTE_BAD_REPLY:
-        snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where, T(ftplens_note_extra_of(n)->problem_text));
+        snprintf(out, len, T("Reply line%s: not a valid FTP reply (%s)"), where,
+                 T(ftplens_note_extra_of(n)->problem_text));
         break;
     case FTPLENS_NOTE_BAD_REQUEST:
         snprintf(out, len, T("Client line%s: not an FTP command"), where);
@@ -727,7 +728,8 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
                 proto_item_set_generated(ri);
             }
             add_expert(pinfo, li, &ei_ftplens_command_malformed,
-                                   T("Not an FTP command '%.40s': %s"), n->text, T(ftplens_note_extra_of(n)->problem_text));
+                                   T("Not an FTP command '%.40s': %s"), n->text,
+                                   T(ftplens_note_extra_of(n)->problem_text));
             break;
         case FTPLENS_NOTE_PARTIAL:
             expert_add_info(pinfo, li, &ei_ftplens_line_partial);

@@ -323,15 +323,18 @@ static void run(const uint8_t *data, size_t size, bool mask)
                 if (pl) {
                     ftplens_frame *x = malloc(sizeof *x);
                     ftplens_plain_expand(pl, x);
-                    FUZZ_CHECK(x->conn == f->conn && ftplens_frame_session(x) == ftplens_frame_session(f) && x->user == f->user &&
+                    FUZZ_CHECK(x->conn == f->conn && ftplens_frame_session(x) == ftplens_frame_session(f) &&
+                               x->user == f->user &&
                                x->frame == f->frame && x->from_listener == f->from_listener && !f->notes &&
                                !f->findings, "plain frame %u: frame fields differ", f->frame);
                     const ftplens_tcp_note *a = &x->tcp, *b = &f->tcp;
                     FUZZ_CHECK(a->step == b->step && a->seq_raw == b->seq_raw && a->ack_raw == b->ack_raw &&
                                a->flags == b->flags && a->has_ack == b->has_ack && a->isn == b->isn &&
                                a->isn_is_base == b->isn_is_base && a->has_peer_isn == b->has_peer_isn &&
-                               a->peer_isn == b->peer_isn && ftplens_tcp_seq_rel(a) == ftplens_tcp_seq_rel(b) && ftplens_tcp_ack_rel(a) == ftplens_tcp_ack_rel(b) &&
-                               ftplens_tcp_next_seq_rel(a) == ftplens_tcp_next_seq_rel(b) && a->len == b->len && a->lazy == b->lazy &&
+                               a->peer_isn == b->peer_isn && ftplens_tcp_seq_rel(a) == ftplens_tcp_seq_rel(b) &&
+                               ftplens_tcp_ack_rel(a) == ftplens_tcp_ack_rel(b) &&
+                               ftplens_tcp_next_seq_rel(a) == ftplens_tcp_next_seq_rel(b) && a->len == b->len &&
+                               a->lazy == b->lazy &&
                                a->ref_frame == b->ref_frame && a->has_ack_ok == b->has_ack_ok &&
                                a->ack_ok == b->ack_ok && a->has_syn_rtt == b->has_syn_rtt &&
                                a->has_hs_rtt == b->has_hs_rtt && (!a->has_syn_rtt || a->syn_rtt_ns == b->syn_rtt_ns) &&
