@@ -162,10 +162,6 @@ void ftplens_reply_classify(unsigned code, const char *command, ftplens_reply_co
 
 void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out)
 {
-    out->code = c->code;
-    out->reply_class = c->reply_class;
-    out->category = c->category;
-    out->standard = c->standard;
     out->class_text = T(ftplens_class_text(c->reply_class));
     out->category_text = T(ftplens_category_text(c->category));
     if (!out->class_text)
@@ -181,9 +177,8 @@ void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out)
     }
 }
 
-void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_info *out)
+void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_code *c, ftplens_reply_info *out)
 {
-    ftplens_reply_code c;
-    ftplens_reply_classify(code, command, &c);
-    ftplens_reply_texts(&c, out);
+    ftplens_reply_classify(code, command, c);
+    ftplens_reply_texts(c, out);
 }

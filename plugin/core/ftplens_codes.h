@@ -19,15 +19,12 @@ typedef struct {
     const char *rfc;
 } ftplens_reply_row;
 
+/* The texts of a reply code, in the current language (its digits: ftplens_reply_code). */
 typedef struct {
     const char *class_text;
     const char *category_text;
     const char *meaning;
     const char *rfc;
-    uint16_t code;
-    uint8_t reply_class;      /* first digit */
-    uint8_t category;         /* second digit */
-    bool standard;            /* false: not defined by any RFC */
 } ftplens_reply_info;
 
 extern const ftplens_reply_row ftplens_reply_rows[];
@@ -48,14 +45,14 @@ typedef struct {
     bool standard;            /* false: not defined by any RFC */
 } ftplens_reply_code;
 
-/* Classify a three-digit code; 'command' as for ftplens_reply_explain. */
+/* Classify a three-digit code.  'command' is the upper-case verb the reply
+ * answers (or NULL); it selects the command-dependent meaning of codes such as
+ * 521, 522, 232 and 534. */
 void ftplens_reply_classify(unsigned code, const char *command, ftplens_reply_code *out);
 /* The texts of a classified code, in the current language. */
 void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out);
 
-/* Explain a three-digit code.  'command' is the upper-case verb the reply
- * answers (or NULL); it selects the command-dependent meaning of codes such as
- * 521, 522, 232 and 534. */
-void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_info *out);
+/* Both at once: the code classified and its texts. */
+void ftplens_reply_explain(unsigned code, const char *command, ftplens_reply_code *c, ftplens_reply_info *out);
 
 #endif

@@ -201,11 +201,12 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                                        n->command ? n->command->rfc : T("unknown"),
                                        n->reply_lost ? T("; its reply was not captured") : "");
             } else if (n->kind == FTPLENS_NOTE_REPLY) {
+                const ftplens_reply_code *r = &n->reply;
                 ftplens_reply_info texts;
-                const ftplens_reply_info *r = &texts;
-                ftplens_reply_texts(&n->reply, &texts);
+                ftplens_reply_texts(r, &texts);
                 GString *g = g_string_new(NULL);
-                g_string_append_printf(g, "%u %s / %s: %s", r->code, r->class_text, r->category_text, r->meaning);
+                g_string_append_printf(g, "%u %s / %s: %s", r->code, texts.class_text, texts.category_text,
+                                       texts.meaning);
                 if (n->part != FTPLENS_PART_SINGLE)
                     g_string_append_printf(g, T(" [%s line]"), n->part == FTPLENS_PART_FIRST ? T("first")
                                                          : n->part == FTPLENS_PART_LAST ? T("last") : T("continuation"));

@@ -463,27 +463,26 @@ static void answers_text(const ftplens_note *n, char *out, size_t len)
 
 static void draw_reply(proto_tree *lt, packet_info *pinfo, const ftplens_note *n, const line_bytes *lb)
 {
+    const ftplens_reply_code *r = &n->reply;
     ftplens_reply_info texts;
-    const ftplens_reply_info *r = &texts;
     proto_item *pi;
-
-    ftplens_reply_texts(&n->reply, &texts);
     char code[8];
 
+    ftplens_reply_texts(r, &texts);
     snprintf(code, sizeof code, "%03u", r->code);
     add_uint_at(lt, hf_ftplens_reply_code, lb, piece_start(lb, 0, 3, code), 3, r->code);
     /* Class and category once, in the chosen language; the text fields stay
      * for filters and -T fields, hidden in the tree. */
     pi = proto_tree_add_uint_format_value(lt, hf_ftplens_reply_class, NULL, 0, 0, r->reply_class, "%u (%s)",
-                                          r->reply_class, r->class_text);
+                                          r->reply_class, texts.class_text);
     proto_item_set_generated(pi);
-    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_class_text, r->class_text));
+    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_class_text, texts.class_text));
     proto_item *ci = proto_tree_add_uint_format_value(lt, hf_ftplens_reply_category, NULL, 0, 0, r->category,
-                                                      "%u (%s)", r->category, r->category_text);
+                                                      "%u (%s)", r->category, texts.category_text);
     proto_item_set_generated(ci);
-    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_category_text, r->category_text));
-    add_gen_text(lt, hf_ftplens_reply_meaning, ett_ftplens_more, r->meaning);
-    add_gen_string(lt, hf_ftplens_reply_rfc, r->rfc);
+    proto_item_set_hidden(add_gen_string(lt, hf_ftplens_reply_category_text, texts.category_text));
+    add_gen_text(lt, hf_ftplens_reply_meaning, ett_ftplens_more, texts.meaning);
+    add_gen_string(lt, hf_ftplens_reply_rfc, texts.rfc);
     add_gen_string(lt, hf_ftplens_reply_part, part_names[n->part]);
     draw_pairing(lt, n);
     if (ftplens_note_extra_of(n)->arg_explained) {

@@ -40,8 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             touch_mem(r.text, r.text_len);
         }
         /* What the session does next with a code: look it up. */
+        ftplens_reply_code c;
         ftplens_reply_info info;
-        ftplens_reply_explain(r.code, command, &info);
+        ftplens_reply_explain(r.code, command, &c, &info);
         touch_str(info.class_text);
         touch_str(info.category_text);
         touch_str(info.meaning);

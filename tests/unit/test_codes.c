@@ -49,13 +49,14 @@ static void each_class_and_category(void **state)
         { 632, 6, "Protected", 3, "Authentication and accounting" },
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        ftplens_reply_code code;
         ftplens_reply_info info;
-        ftplens_reply_explain(rows[i].code, NULL, &info);
-        assert_int_equal(info.reply_class, rows[i].cls);
+        ftplens_reply_explain(rows[i].code, NULL, &code, &info);
+        assert_int_equal(code.reply_class, rows[i].cls);
         assert_string_equal(info.class_text, rows[i].cls_text);
-        assert_int_equal(info.category, rows[i].cat);
+        assert_int_equal(code.category, rows[i].cat);
         assert_string_equal(info.category_text, rows[i].cat_text);
-        assert_true(info.standard);
+        assert_true(code.standard);
     }
 }
 
@@ -64,11 +65,12 @@ static void every_row_is_found_by_lookup(void **state)
     (void)state;
     for (unsigned i = 0; i < ftplens_reply_row_count; i++) {
         const ftplens_reply_row *r = &ftplens_reply_rows[i];
+        ftplens_reply_code code;
         ftplens_reply_info info;
         char verb[16] = "";
         if (r->commands)
             sscanf(r->commands, "%15s", verb);
-        ftplens_reply_explain(r->code, r->commands ? verb : "NOOP", &info);
+        ftplens_reply_explain(r->code, r->commands ? verb : "NOOP", &code, &info);
         if (r->commands) {
             assert_ptr_equal(info.meaning, r->meaning);
         } else {
@@ -80,46 +82,48 @@ static void every_row_is_found_by_lookup(void **state)
 
 static void command_dependent_meanings(void **state)
 {
+    ftplens_reply_code code;
     ftplens_reply_info a, b;
     (void)state;
 
-    ftplens_reply_explain(521, "LPRT", &a);
-    ftplens_reply_explain(521, "RETR", &b);
+    ftplens_reply_explain(521, "LPRT", &code, &a);
+    ftplens_reply_explain(521, "RETR", &code, &b);
     assert_string_equal(a.rfc, "RFC 1639");
     assert_string_equal(b.rfc, "RFC 4217");
-    ftplens_reply_explain(522, "EPRT", &a);
-    ftplens_reply_explain(522, "STOR", &b);
+    ftplens_reply_explain(522, "EPRT", &code, &a);
+    ftplens_reply_explain(522, "STOR", &code, &b);
     assert_string_equal(a.rfc, "RFC 2428");
     assert_string_equal(b.rfc, "RFC 4217");
-    ftplens_reply_explain(534, "CCC", &a);
+    ftplens_reply_explain(534, "CCC", &code, &a);
     assert_non_null(strstr(a.meaning, "clear the command channel"));
-    ftplens_reply_explain(213, "SIZE", &a);
+    ftplens_reply_explain(213, "SIZE", &code, &a);
     assert_non_null(strstr(a.meaning, "size"));
-    ftplens_reply_explain(234, "AUTH", &a);
+    ftplens_reply_explain(234, "AUTH", &code, &a);
     assert_non_null(strstr(a.meaning, "TLS"));
     /* No false match on a verb that merely contains a listed one. */
-    ftplens_reply_explain(522, "XEPRTX", &a);
+    ftplens_reply_explain(522, "XEPRTX", &code, &a);
     assert_string_equal(a.rfc, "RFC 4217");
 }
 
 static void unknown_codes_get_digits_only(void **state)
 {
+    ftplens_reply_code code;
     ftplens_reply_info info;
     (void)state;
 
-    ftplens_reply_explain(299, NULL, &info);
-    assert_int_equal(info.reply_class, 2);
-    assert_int_equal(info.category, 9);
+    ftplens_reply_explain(299, NULL, &code, &info);
+    assert_int_equal(code.reply_class, 2);
+    assert_int_equal(code.category, 9);
     assert_string_equal(info.meaning, "not defined by any RFC");
-    assert_false(info.standard);
+    assert_false(code.standard);
     assert_string_equal(info.category_text, "Not a category defined by any RFC");
 
-    ftplens_reply_explain(231, NULL, &info);
-    assert_false(info.standard);
+    ftplens_reply_explain(231, NULL, &code, &info);
+    assert_false(code.standard);
     assert_non_null(strstr(info.meaning, "not defined by any RFC"));
 
-    ftplens_reply_explain(999, NULL, &info);
-    assert_int_equal(info.reply_class, 9);
+    ftplens_reply_explain(999, NULL, &code, &info);
+    assert_int_equal(code.reply_class, 9);
     assert_string_equal(info.class_text, "Not a reply class defined by any RFC");
 }
 
