@@ -699,22 +699,31 @@ static void check_later_pass(conv *c, first_pass *fp, unsigned n, unsigned *plai
     *again_out = written_again;
 }
 
+/* A port-21 session kept as the GUI, -T fields and -V keep it (no report):
+ * the handshake, the greeting and the client's bare ACK of it in fp[0..4].
+ * Returns how many segments were sent. */
+static unsigned open_session(conv *c, first_pass *fp)
+{
+    ftplens_config cfg;
+    ftplens_config_defaults(&cfg);
+    cfg.keep_report = false;
+    conv_init_with(c, 21, true, &cfg);
+    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN;
+    flagged(c, false, S, "", &fp[0]);
+    flagged(c, true, S | A, "", &fp[1]);
+    flagged(c, false, A, "", &fp[2]);
+    flagged(c, true, A, "220 hi\r\n", &fp[3]);
+    flagged(c, false, A, "", &fp[4]);
+    return 5;
+}
+
 static void kept_frames_draw_as_the_first_pass(void **state)
 {
     (void)state;
     conv c;
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
-    cfg.keep_report = false;            /* as in the GUI, -T fields and -V */
-    conv_init_with(&c, 21, true, &cfg);
     first_pass fp[16];
-    unsigned n = 0;
-    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN, F = FTPLENS_TCP_FIN;
-    flagged(&c, false, S, "", &fp[n++]);
-    flagged(&c, true, S | A, "", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
+    unsigned n = open_session(&c, fp);
+    const uint16_t A = FTPLENS_TCP_ACK, F = FTPLENS_TCP_FIN;
     flagged(&c, false, A, "USER bob\r\n", &fp[n++]);
     flagged(&c, true, A, "331 password\r\n", &fp[n++]);
     flagged(&c, false, A, "", &fp[n++]);
@@ -752,18 +761,9 @@ static void plain_facts_stay_those_of_the_first_pass(void **state)
 {
     (void)state;
     conv c;
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
-    cfg.keep_report = false;
-    conv_init_with(&c, 21, true, &cfg);
     first_pass fp[12];
-    unsigned n = 0;
+    unsigned n = open_session(&c, fp);
     const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN;
-    flagged(&c, false, S, "", &fp[n++]);
-    flagged(&c, true, S | A, "", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
     c.cseq = 90000;
     c.sseq = 70000;
     flagged(&c, false, S, "", &fp[n++]);
@@ -787,18 +787,8 @@ static void reused_number_forgets_its_record(void **state)
 {
     (void)state;
     conv c;
-    ftplens_config cfg;
-    ftplens_config_defaults(&cfg);
-    cfg.keep_report = false;
-    conv_init_with(&c, 21, true, &cfg);
     first_pass fp[8];
-    unsigned n = 0;
-    const uint16_t A = FTPLENS_TCP_ACK, S = FTPLENS_TCP_SYN;
-    flagged(&c, false, S, "", &fp[n++]);
-    flagged(&c, true, S | A, "", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
-    flagged(&c, true, A, "220 hi\r\n", &fp[n++]);
-    flagged(&c, false, A, "", &fp[n++]);
+    unsigned n = open_session(&c, fp);
     assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
     ftplens_capture_number_reused(c.cap, fp[4].f.frame);
     ftplens_segment_result r = ftplens_capture_kept(c.cap, fp[4].f.frame);
