@@ -199,7 +199,6 @@ static void set_listener(ftplens_conn *conn, const endpoint *e)
     conn->listener_known = true;
 }
 
-
 /* ---- data-connection expectations ---- */
 
 /* The connection's role: 'role' stays English (people filter and colour on

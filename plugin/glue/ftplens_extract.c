@@ -420,8 +420,8 @@ static bool segment_stream(packet_info *pinfo, const ftplens_first_look *look, c
 
 /* ---- the segment ---- */
 
-static bool extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
-                            ftplens_segment *seg)
+bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
+                             ftplens_segment *seg)
 {
     tcp_place at;
 
@@ -465,15 +465,9 @@ static bool extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_fir
     return segment_stream(pinfo, look, &at, seg);
 }
 
-bool ftplens_extract_segment(packet_info *pinfo, tvbuff_t *tvb, const ftplens_first_look *look,
-                             ftplens_segment *seg)
-{
-    return extract_segment(pinfo, tvb, look, seg);
-}
-
 bool ftplens_extract_segment_again(packet_info *pinfo, tvbuff_t *tvb, ftplens_segment *seg)
 {
-    return extract_segment(pinfo, tvb, NULL, seg);
+    return ftplens_extract_segment(pinfo, tvb, NULL, seg);
 }
 
 /* ---- link facts for the report header, read from the IP header before TCP ---- */
