@@ -8,6 +8,7 @@
 #include "ftplens_core.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,8 +124,6 @@ const ftplens_frame *ftplens_capture_late_frame(const ftplens_capture *c, uint32
     return c->late ? g_hash_table_lookup(c->late, GUINT_TO_POINTER(frame)) : NULL;
 }
 
-enum { KEPT_FRAME = 0, KEPT_PLAIN = 1 };
-
 void ftplens_capture_number_reused(ftplens_capture *c, uint32_t frame)
 {
     ftplens_frames_forget(&c->kept, frame);
@@ -135,16 +134,16 @@ void ftplens_capture_number_reused(ftplens_capture *c, uint32_t frame)
 
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame)
 {
-    ftplens_segment_result r = { NULL, NULL, false };
+    ftplens_segment_result r = { NULL, NULL, false, false };
     unsigned tag;
     const void *rec = ftplens_frames_find(&c->kept, frame, &tag);
     if (rec && tag == KEPT_PLAIN)
         r.plain = rec;
-    else if (rec)
+    else if (rec && tag == KEPT_FRAME)
         r.frame = rec;
-    else
+    else if (!rec)
         r.frame = ftplens_capture_late_frame(c, frame);
-    r.again = !r.frame && !r.plain && ftplens_bit_get(c->again, frame);
+    r.again = (rec && tag == KEPT_LINES) || (!r.frame && !r.plain && ftplens_bit_get(c->again, frame));
     return r;
 }
 
@@ -726,6 +725,14 @@ static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplen
         }
         return f;
     }
+    f->lines_continue = f->tcp.continues_line;
+    if (allow_plain && !held && !c->config.keep_report && ftplens_lines_leave(c, conn, f)) {
+        /* FTP lines whose TCP note is written again when shown: the frame without it. */
+        void *rec = ftplens_arena_alloc0(&c->arena, offsetof(ftplens_frame, tcp));
+        memcpy(rec, f, offsetof(ftplens_frame, tcp));
+        ftplens_frames_add(&c->kept, f->frame, rec, KEPT_LINES);
+        return f;
+    }
     ftplens_frame *keep = ftplens_arena_alloc0(&c->arena, sizeof *keep);
     *keep = *f;
     if (c->config.keep_report)
@@ -835,8 +842,9 @@ static const ftplens_frame *segment_frame(ftplens_capture *c, const ftplens_segm
 
 ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens_segment *seg)
 {
-    ftplens_segment_result r = { segment_frame(c, seg), NULL, false };
-    if (r.frame == &c->scratch)
+    ftplens_segment_result r = { segment_frame(c, seg), NULL, false, false };
+    r.scratch = r.frame == &c->scratch;
+    if (r.scratch)
         r.plain = c->last_plain;
     return r;
 }

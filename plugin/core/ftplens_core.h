@@ -60,13 +60,15 @@ void ftplens_capture_free(ftplens_capture *c);
 
 /* What the first pass learns from one segment: frame NULL when it is not
  * part of an FTP connection.  The frame lives until ftplens_capture_free,
- * except for a plain segment: then 'plain' is its compact record, kept, or
- * the core's scratch when only the frame's bit is kept; the frame is the
- * core's scratch too (both valid until the next call). */
+ * unless 'scratch' says it is the core's scratch (valid until the next call):
+ * a plain segment, whose compact record is then 'plain' (kept, or scratch too
+ * when only the frame's bit is kept), or a frame of FTP lines kept without
+ * its TCP note. */
 typedef struct {
     const ftplens_frame *frame;
     const ftplens_plain *plain;
-    bool again;     /* later passes: a plain segment kept as nothing; ftplens_capture_plain_again writes it */
+    bool scratch;   /* first pass: 'frame' is the core's scratch */
+    bool again;     /* later passes: kept as a bit or without its TCP note; ftplens_capture_frame_again writes it */
 } ftplens_segment_result;
 
 /* The report was asked for after the capture began (tshark opens the file
@@ -81,14 +83,17 @@ ftplens_segment_result ftplens_capture_segment(ftplens_capture *c, const ftplens
 void ftplens_capture_number_reused(ftplens_capture *c, uint32_t frame);
 /* Any later pass: what the first pass kept for a frame, found by its number
  * (no per-frame entry in Wireshark's structures): the frame, a plain segment's
- * record, or 'again' for a plain segment kept as nothing; all empty when the
- * frame is not part of an FTP connection.
+ * record, or 'again' for a frame written again from its segment; all empty
+ * when the frame is not part of an FTP connection.
  * Results made after their frame (ftplens_capture_late_frame) are included. */
 ftplens_segment_result ftplens_capture_kept(ftplens_capture *c, uint32_t frame);
-/* Later passes, when 'again' is set: the record of a plain segment written
- * again from the frame's segment (read from its bytes as on the first pass)
- * and its connection's facts; false when the segment's stream is no FTP
- * connection or the segment is no bare ACK or data-connection segment. */
+/* Later passes, when 'again' is set: the frame written again from its segment
+ * (read from its bytes as on the first pass), what was kept of it and its
+ * connection's facts: a plain segment kept as one bit, or a frame of FTP
+ * lines kept without its TCP note.  False when nothing can be written. */
+bool ftplens_capture_frame_again(ftplens_capture *c, const ftplens_segment *seg, ftplens_frame *out);
+/* The record of a plain segment kept as one bit, written again the same way
+ * (for tests: it is compared byte for byte with the first pass's). */
 bool ftplens_capture_plain_again(const ftplens_capture *c, const ftplens_segment *seg, ftplens_plain *out);
 /* The frame of a plain segment, for drawing (any pass). */
 void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out);

@@ -176,11 +176,18 @@ struct ftplens_capture {
     GHashTable *backdoor_watch; /* server address text -> backdoor_watch (ftplens_risk_backdoor_trigger) */
     ftplens_finding *pending;   /* findings made before the frame's result exists */
     GPtrArray *controls;        /* control connections in the order they started */
-    ftplens_frames kept;        /* frame number -> kept ftplens_frame (tag 0) or ftplens_plain (tag 1) */
+    ftplens_frames kept;        /* frame number -> record, tagged KEPT_* */
     ftplens_frame scratch;      /* the result being built; returned as is for a plain segment */
     const ftplens_plain *last_plain;
     ftplens_plain scratch_plain;    /* a plain segment written again when shown: nothing kept */
     GByteArray *again;          /* bit per frame number: a plain segment kept as nothing (ftplens_plain.c) */
+};
+
+/* What a frame number's entry in 'kept' holds. */
+enum {
+    KEPT_FRAME = 0,     /* an ftplens_frame */
+    KEPT_PLAIN = 1,     /* an ftplens_plain */
+    KEPT_LINES = 2,     /* an ftplens_frame without its TCP note (ftplens_lines_leave) */
 };
 
 /* ftplens_plain.c: plain segments, kept as a compact record or as one bit. */
@@ -203,6 +210,11 @@ void ftplens_plain_note_user(struct ftplens_conn *conn, uint32_t frame, const ch
  * segment and the connection's facts alone: then the frame's bit is set and
  * nothing else is kept. */
 bool ftplens_plain_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_plain *p);
+
+/* True when the TCP note of a frame of FTP lines can be written again, when
+ * shown, from the frame's segment and the connection's facts: then the frame
+ * is kept without it. */
+bool ftplens_lines_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_frame *f);
 
 /* Bit sets indexed by stream or frame number (NULL: empty); inline, for the hot path. */
 static inline bool ftplens_bit_get(const GByteArray *bits, uint32_t n)

@@ -11,7 +11,7 @@
 struct ftplens_frames_block {
     unsigned used;
     uint32_t frame[BLOCK_SLOTS];
-    uintptr_t record[BLOCK_SLOTS];  /* pointer | tag (records are at least 2-byte aligned) */
+    uintptr_t record[BLOCK_SLOTS];  /* pointer | tag KEPT_* (records are 8-byte aligned) */
 };
 
 void ftplens_frames_init(ftplens_frames *x)
@@ -37,7 +37,7 @@ uint32_t ftplens_frames_last(const ftplens_frames *x)
 
 bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, unsigned tag)
 {
-    if ((x->n_blocks && frame < ftplens_frames_last(x)) || ((uintptr_t)record & 1u) || tag > 1)
+    if ((x->n_blocks && frame < ftplens_frames_last(x)) || ((uintptr_t)record & 3u) || tag > 3)
         return false;
     ftplens_frames_block *b = x->n_blocks ? x->blocks[x->n_blocks - 1] : NULL;
     if (b && frame == b->frame[b->used - 1]) {
@@ -69,8 +69,8 @@ void ftplens_frames_forget(ftplens_frames *x, uint32_t frame)
 
 static const void *at(const ftplens_frames_block *b, unsigned slot, unsigned *tag)
 {
-    *tag = (unsigned)(b->record[slot] & 1u);
-    return (const void *)(b->record[slot] & ~(uintptr_t)1u);
+    *tag = (unsigned)(b->record[slot] & 3u);
+    return (const void *)(b->record[slot] & ~(uintptr_t)3u);
 }
 
 /* The slot holding 'frame' in block b, or -1. */

@@ -32,7 +32,7 @@ bool ftplens_frames_add(ftplens_frames *x, uint32_t frame, const void *record, u
 /* The last frame's number was given to another frame: its record is dropped
  * (a later add with the number stores the new one). */
 void ftplens_frames_forget(ftplens_frames *x, uint32_t frame);
-/* The record of a frame, or NULL; its tag (0 or 1) in *tag. */
+/* The record of a frame, or NULL; its tag (0 to 3) in *tag. */
 const void *ftplens_frames_find(ftplens_frames *x, uint32_t frame, unsigned *tag);
 /* The highest frame added, 0 when none. */
 uint32_t ftplens_frames_last(const ftplens_frames *x);

@@ -9,6 +9,8 @@
  */
 #include "ftplens_core_private.h"
 
+#include <stddef.h>
+
 #include "ftplens_result.h"
 #include "ftplens_tcp.h"
 
@@ -36,16 +38,10 @@ void ftplens_plain_fill(const ftplens_frame *f, ftplens_plain *p)
               (n->has_hs_rtt ? PLAIN_HS_RTT : 0) | (n->sender_is_server ? PLAIN_SENDER_IS_SERVER : 0);
 }
 
-void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
+/* The TCP note of a plain record. */
+static void plain_tcp(const ftplens_plain *p, ftplens_tcp_note *n)
 {
-    ftplens_tcp_note *n = &out->tcp;
-
-    memset(out, 0, sizeof *out);
-    out->conn = p->conn;
-    out->user = p->user;
-    out->frame = p->frame;
-    out->from_listener = p->bits & PLAIN_FROM_LISTENER;
-    out->has_tcp = true;
+    memset(n, 0, sizeof *n);
     n->step = p->step;
     n->step_text = p->step_text;
     n->seq_raw = p->seq_raw;
@@ -68,6 +64,17 @@ void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
         n->hs_rtt_ns = p->rtt_ns;
     n->sender_is_server = p->bits & PLAIN_SENDER_IS_SERVER;
     n->lazy = p->lazy;
+}
+
+void ftplens_plain_expand(const ftplens_plain *p, ftplens_frame *out)
+{
+    memset(out, 0, sizeof *out);
+    out->conn = p->conn;
+    out->user = p->user;
+    out->frame = p->frame;
+    out->from_listener = p->bits & PLAIN_FROM_LISTENER;
+    out->has_tcp = true;
+    plain_tcp(p, &out->tcp);
 }
 
 /* ---- the user at a frame ---- */
@@ -107,18 +114,20 @@ static const char *user_at(const ftplens_conn *conn, uint32_t frame)
 
 /* ---- written again ---- */
 
-/* The record of a bare ACK, or of data on a data connection, from the
- * segment's own numbers and the facts of its sender: the only inputs, so that
- * the first pass and every later one write the same record. */
+/* The record of a bare ACK, of data on a data connection, or (lines) of a
+ * segment of FTP lines on a control connection, from the segment's own
+ * numbers and the facts of its sender: the only inputs, so that the first
+ * pass and every later one write the same record. */
 static bool plain_again(const ftplens_conn *conn, const ftplens_plain_facts *pf, uint32_t frame, uint32_t seq,
-                        uint32_t ack, uint16_t flags, uint32_t len, bool listener_sent, ftplens_plain *out)
+                        uint32_t ack, uint16_t flags, uint32_t len, bool listener_sent, bool lines,
+                        ftplens_plain *out)
 {
     if (!pf->set || (flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN | FTPLENS_TCP_RST)) ||
-        (len && conn->kind != CONN_DATA))
+        (lines ? !len || conn->kind != CONN_CONTROL : len && conn->kind != CONN_DATA))
         return false;
     memset(out, 0, sizeof *out);
     out->conn = conn;
-    out->user = user_at(conn, frame);
+    out->user = lines ? NULL : user_at(conn, frame);    /* a frame of lines keeps its own */
     out->step_text = ftplens_tcp_plain_step_text(len != 0);
     out->frame = frame;
     out->seq_raw = seq;
@@ -128,36 +137,74 @@ static bool plain_again(const ftplens_conn *conn, const ftplens_plain_facts *pf,
     out->len = len;
     out->flags = flags;
     out->step = len ? FTPLENS_STEP_DATA : FTPLENS_STEP_ACK_ONLY;
-    out->lazy = len ? FTPLENS_LAZY_DATA : FTPLENS_LAZY_ACK_ONLY;
+    out->lazy = lines ? FTPLENS_LAZY_LINES : len ? FTPLENS_LAZY_DATA : FTPLENS_LAZY_ACK_ONLY;
     out->bits = pf->bits | (listener_sent ? PLAIN_FROM_LISTENER : 0);
+    return true;
+}
+
+/* The TCP note of a frame of FTP lines, written again the same way. */
+static bool lines_tcp_again(const ftplens_capture *c, const ftplens_conn *conn, const ftplens_frame *f,
+                            uint32_t seq, uint32_t ack, uint16_t flags, uint32_t len, ftplens_tcp_note *out)
+{
+    ftplens_plain p;
+    if (!plain_again(conn, &conn->again[f->from_listener ? 1 : 0], f->frame, seq, ack, flags, len, f->from_listener,
+                     true, &p))
+        return false;
+    plain_tcp(&p, out);
+    out->continues_line = f->lines_continue;
+    out->mask_passwords = c->config.mask_passwords;
     return true;
 }
 
 enum { SENDER_FACTS = PLAIN_ISN_IS_BASE | PLAIN_HAS_PEER_ISN | PLAIN_SENDER_IS_SERVER };
 
-bool ftplens_plain_leave(ftplens_capture *c, ftplens_conn *conn, const ftplens_plain *p)
+/* The sender's facts follow its segments until one is left to be written
+ * again from them; then they are frozen. */
+static ftplens_plain_facts *sender_facts(ftplens_conn *conn, const ftplens_plain *p)
 {
-    bool listener_sent = p->bits & PLAIN_FROM_LISTENER;
-    ftplens_plain_facts *pf = &conn->again[listener_sent ? 1 : 0];
-    ftplens_plain q;
-
-    /* A read filter gives a dropped frame's number to the next frame: the
-     * record kept under that number is replaced, never shadowed. */
-    if (ftplens_frames_last(&c->kept) == p->frame)
-        return false;
+    ftplens_plain_facts *pf = &conn->again[(p->bits & PLAIN_FROM_LISTENER) ? 1 : 0];
     if (!pf->used) {
         pf->isn = p->isn;
         pf->peer_isn = p->peer_isn;
         pf->bits = p->bits & SENDER_FACTS;
         pf->set = true;
     }
-    if (!plain_again(conn, pf, p->frame, p->seq_raw, p->ack_raw, p->flags, p->len, listener_sent, &q) ||
+    return pf;
+}
+
+bool ftplens_plain_leave(ftplens_capture *c, ftplens_conn *conn, const ftplens_plain *p)
+{
+    bool listener_sent = p->bits & PLAIN_FROM_LISTENER;
+    ftplens_plain q;
+
+    /* A read filter gives a dropped frame's number to the next frame: the
+     * record kept under that number is replaced, never shadowed. */
+    if (ftplens_frames_last(&c->kept) == p->frame)
+        return false;
+    ftplens_plain_facts *pf = sender_facts(conn, p);
+    if (!plain_again(conn, pf, p->frame, p->seq_raw, p->ack_raw, p->flags, p->len, listener_sent, false, &q) ||
         memcmp(&q, p, sizeof q) != 0)
         return false;
     pf->used = true;
     if (!c->again)
         c->again = g_byte_array_new();
     ftplens_bit_set(c->again, p->frame);
+    return true;
+}
+
+bool ftplens_lines_leave(ftplens_capture *c, ftplens_conn *conn, const ftplens_frame *f)
+{
+    const ftplens_tcp_note *n = &f->tcp;
+    ftplens_plain p;
+    ftplens_tcp_note q;
+
+    if (!f->has_tcp || n->lazy != FTPLENS_LAZY_LINES)
+        return false;
+    ftplens_plain_fill(f, &p);
+    ftplens_plain_facts *pf = sender_facts(conn, &p);
+    if (!lines_tcp_again(c, conn, f, n->seq_raw, n->ack_raw, n->flags, n->len, &q) || memcmp(&q, n, sizeof q) != 0)
+        return false;
+    pf->used = true;
     return true;
 }
 
@@ -168,5 +215,21 @@ bool ftplens_capture_plain_again(const ftplens_capture *c, const ftplens_segment
         return false;
     bool listener_sent = from_listener(conn, seg);
     return plain_again(conn, &conn->again[listener_sent ? 1 : 0], seg->frame, seg->seq, seg->ack, seg->flags,
-                       seg->tcp_len, listener_sent, out);
+                       seg->tcp_len, listener_sent, false, out);
+}
+
+bool ftplens_capture_frame_again(ftplens_capture *c, const ftplens_segment *seg, ftplens_frame *out)
+{
+    unsigned tag;
+    const ftplens_frame *kept = ftplens_frames_find(&c->kept, seg->frame, &tag);
+    if (kept && tag == KEPT_LINES) {
+        memset(out, 0, sizeof *out);
+        memcpy(out, kept, offsetof(ftplens_frame, tcp));
+        return lines_tcp_again(c, out->conn, out, seg->seq, seg->ack, seg->flags, seg->tcp_len, &out->tcp);
+    }
+    ftplens_plain p;
+    if (!ftplens_bit_get(c->again, seg->frame) || !ftplens_capture_plain_again(c, seg, &p))
+        return false;
+    ftplens_plain_expand(&p, out);
+    return true;
 }

@@ -130,6 +130,9 @@ typedef struct ftplens_frame {
     bool from_listener;         /* sent by the side that accepted the connection */
     bool payload_offset_known;
     bool has_tcp;
+    bool lines_continue;        /* a frame kept without its TCP note: the note's continues_line */
+    /* Last: a frame of FTP lines whose note can be written again from its
+     * segment is kept without it (offsetof(ftplens_frame, tcp) bytes). */
     ftplens_tcp_note tcp;       /* handshake / sequence teaching */
 } ftplens_frame;
 

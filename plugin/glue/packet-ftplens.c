@@ -791,12 +791,13 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
      * gives their numbers to the next ones, which are new. */
     ftplens_segment seg;
     if (PINFO_FD_VISITED(pinfo)) {
-        ftplens_plain again;
         r = ftplens_capture_kept(capture, pinfo->num);
-        /* A plain segment kept as nothing: written again from its bytes. */
-        if (r.again && ftplens_extract_segment_again(pinfo, tvb, &seg) &&
-            ftplens_capture_plain_again(capture, &seg, &again))
-            r.plain = &again;
+        if (r.again) {
+            /* Kept as a bit, or without its TCP note: written again from its bytes. */
+            ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
+            return ftplens_extract_segment_again(pinfo, tvb, &seg) && ftplens_capture_frame_again(capture, &seg, x)
+                   ? x : NULL;
+        }
         if (r.plain) {
             ftplens_frame *x = wmem_new(pinfo->pool, ftplens_frame);
             ftplens_plain_expand(r.plain, x);
@@ -818,8 +819,8 @@ static const ftplens_frame *frame_result(tvbuff_t *tvb, packet_info *pinfo)
         ftplens_extract_link(pinfo, tvb, &link);
         ftplens_frame_set_link(r.frame, from_server, &link);
     }
-    /* A plain segment's frame is the core's scratch: the tap reads it after this call. */
-    return r.plain ? wmem_memdup(pinfo->pool, r.frame, sizeof *r.frame) : r.frame;
+    /* The core's scratch frame is reused by the next call: the tap reads the frame after this one. */
+    return r.scratch ? wmem_memdup(pinfo->pool, r.frame, sizeof *r.frame) : r.frame;
 }
 
 static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)

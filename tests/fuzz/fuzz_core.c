@@ -192,6 +192,10 @@ static void run(const uint8_t *data, size_t size, bool mask)
     ftplens_plain *plain_records = calloc(MAX_FRAMES, sizeof *plain_records);
     ftplens_segment *plain_segs = calloc(MAX_FRAMES, sizeof *plain_segs);
     unsigned nplain = 0;
+    /* Frames of FTP lines kept without their TCP note (the returned frame is scratch). */
+    ftplens_frame **lines_copies = calloc(MAX_FRAMES, sizeof *lines_copies);
+    ftplens_segment *lines_segs = calloc(MAX_FRAMES, sizeof *lines_segs);
+    unsigned nlines = 0;
     uint32_t frame = 0;
     int64_t now = 1700000000LL * 1000000000LL;
 
@@ -352,6 +356,13 @@ static void run(const uint8_t *data, size_t size, bool mask)
                     plain_segs[nplain].payload = NULL;     /* freed below; a later pass reads only the header */
                     plain_copies[nplain++] = x;
                     f = x;
+                } else if (res.scratch) {
+                    ftplens_frame *x = malloc(sizeof *x);
+                    memcpy(x, f, sizeof *x);
+                    lines_segs[nlines] = seg;
+                    lines_segs[nlines].payload = payload ? g_memdup2(payload, len) : NULL;
+                    lines_copies[nlines++] = x;
+                    f = x;
                 }
                 frames[nframes++] = f;
             }
@@ -380,7 +391,24 @@ static void run(const uint8_t *data, size_t size, bool mask)
                    memcmp(&again, &plain_records[i], sizeof again) == 0,
                    "plain frame %u: written again differently", plain_records[i].frame);
     }
-        /* Late results (the handshake of a connection found by its 220 greeting). */
+    /* Frames of FTP lines kept without their TCP note: the note written again
+     * from the segment, the frame byte for byte the first pass's, and the
+     * sentence read from the bytes the same. */
+    for (unsigned i = 0; i < nlines; i++) {
+        const ftplens_frame *a = lines_copies[i];
+        ftplens_segment_result r = ftplens_capture_kept(cap, a->frame);
+        ftplens_frame b;
+        FUZZ_CHECK(r.again && !r.frame && !r.plain, "lines frame %u: not kept as such", a->frame);
+        FUZZ_CHECK(ftplens_capture_frame_again(cap, &lines_segs[i], &b) && memcmp(a, &b, sizeof b) == 0,
+                   "lines frame %u: written again differently", a->frame);
+        const ftplens_segment *sg = &lines_segs[i];
+        char *ea = ftplens_tcp_explain_payload(&a->tcp, sg->payload, sg->payload_len);
+        char *eb = ftplens_tcp_explain_payload(&b.tcp, sg->payload, sg->payload_len);
+        FUZZ_CHECK(strcmp(ea, eb) == 0, "lines frame %u: explanation differs", a->frame);
+        g_free(ea);
+        g_free(eb);
+    }
+    /* Late results (the handshake of a connection found by its 220 greeting). */
     for (uint32_t fr = 0; fr <= frame; fr++) {
         const ftplens_frame *late = ftplens_capture_late_frame(cap, fr);
         if (late) {
@@ -415,6 +443,12 @@ static void run(const uint8_t *data, size_t size, bool mask)
     for (unsigned i = 0; i < nplain; i++)
         free(plain_copies[i]);
     free(plain_copies);
+    for (unsigned i = 0; i < nlines; i++) {
+        free(lines_copies[i]);
+        g_free((void *)lines_segs[i].payload);
+    }
+    free(lines_copies);
+    free(lines_segs);
     free(plain_records);
     free(plain_segs);
     ftplens_capture_free(cap);

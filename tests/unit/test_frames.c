@@ -10,7 +10,7 @@
 
 #include "ftplens_frames.h"
 
-/* Records: every other frame from 3 on, over several blocks; tag 1 on multiples of 3. */
+/* Records: every other frame from 3 on, over several blocks; tags 0 to 3 in turn. */
 #define N 9000
 static uint64_t records[N];
 
@@ -23,7 +23,7 @@ static void fill(ftplens_frames *x)
 {
     ftplens_frames_init(x);
     for (unsigned i = 0; i < N; i++)
-        assert_true(ftplens_frames_add(x, frame_of(i), &records[i], frame_of(i) % 3 == 0));
+        assert_true(ftplens_frames_add(x, frame_of(i), &records[i], i % 4));
 }
 
 static void in_order_and_at_random(void **state)
@@ -38,7 +38,7 @@ static void in_order_and_at_random(void **state)
         const void *r = ftplens_frames_find(&x, f, &tag);
         if (f >= 3 && f % 2 == 1 && f <= frame_of(N - 1)) {
             assert_ptr_equal(r, &records[(f - 3) / 2]);
-            assert_int_equal(tag, f % 3 == 0);
+            assert_int_equal(tag, (f - 3) / 2 % 4);
         } else {
             assert_null(r);
         }
@@ -70,8 +70,13 @@ static void refuses_what_it_cannot_find_again(void **state)
     assert_int_equal(tag, 1);
     assert_true(ftplens_frames_add(&x, 10, &records[0], 0));
     assert_false(ftplens_frames_add(&x, 4, &records[1], 0));      /* a late result: below the last */
-    assert_false(ftplens_frames_add(&x, 11, (const char *)&records[1] + 1, 0));  /* odd address: no room for the tag */
-    assert_false(ftplens_frames_add(&x, 11, &records[1], 2));
+    /* Addresses that leave no room for the tag's two bits, and a tag beyond them. */
+    assert_false(ftplens_frames_add(&x, 11, (const char *)&records[1] + 1, 0));
+    assert_false(ftplens_frames_add(&x, 11, (const char *)&records[1] + 2, 0));
+    assert_false(ftplens_frames_add(&x, 11, &records[1], 4));
+    assert_true(ftplens_frames_add(&x, 11, &records[1], 3));
+    assert_ptr_equal(ftplens_frames_find(&x, 11, &tag), &records[1]);
+    assert_int_equal(tag, 3);
     assert_ptr_equal(ftplens_frames_find(&x, 10, &tag), &records[0]);
     assert_null(ftplens_frames_find(&x, 4, &tag));
     ftplens_frames_clear(&x);

@@ -636,6 +636,8 @@ typedef struct {
 static void flagged(conv *c, bool from_server, uint16_t flags, const char *data, first_pass *out)
 {
     ftplens_segment s = next_seg(c, from_server, flags, data);
+    s.payload_offset = 54;          /* as the glue: where the frame's bytes are, for lines read again */
+    s.payload_offset_known = true;
     ftplens_segment_result r = ftplens_capture_segment(c->cap, &s);
     assert_non_null(r.frame);
     out->seg = s;
@@ -646,27 +648,29 @@ static void flagged(conv *c, bool from_server, uint16_t flags, const char *data,
         ftplens_frame_set_link(r.frame, from_srv, &link);
     }
     out->f = *r.frame;
-    out->explain = ftplens_tcp_explain(&r.frame->tcp);
+    out->explain = ftplens_tcp_explain_payload(&r.frame->tcp, s.payload, s.payload_len);
 }
 
 /* Every frame of fp as a later pass finds it (whole, compact record, or
  * written again from its segment) draws as the first pass did; counts the
- * compact ones and those written again. */
-static void check_later_pass(conv *c, first_pass *fp, unsigned n, unsigned *plain_out, unsigned *again_out)
+ * compact ones, those written again, and among these the frames of FTP lines. */
+typedef struct {
+    unsigned plain, again, lines_again;
+} later_pass;
+
+static void check_later_pass(conv *c, first_pass *fp, unsigned n, later_pass *out)
 {
-    unsigned plain = 0, written_again = 0;
+    memset(out, 0, sizeof *out);
     for (unsigned i = 0; i < n; i++) {
         ftplens_segment_result r = ftplens_capture_kept(c->cap, fp[i].f.frame);
         ftplens_frame x;
-        ftplens_plain p;
         if (r.again) {
-            assert_true(ftplens_capture_plain_again(c->cap, &fp[i].seg, &p));
-            r.plain = &p;
-            written_again++;
-        }
-        if (r.plain) {
+            assert_true(ftplens_capture_frame_again(c->cap, &fp[i].seg, &x));
+            out->again++;
+            out->lines_again += x.notes != NULL;
+        } else if (r.plain) {
             ftplens_plain_expand(r.plain, &x);
-            plain++;
+            out->plain++;
         } else {
             assert_non_null(r.frame);
             x = *r.frame;
@@ -681,6 +685,10 @@ static void check_later_pass(conv *c, first_pass *fp, unsigned n, unsigned *plai
         assert_int_equal(a->peer_isn, b->peer_isn);
         assert_int_equal(a->ref_frame, b->ref_frame);
         assert_int_equal(a->flags, b->flags);
+        assert_int_equal(a->len, b->len);
+        assert_int_equal(a->lazy, b->lazy);
+        assert_int_equal(a->continues_line, b->continues_line);
+        assert_int_equal(a->mask_passwords, b->mask_passwords);
         assert_int_equal(a->has_ack_ok, b->has_ack_ok);
         assert_int_equal(a->ack_ok, b->ack_ok);
         assert_int_equal(a->has_syn_rtt, b->has_syn_rtt);
@@ -689,14 +697,19 @@ static void check_later_pass(conv *c, first_pass *fp, unsigned n, unsigned *plai
         assert_int_equal(a->hs_rtt_ns, b->hs_rtt_ns);
         assert_int_equal(fp[i].f.from_listener, x.from_listener);
         assert_ptr_equal(fp[i].f.user, x.user);
+        assert_ptr_equal(fp[i].f.notes, x.notes);
+        assert_int_equal(fp[i].f.note_count, x.note_count);
+        assert_ptr_equal(fp[i].f.findings, x.findings);
+        if (x.notes) {      /* where the lines are read again from */
+            assert_int_equal(fp[i].f.payload_offset, x.payload_offset);
+            assert_int_equal(fp[i].f.payload_offset_known, x.payload_offset_known);
+        }
         assert_int_equal(ftplens_frame_session(&fp[i].f), ftplens_frame_session(&x));
-        char *again = ftplens_tcp_explain(b);
+        char *again = ftplens_tcp_explain_payload(b, fp[i].seg.payload, fp[i].seg.payload_len);
         assert_string_equal(fp[i].explain, again);
         g_free(again);
         g_free(fp[i].explain);
     }
-    *plain_out = plain;
-    *again_out = written_again;
 }
 
 /* A port-21 session kept as the GUI, -T fields and -V keep it (no report):
@@ -735,15 +748,17 @@ static void kept_frames_draw_as_the_first_pass(void **state)
     flagged(&c, false, A, "", &fp[n++]);
     flagged(&c, false, F | A, "", &fp[n++]);
     flagged(&c, true, A, "", &fp[n++]);
-    unsigned plain, written_again;
-    check_later_pass(&c, fp, n, &plain, &written_again);
+    later_pass lp;
+    check_later_pass(&c, fp, n, &lp);
     /* The third ACK, the close and the bare ACKs are compact; the SYN and the
      * SYN-ACK stay whole (the report header reads their link facts).  The
      * bare ACKs after the greeting and after the 331 are kept as nothing, the
-     * second written again with the user that USER named. */
+     * second written again with the user that USER named.  The seven frames
+     * of FTP lines are kept without their TCP note. */
     assert_int_equal(fp[2].f.tcp.step, FTPLENS_STEP_ESTABLISHED);
-    assert_true(plain >= 5);
-    assert_int_equal(written_again, 2);
+    assert_true(lp.plain >= 5);
+    assert_int_equal(lp.again - lp.lines_again, 2);
+    assert_int_equal(lp.lines_again, 7);
     assert_string_equal(fp[4].f.tcp.step_text, "ack only");
     assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
     assert_null(fp[4].f.user);
@@ -771,13 +786,18 @@ static void plain_facts_stay_those_of_the_first_pass(void **state)
     flagged(&c, false, A, "", &fp[n++]);
     flagged(&c, true, A, "220 again\r\n", &fp[n++]);
     flagged(&c, false, A, "", &fp[n++]);
-    unsigned plain, written_again;
-    check_later_pass(&c, fp, n, &plain, &written_again);
+    later_pass lp;
+    check_later_pass(&c, fp, n, &lp);
     assert_int_equal(fp[4].f.tcp.isn, 1000);
     assert_int_equal(fp[9].f.tcp.isn, 90000);
     assert_true(ftplens_capture_kept(c.cap, fp[4].f.frame).again);
     assert_false(ftplens_capture_kept(c.cap, fp[9].f.frame).again);
     assert_non_null(ftplens_capture_kept(c.cap, fp[9].f.frame).plain);
+    /* The first greeting's TCP note is written again; the second one's numbers
+     * count from the new ISN, not from the frozen facts: it is kept whole. */
+    assert_true(ftplens_capture_kept(c.cap, fp[3].f.frame).again);
+    assert_non_null(ftplens_capture_kept(c.cap, fp[8].f.frame).frame);
+    assert_int_equal(ftplens_tcp_seq_rel(&fp[8].f.tcp), 1);
     ftplens_capture_free(c.cap);
 }
 
@@ -799,9 +819,12 @@ static void reused_number_forgets_its_record(void **state)
     ftplens_capture_number_reused(c.cap, fp[1].f.frame);
     r = ftplens_capture_kept(c.cap, fp[1].f.frame);
     assert_true(r.frame || r.plain);
-    assert_non_null(ftplens_capture_kept(c.cap, fp[3].f.frame).frame);
+    /* The greeting: a frame of lines kept without its TCP note. */
+    r = ftplens_capture_kept(c.cap, fp[3].f.frame);
+    assert_true(r.again && !r.frame && !r.plain);
     ftplens_capture_number_reused(c.cap, fp[3].f.frame);
-    assert_null(ftplens_capture_kept(c.cap, fp[3].f.frame).frame);
+    r = ftplens_capture_kept(c.cap, fp[3].f.frame);
+    assert_false(r.again || r.frame || r.plain);
     for (unsigned i = 0; i < n; i++)
         g_free(fp[i].explain);
     ftplens_capture_free(c.cap);
