@@ -4,6 +4,8 @@
  */
 #include "ftplens_arena.h"
 
+#include <string.h>
+
 /* Results are many small records that all die with the capture: bump
  * allocation from 32 KiB chunks costs neither a malloc header per record nor a
  * free per record at the end. */
@@ -67,15 +69,23 @@ const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len)
     gsize i = 0;
     while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
         i++;
-    if (i == len)   /* plain printable ASCII: the common case, copied as is */
-        return g_string_chunk_insert_len(a->strings, s, (gssize)len);
+    if (i == len) {     /* plain printable ASCII: the common case, kept as is */
+        char small[256];
+        char *z = len < sizeof small ? small : g_malloc(len + 1);
+        memcpy(z, s, len);
+        z[len] = '\0';
+        const char *out = g_string_chunk_insert_const(a->strings, z);
+        if (z != small)
+            g_free(z);
+        return out;
+    }
     GString *g = g_string_sized_new(len + 1);
     for (gsize k = 0; k < len; k++) {
         unsigned char c = (unsigned char)s[k];
         g_string_append_c(g, (c < 0x20 || c == 0x7f) ? '.' : (char)c);
     }
     gchar *valid = g_utf8_make_valid(g->str, (gssize)g->len);
-    const char *out = g_string_chunk_insert(a->strings, valid);
+    const char *out = g_string_chunk_insert_const(a->strings, valid);
     g_free(valid);
     g_string_free(g, TRUE);
     return out;

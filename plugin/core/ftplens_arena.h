@@ -19,7 +19,9 @@ void ftplens_arena_init(ftplens_arena *a);
 void ftplens_arena_clear(ftplens_arena *a);
 /* Zeroed memory that lives until ftplens_arena_clear (no per-allocation header). */
 gpointer ftplens_arena_alloc0(ftplens_arena *a, gsize size);
-/* Copies len bytes as a printable, valid UTF-8 string (controls become '.'). */
+/* Copies len bytes as a printable, valid UTF-8 string (controls become '.').
+ * Identical texts share storage: a server sends the same replies, and the
+ * findings of a brute force say the same sentence, thousands of times. */
 const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len);
 /* Interns a NUL-terminated string (identical strings share storage). */
 const char *ftplens_arena_intern(ftplens_arena *a, const char *s);
