@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib.h>
+
 static const char *const class_texts[] = {
     NULL,
     "Positive Preliminary",
@@ -112,6 +114,7 @@ const ftplens_reply_row ftplens_reply_rows[] = {
     { 555, NULL, "not defined by any RFC (commonly 'Requested action not taken: type or stru mismatch')", NULL },
 };
 const unsigned ftplens_reply_row_count = sizeof ftplens_reply_rows / sizeof ftplens_reply_rows[0];
+G_STATIC_ASSERT(sizeof ftplens_reply_rows / sizeof ftplens_reply_rows[0] < UINT16_MAX);   /* ftplens_reply_code.row */
 
 const char *ftplens_class_text(unsigned reply_class)
 {
@@ -156,8 +159,9 @@ void ftplens_reply_classify(unsigned code, const char *command, ftplens_reply_co
         if (!specific && command && verb_in_list(r->commands, command))
             specific = r;
     }
-    out->row = specific ? specific : general;
-    out->standard = out->row && out->row->rfc != NULL;
+    const ftplens_reply_row *row = specific ? specific : general;
+    out->row = row ? (uint16_t)(row - ftplens_reply_rows + 1) : 0;
+    out->standard = row && row->rfc != NULL;
 }
 
 void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out)
@@ -168,9 +172,10 @@ void ftplens_reply_texts(const ftplens_reply_code *c, ftplens_reply_info *out)
         out->class_text = T("Not a reply class defined by any RFC");
     if (!out->category_text)
         out->category_text = T("Not a category defined by any RFC");
-    if (c->row) {
-        out->meaning = T(c->row->meaning);
-        out->rfc = c->row->rfc ? c->row->rfc : "none";
+    const ftplens_reply_row *row = ftplens_reply_code_row(c);
+    if (row) {
+        out->meaning = T(row->meaning);
+        out->rfc = row->rfc ? row->rfc : "none";
     } else {
         out->meaning = T("not defined by any RFC");
         out->rfc = "none";

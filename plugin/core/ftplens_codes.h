@@ -6,6 +6,7 @@
 #define FTPLENS_CODES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* One row of the reply table.  A row whose 'commands' is non-NULL applies only
@@ -35,15 +36,22 @@ const char *ftplens_class_text(unsigned reply_class);
 /* Text for a second digit (0..5) or NULL when the digit is not a category. */
 const char *ftplens_category_text(unsigned category);
 
-/* What a reply note keeps of its code: the row that explains it (NULL: no
- * row), the digits; the texts are looked up when shown (ftplens_reply_texts). */
+/* What a reply note keeps of its code: the row that explains it, the digits;
+ * the texts are looked up when shown (ftplens_reply_texts).  Eight bytes: a
+ * note is kept for every line. */
 typedef struct {
-    const ftplens_reply_row *row;
+    uint16_t row;             /* index in ftplens_reply_rows + 1; 0: no row (ftplens_reply_code_row) */
     uint16_t code;
     uint8_t reply_class;      /* first digit */
     uint8_t category;         /* second digit */
     bool standard;            /* false: not defined by any RFC */
 } ftplens_reply_code;
+
+/* The row that explains the code, or NULL. */
+static inline const ftplens_reply_row *ftplens_reply_code_row(const ftplens_reply_code *c)
+{
+    return c->row ? &ftplens_reply_rows[c->row - 1] : NULL;
+}
 
 /* Classify a three-digit code.  'command' is the upper-case verb the reply
  * answers (or NULL); it selects the command-dependent meaning of codes such as

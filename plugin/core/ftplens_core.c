@@ -458,7 +458,7 @@ static ftplens_note *server_line(line_ctx *x, ftplens_frame *f, const ftplens_li
     ftplens_note *n = ftplens_session_server_line(conn->session, f->frame, f->time_ns, line, &ack);
     report_given_up(x);
     if (n->kind == FTPLENS_NOTE_REPLY && ftplens_note_extra_of(n)->address && n->part != FTPLENS_PART_CONTINUATION &&
-        n->part != FTPLENS_PART_LAST && command_has(n->to_command, FTPLENS_CMD_PASSIVE))
+        n->part != FTPLENS_PART_LAST && command_has(ftplens_note_to_command(n), FTPLENS_CMD_PASSIVE))
         ftplens_expect_announce(x->cap, conn, n, f->frame, x->seg, x->peer);
     if (n->answers == FTPLENS_ANSWERS_GREETING)
         ftplens_risk_nonstandard_port(x->cap->risk, conn->risk, rctx);
@@ -728,8 +728,8 @@ static ftplens_frame *keep_result(ftplens_capture *c, ftplens_conn *conn, ftplen
     f->lines_continue = f->tcp.continues_line;
     if (allow_plain && !held && !c->config.keep_report && ftplens_lines_leave(c, conn, f)) {
         /* FTP lines whose TCP note is written again when shown: the frame without it. */
-        void *rec = ftplens_arena_alloc0(&c->arena, offsetof(ftplens_frame, tcp));
-        memcpy(rec, f, offsetof(ftplens_frame, tcp));
+        void *rec = ftplens_arena_alloc0(&c->arena, FTPLENS_FRAME_LINES_KEPT);
+        memcpy(rec, f, FTPLENS_FRAME_LINES_KEPT);
         ftplens_frames_add(&c->kept, f->frame, rec, KEPT_LINES);
         return f;
     }

@@ -187,7 +187,7 @@ struct ftplens_capture {
 enum {
     KEPT_FRAME = 0,     /* an ftplens_frame */
     KEPT_PLAIN = 1,     /* an ftplens_plain */
-    KEPT_LINES = 2,     /* an ftplens_frame without its TCP note (ftplens_lines_leave) */
+    KEPT_LINES = 2,     /* the first FTPLENS_FRAME_LINES_KEPT bytes of an ftplens_frame (ftplens_lines_leave) */
 };
 
 /* ftplens_plain.c: plain segments, kept as a compact record or as one bit. */
@@ -211,9 +211,9 @@ void ftplens_plain_note_user(struct ftplens_conn *conn, uint32_t frame, const ch
  * nothing else is kept. */
 bool ftplens_plain_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_plain *p);
 
-/* True when the TCP note of a frame of FTP lines can be written again, when
- * shown, from the frame's segment and the connection's facts: then the frame
- * is kept without it. */
+/* True when the TCP note and the user of a frame of FTP lines can be written
+ * again, when shown, from the frame's segment and the connection's facts:
+ * then the frame is kept without them. */
 bool ftplens_lines_leave(ftplens_capture *c, struct ftplens_conn *conn, const ftplens_frame *f);
 
 /* Bit sets indexed by stream or frame number (NULL: empty); inline, for the hot path. */

@@ -120,7 +120,7 @@ static void digest_transfers(ftplens_digest *d)
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             const ftplens_note *cmd = n->to_note;
-            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !n->to_command ||
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_COMMAND || !ftplens_note_to_command(n) ||
                 !head_line(n) || !cmd || !cmd->command || cmd->command->xfer == FTPLENS_XFER_NONE ||
                 n->reply.reply_class != 2)
                 continue;

@@ -44,7 +44,7 @@ ftplens_login_step ftplens_login_decide(const ftplens_note *n)
         return code == 230 || code == 232 ? FTPLENS_LOGIN_SUCCEEDED : FTPLENS_LOGIN_NONE;
     if (n->answers != FTPLENS_ANSWERS_COMMAND || !ftplens_login_command(n->to_note) || cls == 1)
         return FTPLENS_LOGIN_NONE;
-    bool pass = strcmp(n->to_command, "USER") != 0;
+    bool pass = strcmp(ftplens_note_to_command(n), "USER") != 0;
     for (size_t i = 0; i < G_N_ELEMENTS(decisive); i++) {
         if (decisive[i].code == code && (pass || !decisive[i].pass_only))
             return decisive[i].step;

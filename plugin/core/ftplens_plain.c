@@ -198,7 +198,7 @@ bool ftplens_lines_leave(ftplens_capture *c, ftplens_conn *conn, const ftplens_f
     ftplens_plain p;
     ftplens_tcp_note q;
 
-    if (!f->has_tcp || n->lazy != FTPLENS_LAZY_LINES)
+    if (!f->has_tcp || n->lazy != FTPLENS_LAZY_LINES || user_at(conn, f->frame) != f->user)
         return false;
     ftplens_plain_fill(f, &p);
     ftplens_plain_facts *pf = sender_facts(conn, &p);
@@ -224,7 +224,8 @@ bool ftplens_capture_frame_again(ftplens_capture *c, const ftplens_segment *seg,
     const ftplens_frame *kept = ftplens_frames_find(&c->kept, seg->frame, &tag);
     if (kept && tag == KEPT_LINES) {
         memset(out, 0, sizeof *out);
-        memcpy(out, kept, offsetof(ftplens_frame, tcp));
+        memcpy(out, kept, FTPLENS_FRAME_LINES_KEPT);
+        out->user = user_at(out->conn, out->frame);
         return lines_tcp_again(c, out->conn, out, seg->seq, seg->ack, seg->flags, seg->tcp_len, &out->tcp);
     }
     ftplens_plain p;

@@ -211,7 +211,7 @@ static void report_transcript(GString *out, bool md, const ftplens_conn *ctl, un
                     g_string_append_printf(g, T(" [%s line]"), n->part == FTPLENS_PART_FIRST ? T("first")
                                                          : n->part == FTPLENS_PART_LAST ? T("last") : T("continuation"));
                 if (n->answers == FTPLENS_ANSWERS_COMMAND)
-                    g_string_append_printf(g, T("; answers %s (frame %u) after %.3f s"), n->to_command ? n->to_command : T("a client line"), n->to_frame,
+                    g_string_append_printf(g, T("; answers %s (frame %u) after %.3f s"), ftplens_note_to_command(n) ? ftplens_note_to_command(n) : T("a client line"), n->to_frame,
                                            (double)n->reply_time_ns / 1e9);
                 else if (n->answers == FTPLENS_ANSWERS_GREETING)
                     g_string_append(g, T("; greeting, answers no command"));

@@ -8,6 +8,7 @@
 #define FTPLENS_RESULT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "ftplens_codes.h"
@@ -31,7 +32,7 @@ typedef enum {
 } ftplens_part;
 
 typedef enum {
-    FTPLENS_ANSWERS_COMMAND,    /* to_frame / to_command are set */
+    FTPLENS_ANSWERS_COMMAND,    /* to_frame / to_note are set */
     FTPLENS_ANSWERS_GREETING,   /* the 220 (or 120/421) that opens the session */
     FTPLENS_ANSWERS_UNSOLICITED,/* no command outstanding (e.g. 421 on timeout) */
     FTPLENS_ANSWERS_LOST,       /* a command whose bytes were not captured (capture gap) */
@@ -88,7 +89,6 @@ typedef struct ftplens_note {
 
     /* replies */
     ftplens_reply_code reply;   /* texts: ftplens_reply_texts */
-    const char *to_command;
     const struct ftplens_note *to_note;  /* the command note this reply answers */
     int64_t reply_time_ns;      /* since to_frame */
 
@@ -109,6 +109,13 @@ typedef struct ftplens_note {
     bool reply_lost;            /* requests: its final reply fell into a capture gap */
 } ftplens_note;
 
+/* Replies: the verb of the command answered; NULL when it is not known (a
+ * greeting, a command not captured, a line that is no command). */
+static inline const char *ftplens_note_to_command(const ftplens_note *n)
+{
+    return n->to_note ? n->to_note->verb : NULL;
+}
+
 static inline const ftplens_note_extra *ftplens_note_extra_of(const ftplens_note *n)
 {
     static const ftplens_note_extra none;
@@ -119,22 +126,25 @@ struct ftplens_finding;
 
 typedef struct ftplens_frame {
     const struct ftplens_conn *conn; /* the FTP control connection */
-    const char *user;           /* the current user after this frame's lines (ftplens_session_user) */
     ftplens_note *notes;        /* in line order */
     struct ftplens_finding *findings;   /* security checks that fired on this frame */
-    int64_t time_ns;
     uint32_t frame;             /* its frame number */
     uint32_t payload_offset;    /* where the TCP payload starts in the frame */
-    uint16_t note_count;
     uint32_t gap_bytes[2];      /* capture gaps found on this frame: [0] client to server, [1] server to client */
+    uint16_t note_count;
     bool from_listener;         /* sent by the side that accepted the connection */
     bool payload_offset_known;
     bool has_tcp;
     bool lines_continue;        /* a frame kept without its TCP note: the note's continues_line */
-    /* Last: a frame of FTP lines whose note can be written again from its
-     * segment is kept without it (offsetof(ftplens_frame, tcp) bytes). */
+    /* Last: a frame of FTP lines whose TCP note can be written again from its
+     * segment is kept as the fields above (FTPLENS_FRAME_LINES_KEPT bytes);
+     * the user is found again from the connection, the time is not drawn. */
+    const char *user;           /* the current user after this frame's lines (ftplens_session_user) */
+    int64_t time_ns;
     ftplens_tcp_note tcp;       /* handshake / sequence teaching */
 } ftplens_frame;
+
+#define FTPLENS_FRAME_LINES_KEPT offsetof(ftplens_frame, user)
 
 /* Most segments of a connection are plain: an ACK or data segment in the
  * middle of it, a handshake or close segment without payload, with no FTP

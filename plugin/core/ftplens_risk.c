@@ -868,7 +868,7 @@ void ftplens_risk_reply(ftplens_risk_global *g, ftplens_risk_session *s, const f
 {
     const ftplens_reply_code *r = &reply->reply;
     const ftplens_note *cmd = reply->to_note;
-    const char *verb = reply->to_command ? reply->to_command : "";
+    const char *verb = ftplens_note_to_command(reply) ? ftplens_note_to_command(reply) : "";
 
     if (!s->first_ns)
         s->first_ns = ctx->time_ns;

@@ -47,7 +47,6 @@ struct ftplens_session {
     unsigned ml_code;
     struct {                    /* its first line's pairing, for the lines after it */
         ftplens_reply_code reply;
-        const char *to_command;
         const ftplens_note *to_note;
         int64_t reply_time_ns;
         uint32_t to_frame, to_index;
@@ -406,7 +405,6 @@ static void answer(ftplens_note *n, const pending_cmd *p, int64_t time_ns)
 {
     n->answers = FTPLENS_ANSWERS_COMMAND;
     n->to_frame = p->frame;
-    n->to_command = p->verb;
     n->to_note = p->note;
     n->to_index = p->index;
     n->reply_time_ns = time_ns - p->time_ns;
@@ -519,7 +517,6 @@ static bool server_continuation(ftplens_session *s, ftplens_note *n, const ftple
     n->reply = s->ml_first.reply;
     n->answers = s->ml_first.answers;
     n->to_frame = s->ml_first.to_frame;
-    n->to_command = s->ml_first.to_command;
     n->to_note = s->ml_first.to_note;
     n->to_index = s->ml_first.to_index;
     n->pairing = s->ml_first.pairing;
@@ -577,7 +574,7 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
     n->part = rl.sep == '-' ? FTPLENS_PART_FIRST : FTPLENS_PART_SINGLE;
     n->reply.code = rl.code;
     pair_reply(s, n, frame, time_ns, ack);
-    ftplens_reply_classify(rl.code, n->to_command, &n->reply);
+    ftplens_reply_classify(rl.code, ftplens_note_to_command(n), &n->reply);
     if (!ftplens_class_text(n->reply.reply_class) || !ftplens_category_text(n->reply.category))
         n->problems |= FTPLENS_PROB_UNKNOWN_CLASS;
     explain_address_reply(s, n, &rl);
@@ -586,7 +583,6 @@ ftplens_note *ftplens_session_server_line(ftplens_session *s, uint32_t frame, in
         s->ml_gap = false;
         s->ml_code = rl.code;
         s->ml_first.reply = n->reply;
-        s->ml_first.to_command = n->to_command;
         s->ml_first.to_note = n->to_note;
         s->ml_first.reply_time_ns = n->reply_time_ns;
         s->ml_first.to_frame = n->to_frame;

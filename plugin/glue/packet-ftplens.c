@@ -440,8 +440,8 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
     if (n->answers != FTPLENS_ANSWERS_COMMAND)
         return;
     add_gen_uint(lt, hf_ftplens_reply_to, n->to_frame);
-    if (n->to_command)
-        add_gen_string(lt, hf_ftplens_reply_to_command, n->to_command);
+    if (ftplens_note_to_command(n))
+        add_gen_string(lt, hf_ftplens_reply_to_command, ftplens_note_to_command(n));
     add_gen_uint(lt, hf_ftplens_reply_to_index, n->to_index);
     add_gen_time(lt, hf_ftplens_reply_time, n->reply_time_ns);
 }
@@ -449,8 +449,8 @@ static void draw_pairing(proto_tree *lt, const ftplens_note *n)
 /* What a reply line answers, for its label: " → PASS (frame 268)". */
 static void answers_text(const ftplens_note *n, char *out, size_t len)
 {
-    if (n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command)
-        snprintf(out, len, T(" \u2192 %s (frame %u)"), n->to_command, n->to_frame);
+    if (n->answers == FTPLENS_ANSWERS_COMMAND && ftplens_note_to_command(n))
+        snprintf(out, len, T(" \u2192 %s (frame %u)"), ftplens_note_to_command(n), n->to_frame);
     else if (n->answers == FTPLENS_ANSWERS_COMMAND)
         snprintf(out, len, T(" \u2192 the client line in frame %u"), n->to_frame);
     else if (n->answers == FTPLENS_ANSWERS_LOST)
@@ -750,9 +750,9 @@ static void add_info(packet_info *pinfo, const ftplens_frame *f)
     if (!ftplens_prefs.info_column)
         return;
     for (const ftplens_note *n = f->notes; n; n = n->next) {
-        if (n->kind == FTPLENS_NOTE_REPLY && n->answers == FTPLENS_ANSWERS_COMMAND && n->to_command &&
+        if (n->kind == FTPLENS_NOTE_REPLY && n->answers == FTPLENS_ANSWERS_COMMAND && ftplens_note_to_command(n) &&
             (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST))
-            col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", n->reply.code, n->to_command);
+            col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", n->reply.code, ftplens_note_to_command(n));
     }
 }
 

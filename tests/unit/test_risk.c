@@ -547,7 +547,6 @@ static void login_decisions(void **state)
         reply.part = FTPLENS_PART_SINGLE;
         reply.answers = FTPLENS_ANSWERS_COMMAND;
         reply.to_note = &cmd;
-        reply.to_command = rows[i].verb;
         reply.reply.code = rows[i].code;
         reply.reply.reply_class = rows[i].code / 100;
         if (ftplens_login_decide(&reply) != rows[i].step)
