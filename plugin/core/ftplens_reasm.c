@@ -18,6 +18,7 @@ void ftplens_reasm_clear(ftplens_reasm *r)
 {
     for (unsigned i = 0; i < r->n_held; i++)
         g_free(r->held[i].data);
+    g_free(r->held);
     g_free(r->buf);
     memset(r, 0, sizeof *r);
 }
@@ -160,7 +161,10 @@ static void drop_held(ftplens_reasm *r, unsigned i)
 {
     g_free(r->held[i].data);
     memmove(&r->held[i], &r->held[i + 1], (r->n_held - i - 1) * sizeof r->held[0]);
-    r->n_held--;
+    if (!--r->n_held) {
+        g_free(r->held);
+        r->held = NULL;
+    }
 }
 
 /* Release held segments, oldest sequence first: those that now continue the
@@ -300,6 +304,8 @@ void ftplens_reasm_feed(ftplens_reasm *r, uint32_t seq, bool syn, const uint8_t 
         bool acked = r->peer_ack_known && seq_diff(r->peer_ack, r->next_seq) > 0;
         bool later_line = r->n_held > 0 && ftplens_reasm_line_start(r->replies, payload, len);
         if (!acked && !later_line && r->n_held < FTPLENS_REASM_HELD && len <= FTPLENS_MAX_LINE) {
+            if (!r->held)
+                r->held = g_new(struct ftplens_reasm_held, FTPLENS_REASM_HELD);
             r->held[r->n_held].seq = seq;
             r->held[r->n_held].len = len;
             r->held[r->n_held].data = g_memdup2(payload, len);

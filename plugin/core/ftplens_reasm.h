@@ -52,11 +52,12 @@ typedef struct {
     bool peer_ack_known;
     uint32_t peer_ack;       /* highest ACK the other side sent: the bytes before it were delivered */
     unsigned n_held;         /* segments that arrived before the bytes preceding them */
-    struct {
+    struct ftplens_reasm_held {
         uint32_t seq, len;
         uint8_t *data;
         void *owner;
-    } held[FTPLENS_REASM_HELD];
+    } *held;                 /* FTPLENS_REASM_HELD of them while n_held > 0, else NULL: most
+                                connections never hold one, and every connection has two of these */
 } ftplens_reasm;
 
 typedef struct {
