@@ -182,10 +182,11 @@ char *rpt_duration(int64_t ns)
     double s = (double)ns / 1e9;
     if (s < 60)
         return g_strdup_printf(T("%.1f s"), s);
-    unsigned total = (unsigned)(s + 0.5);
+    /* A capture's timestamps may be centuries apart: 2^32 seconds and more do not fit an unsigned. */
+    uint64_t total = (uint64_t)(s + 0.5);
     if (total < 3600)
-        return g_strdup_printf(T("%u min %u s"), total / 60, total % 60);
-    return g_strdup_printf(T("%u h %u min"), total / 3600, total % 3600 / 60);
+        return g_strdup_printf(T("%u min %u s"), (unsigned)(total / 60), (unsigned)(total % 60));
+    return g_strdup_printf(T("%u h %u min"), (unsigned)(total / 3600), (unsigned)(total % 3600 / 60));
 }
 
 char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces)

@@ -13,6 +13,7 @@
 #include <glib.h>
 
 #include "ftplens_fmt.h"
+#include "ftplens_report_fmt.h"
 #include "ftplens_text.h"
 
 /* The rule, one character at a time (the implementation before the fast path). */
@@ -129,11 +130,35 @@ static void appendf_writes_what_printf_writes(void **state)
     g_string_free(b, TRUE);
 }
 
+/* The report's durations, also between timestamps centuries apart (a
+ * corrupted capture): no unsigned overflow (found by fuzzing, UBSan). */
+static void durations_of_any_length(void **state)
+{
+    (void)state;
+    const struct {
+        int64_t ns;
+        const char *text;
+    } rows[] = {
+        { 1500000000LL, "1.5 s" },
+        { 61000000000LL, "1 min 1 s" },
+        { 3661000000000LL, "1 h 1 min" },
+        { 5000000000LL * 1000000000LL, "1388888 h 53 min" },      /* 5e9 s: beyond 2^32 s */
+        { INT64_MAX, "2562047 h 47 min" },
+    };
+    ftplens_set_language("en");
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        char *d = rpt_duration(rows[i].ns);
+        assert_string_equal(d, rows[i].text);
+        g_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_cuts_as_the_rule),
         cmocka_unit_test(appendf_writes_what_printf_writes),
+        cmocka_unit_test(durations_of_any_length),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
