@@ -8,8 +8,17 @@
 
 #include <glib.h>
 
+/* One shared text: where it is, its length and hash. */
 typedef struct {
-    GStringChunk *strings;
+    const char *text;
+    guint32 hash;
+    guint32 len;
+} ftplens_arena_slot;
+
+typedef struct {
+    GStringChunk *strings;  /* the shared texts' bytes */
+    ftplens_arena_slot *slots;  /* open addressing over the shared texts; NULL text: free */
+    gsize n_slots, n_texts;
     GPtrArray *blocks;      /* chunks and large allocations, freed by ftplens_arena_clear */
     char *cur;              /* free space of the current chunk */
     gsize left;

@@ -16,6 +16,7 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
+#include <epan/tap.h>
 #include <wsutil/report_message.h>
 
 #include "ftplens_compat.h"
@@ -306,10 +307,35 @@ static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
  * ourselves at a character boundary; the whole text is in the tree above. */
 #define EXPERT_TEXT_MAX 140
 
+/* An expert item's text is written only when something reads it: a visible
+ * tree, a filter or column on the expert item, or an expert tap (-z expert, the
+ * GUI's Expert Information).  Otherwise (the GUI's packet list, tshark -Y) the
+ * item is added with its summary: the same severity, group and Expert column. */
+static int expert_tap_id, hf_expert_message = -1, proto_expert_info = -1;
+static bool expert_text;    /* for the frame being dissected */
+
+static bool expert_text_read(proto_tree *tree)
+{
+    if (expert_tap_id <= 0) {   /* looked up on first use, when every tap and field is registered */
+        expert_tap_id = find_tap_id("expert");
+        hf_expert_message = proto_registrar_get_id_byname("_ws.expert.message");
+        proto_expert_info = proto_get_id_by_filter_name("_ws.expert");
+    }
+    if (expert_tap_id > 0 && have_tap_listener(expert_tap_id))
+        return true;
+    return tree && (PTREE_DATA(tree)->visible ||
+                    (hf_expert_message > 0 && proto_field_is_referenced(tree, hf_expert_message)) ||
+                    (proto_expert_info > 0 && proto_field_is_referenced(tree, proto_expert_info)));
+}
+
 static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static void add_expert(packet_info *pinfo, proto_item *pi, expert_field *ei, const char *fmt, ...)
 {
     char text[800];
+    if (!expert_text) {
+        expert_add_info(pinfo, pi, ei);
+        return;
+    }
     va_list ap;
     va_start(ap, fmt);
     g_vsnprintf(text, sizeof text, fmt, ap);
@@ -553,11 +579,16 @@ static void draw_tcp(proto_tree *t, tvbuff_t *tvb, packet_info *pinfo, const ftp
     g_free(explain);
 }
 
-static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame *f)
+static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame *f, bool shown)
 {
     for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
         const ftplens_risk_rule *rule = &ftplens_risk_rules[fd->id];
+        expert_field *ei = ftplens_finding_failed_variant(fd) ? &ei_ftplens_risk_failed[fd->id] : &ei_ftplens_risk[fd->id];
         char text[800];
+        if (!shown && !expert_text) {   /* no ftplens item is shown or read: the expert item only */
+            expert_add_info(pinfo, NULL, ei);
+            continue;
+        }
         /* A later frame settles a login outcome: known once the capture was read through. */
         const char *message = ftplens_finding_text(fd, PINFO_FD_VISITED(pinfo), text, sizeof text);
         /* The label is the short title; the evidence and the advice are its children. */
@@ -572,8 +603,7 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         proto_item *fi = proto_tree_add_string_format(rt, hf_ftplens_text_more, NULL, 0, 0, "",
                                                       T("Filter: ftplens.risk == \"%s\""), rule->id);
         proto_item_set_generated(fi);
-        add_expert(pinfo, ri, ftplens_finding_failed_variant(fd) ? &ei_ftplens_risk_failed[fd->id]
-                                                                  : &ei_ftplens_risk[fd->id], "%s", message);
+        add_expert(pinfo, ri, ei, "%s", message);
     }
 }
 
@@ -743,6 +773,24 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
     }
 }
 
+/* " [530 \u2192 PASS]", built without printf: the packet list asks for it on every reply. */
+static void append_answers(packet_info *pinfo, unsigned code, const char *verb)
+{
+    char buf[64];
+    size_t vlen = strlen(verb);
+    if (code > 999 || vlen > sizeof buf - 12) {
+        col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", code, verb);
+        return;
+    }
+    memcpy(buf, " [000 \u2192 ", 10);
+    buf[2] = (char)('0' + code / 100);
+    buf[3] = (char)('0' + code / 10 % 10);
+    buf[4] = (char)('0' + code % 10);
+    memcpy(buf + 10, verb, vlen);
+    memcpy(buf + 10 + vlen, "]", 2);
+    col_append_str(pinfo->cinfo, COL_INFO, buf);
+}
+
 /* The Info column says which command a reply answers ("[502 \u2192 OPTS]"): the
  * fact the stock FTP dissector does not show in the packet list. */
 static void add_info(packet_info *pinfo, const ftplens_frame *f)
@@ -752,27 +800,28 @@ static void add_info(packet_info *pinfo, const ftplens_frame *f)
     for (const ftplens_note *n = f->notes; n; n = n->next) {
         if (n->kind == FTPLENS_NOTE_REPLY && n->answers == FTPLENS_ANSWERS_COMMAND && ftplens_note_to_command(n) &&
             (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST))
-            col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", n->reply.code, ftplens_note_to_command(n));
+            append_answers(pinfo, n->reply.code, ftplens_note_to_command(n));
     }
 }
 
 /* Order in the detail pane: the lesson first (each line and what it means),
  * then what is risky, then what is missing, then the TCP numbers. */
-static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f)
+static void draw_frame(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const ftplens_frame *f, bool shown)
 {
     proto_item *ti = proto_tree_add_item(tree, proto_ftplens, tvb, 0, 0, ENC_NA);
     proto_tree *t = proto_item_add_subtree(ti, ett_ftplens);
 
     proto_item_set_generated(ti);
-    if (f->notes && (lines_have_experts(f) || section_wanted(t, line_section, line_section_n)))
+    /* A field of a section is only referenced when ftplens is (its parent). */
+    if (f->notes && (lines_have_experts(f) || (shown && section_wanted(t, line_section, line_section_n))))
         draw_lines(tvb, pinfo, t, f);
-    draw_findings(t, pinfo, f);
+    draw_findings(t, pinfo, f, shown);
     draw_gaps(t, pinfo, f);
     add_gen_uint(t, hf_ftplens_session, ftplens_frame_session(f));
     if (f->user)
         add_gen_string(t, hf_ftplens_session_user, f->user);
     if (f->has_tcp && (ftplens_prefs.tcp_every_segment || !plain_segment(f)) &&
-        (tcp_has_expert(f) || section_wanted(t, tcp_section, tcp_section_n)))
+        (tcp_has_expert(f) || (shown && section_wanted(t, tcp_section, tcp_section_n))))
         draw_tcp(t, tvb, pinfo, f);
 }
 
@@ -840,8 +889,11 @@ static int dissect_ftplens(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     /* Building the subtree is most of the cost: skip it when nothing shows or uses
      * ftplens fields (e.g. tshark -T fields without ftplens fields), but keep the
      * frames that carry expert items, for -z expert. */
-    if (proto_field_is_referenced(tree, proto_ftplens) || frame_has_experts(f))
-        draw_frame(tvb, pinfo, tree, f);
+    bool shown = proto_field_is_referenced(tree, proto_ftplens);
+    if (shown || frame_has_experts(f)) {
+        expert_text = expert_text_read(tree);
+        draw_frame(tvb, pinfo, tree, f, shown);
+    }
     if (f->notes)
         add_info(pinfo, f);
     ftplens_tap_queue(pinfo, f);
