@@ -586,7 +586,7 @@ static void draw_findings(proto_tree *t, packet_info *pinfo, const ftplens_frame
         expert_field *ei = ftplens_finding_failed_variant(fd) ? &ei_ftplens_risk_failed[fd->id] : &ei_ftplens_risk[fd->id];
         char text[800];
         if (!shown && !expert_text) {   /* no ftplens item is shown or read: the expert item only */
-            expert_add_info(pinfo, NULL, ei);
+            expert_add_info(pinfo, t, ei);     /* t: the faked item the risk item would have been */
             continue;
         }
         /* A later frame settles a login outcome: known once the capture was read through. */

@@ -90,6 +90,20 @@ def test_expert_info(env):
     assert "FTP Lens" in out, out[-2000:]
 
 
+def test_expert_severity_without_reader(env):
+    """The packet list (no visible tree, no expert tap) gets each frame's expert
+    severity without the message text being written: the same Expert column as
+    the same run with an expert tap, which makes ftplens write every message."""
+    column = ["-o", 'gui.column.format:"No.","%m","Expert","%a"']
+    for pcap in (env.public_pcap("net-creds__ftp.pcap"), env.public_pcap("zeek__ftp-auth-tls.pcap"),
+                 os.path.join(env.pcaps, "lab-anonymous.pcapng")):
+        listed, _ = env.tshark(["-r", pcap, "-Y", "tcp.port == 21"] + column)
+        tapped, _ = env.tshark(["-r", pcap, "-Y", "tcp.port == 21", "-z", "expert,error"] + column)
+        rows = lambda out: [l.split() for l in out.split("=" * 10)[0].splitlines() if l.strip()]
+        eq(rows(listed), rows(tapped), pcap)
+        assert ["Warning"] in [r[1:] for r in rows(listed)], listed[:2000]
+
+
 def test_one_pass_equals_two_pass(env):
     """The same findings on the same frames; only a login outcome, settled by a
     later reply, is not known yet when one pass prints the PASS frame (a Warning
@@ -236,4 +250,4 @@ def test_attack_captures(env):
 if __name__ == "__main__":
     sys.exit(run([test_lab_capture, test_credentials_survive_a_cut, test_auth_tls, test_anonymous_upload_public, test_expert_info,
                   test_one_pass_equals_two_pass, test_masked_password_length_is_explained, test_masked_passwords_appear_nowhere,
-                  test_retransmitted_pass_counts_once, test_every_rule_is_an_expert_item, test_attack_captures]))
+                  test_retransmitted_pass_counts_once, test_every_rule_is_an_expert_item, test_expert_severity_without_reader, test_attack_captures]))
