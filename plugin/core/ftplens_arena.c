@@ -130,6 +130,14 @@ static const char *intern_len(ftplens_arena *a, const char *s, gsize len)
 const char *ftplens_arena_text(ftplens_arena *a, const char *s, gsize len)
 {
     gsize i = 0;
+    /* Eight bytes at a time: is any below 0x20, or 0x7f and above? */
+    for (guint64 w; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        if (((w - 0x2020202020202020ull) & ~w) & 0x8080808080808080ull)
+            break;
+        if ((w | (w + 0x0101010101010101ull)) & 0x8080808080808080ull)
+            break;
+    }
     while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
         i++;
     if (i == len)       /* plain printable ASCII: the common case, kept as is */

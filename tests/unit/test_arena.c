@@ -63,12 +63,42 @@ static void controls_become_dots(void **state)
     ftplens_arena_clear(&a);
 }
 
+/* Every byte value at every place of a line longer than two words: what the
+ * word-at-a-time scan lets through as plain text must be exactly that. */
+static void every_byte_everywhere(void **state)
+{
+    ftplens_arena a;
+    (void)state;
+    ftplens_arena_init(&a);
+    for (int at = 0; at < 19; at++) {
+        for (int b = 1; b < 256; b++) {
+            char line[20], want[20];
+            memcpy(line, "RETR /pub/files.txt", 19);
+            line[at] = (char)b;
+            memcpy(want, line, 19);
+            if (b < 0x20 || b == 0x7f)
+                want[at] = '.';
+            const char *got = ftplens_arena_text(&a, line, 19);
+            if (b >= 0x80) {
+                char *valid = g_utf8_make_valid(want, 19);
+                assert_string_equal(got, valid);
+                g_free(valid);
+            } else {
+                want[19] = '\0';
+                assert_string_equal(got, want);
+            }
+        }
+    }
+    ftplens_arena_clear(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(same_text_one_copy),
         cmocka_unit_test(many_texts_survive_growth),
         cmocka_unit_test(controls_become_dots),
+        cmocka_unit_test(every_byte_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
