@@ -256,7 +256,7 @@ char *ftplens_tcp_explain_payload(const ftplens_tcp_note *n, const uint8_t *payl
 
     if (n->lazy == FTPLENS_LAZY_NONE)
         return g_strdup(n->explain ? n->explain : "");
-    g = g_string_new(NULL);
+    g = g_string_sized_new(256);     /* most sentences fit without growing it */
     memset(&pl, 0, sizeof pl);
     switch (n->lazy) {
     case FTPLENS_LAZY_LINES:

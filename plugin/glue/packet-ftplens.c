@@ -399,9 +399,16 @@ static proto_item *add_gen_text_shown(proto_tree *t, int hf, int ett, const char
     proto_item_set_generated(pi);
     if (!labels_shown(t))
         return pi;
-    char *label = g_strdup_printf("%s: %s", proto_registrar_get_name(hf), shown);
+    /* "Name: shown", on the stack when it fits (every label of every visible frame passes here) */
+    const char *name = proto_registrar_get_name(hf);
+    size_t nlen = strlen(name), slen = strlen(shown);
+    char small[1024], *label = nlen + slen + 3 <= sizeof small ? small : g_malloc(nlen + slen + 3);
+    memcpy(label, name, nlen);
+    memcpy(label + nlen, ": ", 2);
+    memcpy(label + nlen + 2, shown, slen + 1);
     set_label_pieces(pi, ett, label);
-    g_free(label);
+    if (label != small)
+        g_free(label);
     return pi;
 }
 
