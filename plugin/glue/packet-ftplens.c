@@ -308,11 +308,11 @@ static proto_item *add_gen_string(proto_tree *t, int hf, const char *s)
 #define EXPERT_TEXT_MAX 140
 
 /* An expert item's text is written only when something reads it: a visible
- * tree, a filter or column on the expert item, or an expert tap (-z expert, the
- * GUI's Expert Information).  Otherwise (the GUI's packet list, tshark -Y) the
+ * tree, a filter or column on _ws.expert or its message, or an expert tap (-z
+ * expert, the GUI's Expert Information).  Otherwise (the GUI's packet list, tshark -Y) the
  * item is added with its summary: the same severity, group and Expert column. */
 static int expert_tap_id, hf_expert_message = -1, proto_expert_info = -1;
-static bool expert_text;    /* for the frame being dissected */
+static bool expert_text;    /* for the frame being dissected: set before draw_frame, the only caller of add_expert */
 
 static bool expert_text_read(proto_tree *tree)
 {
@@ -783,18 +783,20 @@ static void draw_lines(tvbuff_t *tvb, packet_info *pinfo, proto_tree *t, const f
 /* " [530 \u2192 PASS]", built without printf: the packet list asks for it on every reply. */
 static void append_answers(packet_info *pinfo, unsigned code, const char *verb)
 {
+    static const char head[] = " [000 \u2192 ";
+    const size_t at = sizeof head - 1;
     char buf[64];
     size_t vlen = strlen(verb);
-    if (code > 999 || vlen > sizeof buf - 12) {
+    if (code > 999 || at + vlen + 2 > sizeof buf) {
         col_append_fstr(pinfo->cinfo, COL_INFO, " [%03u \u2192 %s]", code, verb);
         return;
     }
-    memcpy(buf, " [000 \u2192 ", 10);
+    memcpy(buf, head, at);
     buf[2] = (char)('0' + code / 100);
     buf[3] = (char)('0' + code / 10 % 10);
     buf[4] = (char)('0' + code % 10);
-    memcpy(buf + 10, verb, vlen);
-    memcpy(buf + 10 + vlen, "]", 2);
+    memcpy(buf + at, verb, vlen);
+    memcpy(buf + at + vlen, "]", 2);
     col_append_str(pinfo->cinfo, COL_INFO, buf);
 }
 
