@@ -26,6 +26,11 @@ void ftplens_set_language(const char *lang)
         build_index();
 }
 
+const char *ftplens_language(void)
+{
+    return korean ? "ko" : "en";
+}
+
 const char *ftplens_tr_ko(const char *en)
 {
     build_index();

@@ -20,6 +20,9 @@ extern const ftplens_translation ftplens_text_ko[];
 /* "en" (default) or "ko"; anything else is English. */
 void ftplens_set_language(const char *lang);
 
+/* "en" or "ko": the language of the moment. */
+const char *ftplens_language(void);
+
 /* The string in the current language (the English key when it has no entry). */
 const char *ftplens_tr(const char *en) __attribute__((format_arg(1)));
 /* The Korean entry or NULL: for the completeness test. */

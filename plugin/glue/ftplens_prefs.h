@@ -14,6 +14,7 @@ typedef struct {
     unsigned bruteforce_client;         /* ftplens.bruteforce_client */
     unsigned bruteforce_window;         /* ftplens.bruteforce_window, minutes */
     unsigned arg_max_default;           /* ftplens.arg_max_default */
+    unsigned worksheet_variant;         /* ftplens.worksheet_variant: the teacher's kit's variant */
     int language;                       /* ftplens.language: 0 English, 1 Korean, read from language_text */
     /* String preferences, checked by the module's apply callback: Wireshark's
      * enum and bool preferences take any -o value without a word (an unknown

@@ -19,8 +19,10 @@
 
 #include "ftplens_compat.h"
 #include "ftplens_login.h"
+#include "ftplens_prefs.h"
 #include "ftplens_risk.h"
 #include "ftplens_text.h"
+#include "ftplens_worksheet.h"
 
 static int ftplens_tap = -1;
 static ftplens_capture **the_capture;
@@ -37,11 +39,40 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
         tap_queue_packet(ftplens_tap, pinfo, f);
 }
 
-/* ---- the report ---- */
+/* ---- the report and the teacher's kit ---- */
+
+/* What a -z ftplens,... tap prints after the last frame. */
+typedef enum { OUT_REPORT, OUT_WORKSHEET, OUT_ANSWERS } out_kind;
+
+static const struct {
+    const char *name;           /* "ftplens,report" */
+    const char *noun;           /* "a report": "... is not a report option" */
+    const char *words;          /* its option words */
+    unsigned options;           /* the option words it takes: 1 << OPT_* */
+    const char *usage;          /* its forms, one per line */
+    const char *options_text;   /* what its option words are */
+} outs[] = {
+    [OUT_REPORT] = { "ftplens,report", N_("a report"), "full, md, markdown, text, txt", 0x7,
+        "  -z ftplens,report\n  -z ftplens,report,md\n  -z ftplens,report,full\n"
+        "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n  -z ftplens,report,full,md,FILTER\n",
+        N_("(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "
+           "any case; FILTER is a display filter such as ftplens.session == 5)") },
+    [OUT_WORKSHEET] = { "ftplens,worksheet", N_("a worksheet"), "md, markdown, text, txt", 0x3,
+        "  -z ftplens,worksheet\n  -z ftplens,worksheet,md\n  -z ftplens,worksheet,text,FILTER\n",
+        N_("(md or markdown, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
+           "-o ftplens.worksheet_variant:N chooses the variant)") },
+    [OUT_ANSWERS] = { "ftplens,answers", N_("an answer key"), "md, markdown, json, text, txt", 0xb,
+        "  -z ftplens,answers\n  -z ftplens,answers,md\n  -z ftplens,answers,json\n  -z ftplens,answers,json,FILTER\n",
+        N_("(md or markdown, json, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
+           "-o ftplens.worksheet_variant:N chooses the variant)") },
+};
+
+enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON };
 
 typedef struct {
-    bool markdown;
-    bool full;                  /* every session in detail */
+    out_kind kind;
+    int format;                 /* OPT_TEXT, OPT_MD or OPT_JSON */
+    bool full;                  /* the report: every session in detail */
     char *filter;               /* the display filter, or NULL */
     GHashTable *sessions;       /* session ids with a frame that passed the filter */
 } report_tap;
@@ -61,31 +92,43 @@ static tap_packet_status report_packet(void *p, packet_info *pinfo _U_, epan_dis
     return TAP_PACKET_DONT_REDRAW;
 }
 
-/* The report is made from the whole capture, after the last frame. */
+/* Made from the whole capture, after the last frame. */
 static void report_draw(void *p)
 {
     report_tap *r = p;
     if (!*the_capture)
         return;
-    char *text = ftplens_capture_report(*the_capture, r->markdown, r->full, r->filter ? r->sessions : NULL,
-                                       r->filter);
+    GHashTable *only = r->filter ? r->sessions : NULL;
+    char *text;
+    if (r->kind == OUT_REPORT)
+        text = ftplens_capture_report(*the_capture, r->format == OPT_MD, r->full, only, r->filter);
+    else
+        text = ftplens_capture_worksheet(*the_capture, ftplens_prefs.worksheet_variant, r->kind == OUT_ANSWERS,
+                                         r->format == OPT_MD ? FTPLENS_KIT_MARKDOWN
+                                         : r->format == OPT_JSON ? FTPLENS_KIT_JSON : FTPLENS_KIT_TEXT,
+                                         only, r->filter);
     fputs(text, stdout);
     g_free(text);
 }
 
-static void report_finish(void *p)
+static void report_free(report_tap *r)
 {
-    report_tap *r = p;
     g_hash_table_destroy(r->sessions);
     g_free(r->filter);
     g_free(r);
 }
 
-/* A report option word, in any case: 1 Markdown, 0 text, 2 full, -1 none of them. */
-static int report_option(const char *word, size_t len)
+static void report_finish(void *p)
+{
+    report_free(p);
+}
+
+/* An option word, in any case: OPT_*, or -1 for none of them. */
+static int option_word(const char *word, size_t len)
 {
     static const struct { const char *name; int option; } options[] = {
-        { "md", 1 }, { "markdown", 1 }, { "text", 0 }, { "txt", 0 }, { "full", 2 },
+        { "md", OPT_MD }, { "markdown", OPT_MD }, { "text", OPT_TEXT }, { "txt", OPT_TEXT }, { "full", OPT_FULL },
+        { "json", OPT_JSON },
     };
     for (size_t i = 0; i < G_N_ELEMENTS(options); i++)
         if (strlen(options[i].name) == len && g_ascii_strncasecmp(word, options[i].name, len) == 0)
@@ -93,20 +136,21 @@ static int report_option(const char *word, size_t len)
     return -1;
 }
 
-/* -z ftplens,report[,full][,FORMAT][,FILTER]: FORMAT is md/markdown or text/txt, FILTER a display filter;
- * full and FORMAT in either order. */
-static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
+/* -z NAME[,full][,FORMAT][,FILTER]: the option words NAME takes, in either order, then a display filter. */
+static bool out_init(out_kind kind, const char *opt)
 {
-    const char *rest = opt + strlen("ftplens,report");
-    int markdown = -1;
+    const char *rest = opt + strlen(outs[kind].name);
+    int format = -1;
     bool full = false;
     for (int k = 0; k < 2 && *rest == ','; k++) {
         size_t len = strcspn(rest + 1, ",");
-        int o = report_option(rest + 1, len);
-        if (o == 2 && !full)
+        int o = option_word(rest + 1, len);
+        if (o < 0 || !(outs[kind].options & (1u << o)))
+            break;
+        if (o == OPT_FULL && !full)
             full = true;
-        else if ((o == 0 || o == 1) && markdown < 0)
-            markdown = o;
+        else if (o != OPT_FULL && format < 0)
+            format = o;
         else
             break;
         rest += 1 + len;
@@ -114,23 +158,23 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
     /* What is left: nothing, "," or ",FILTER"; anything else ("ftplens,reportX") is none of the forms. */
     const char *filter = *rest == ',' && rest[1] ? rest + 1 : NULL;
     report_tap *r = g_new0(report_tap, 1);
-    r->markdown = markdown == 1;
+    r->kind = kind;
+    r->format = format < 0 ? OPT_TEXT : format;
     r->full = full;
     r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
     GString *err = NULL;
     if (*rest && *rest != ',') {
         err = g_string_new(NULL);
-        g_string_printf(err, T("\"%s\" is not a report option"), opt);
+        g_string_printf(err, T("\"%s\" is not %s option"), opt, T(outs[kind].noun));
     } else {
         err = register_tap_listener("ftplens", r, filter, TL_REQUIRES_NOTHING, report_reset, report_packet, report_draw,
                                     report_finish);
-        /* A lone word that is no display filter either was probably meant as a format (html, mardkown). */
-        if (err && markdown < 0 && filter &&
+        /* A lone word that is no display filter either was probably meant as an option (html, mardkown). */
+        if (err && format < 0 && filter &&
             strspn(filter, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == strlen(filter)) {
-            char *why = g_strdup_printf(
-                T("\"%s\" is neither a report option (full, md, markdown, text, txt) nor a valid display filter: "),
-                filter);
+            char *why = g_strdup_printf(T("\"%s\" is neither %s option (%s) nor a valid display filter: "), filter,
+                                        T(outs[kind].noun), outs[kind].words);
             g_string_prepend(err, why);
             g_free(why);
         } else if (err) {
@@ -138,32 +182,44 @@ static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
         }
     }
     if (err) {
-        fprintf(stderr, "tshark: -z %s: %s\n%s\n"
-                "  -z ftplens,report\n  -z ftplens,report,md\n  -z ftplens,report,full\n"
-                "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n  -z ftplens,report,full,md,FILTER\n%s\n",
-                opt, err->str, T("Use one of:"),
-                T("(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "
-                  "any case; FILTER is a display filter such as ftplens.session == 5)"));
+        fprintf(stderr, "tshark: -z %s: %s\n%s\n%s%s\n", opt, err->str, T("Use one of:"), outs[kind].usage,
+                T(outs[kind].options_text));
         g_string_free(err, TRUE);
-        g_hash_table_destroy(r->sessions);
-        g_free(r->filter);
-        g_free(r);
-        FTPLENS_STAT_INIT_FAIL;
+        report_free(r);
+        return false;
     }
     /* tshark opens the file (a new capture) before it starts the -z taps. */
     report_wanted = true;
     if (*the_capture)
         ftplens_capture_keep_report(*the_capture);
+    return true;
+}
+
+static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
+{
+    if (!out_init(OUT_REPORT, opt))
+        FTPLENS_STAT_INIT_FAIL;
     FTPLENS_STAT_INIT_OK;
 }
 
-static stat_tap_ui report_ui = {
-    REGISTER_STAT_GROUP_GENERIC,
-    "FTP Lens report",
-    "ftplens,report",
-    report_init,
-    0,
-    NULL
+static FTPLENS_STAT_INIT_RET worksheet_init(const char *opt, void *userdata _U_)
+{
+    if (!out_init(OUT_WORKSHEET, opt))
+        FTPLENS_STAT_INIT_FAIL;
+    FTPLENS_STAT_INIT_OK;
+}
+
+static FTPLENS_STAT_INIT_RET answers_init(const char *opt, void *userdata _U_)
+{
+    if (!out_init(OUT_ANSWERS, opt))
+        FTPLENS_STAT_INIT_FAIL;
+    FTPLENS_STAT_INIT_OK;
+}
+
+static stat_tap_ui out_ui[] = {
+    [OUT_REPORT] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens report", "ftplens,report", report_init, 0, NULL },
+    [OUT_WORKSHEET] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens worksheet", "ftplens,worksheet", worksheet_init, 0, NULL },
+    [OUT_ANSWERS] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens answer key", "ftplens,answers", answers_init, 0, NULL },
 };
 
 /* ---- the statistics tree ---- */
@@ -265,7 +321,8 @@ void ftplens_tap_register(ftplens_capture **capture)
 {
     the_capture = capture;
     ftplens_tap = register_tap("ftplens");
-    register_stat_tap_ui(&report_ui, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(out_ui); i++)
+        register_stat_tap_ui(&out_ui[i], NULL);
     stats_tree_register_plugin("ftplens", "ftplens", "FTP Lens", ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
                                tree_packet, tree_init, NULL);
 }

@@ -1173,6 +1173,10 @@ void proto_register_ftplens(void)
     prefs_register_uint_preference(module, "arg_max_default", "Argument length limit",
         "Longest argument accepted for commands without their own limit (Snort's default is 100; RETR/STOR 200, "
         "CWD/RNTO 256, SIZE 512, PORT/EPRT 400)", 10, &ftplens_prefs.arg_max_default);
+    prefs_register_uint_preference(module, "worksheet_variant", "Worksheet variant",
+        "Which variant of the teacher's kit -z ftplens,worksheet and -z ftplens,answers print: the same number "
+        "always gives the same questions about the same frames (0: the first of each)", 10,
+        &ftplens_prefs.worksheet_variant);
 
     ftplens_handle = register_dissector("ftplens", dissect_ftplens, proto_ftplens);
     register_postdissector(ftplens_handle);

@@ -1,0 +1,731 @@
+/* ftplens_worksheet.c - the questions of the teacher's kit, each from a fact
+ * the capture holds: one builder per topic (the table at the end), and a
+ * builder asks nothing when the capture cannot support its question (no
+ * handshake captured: no ISN question).  A variant number chooses the
+ * session, the frames and the question forms, the same way every time.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "ftplens_core_private.h"
+#include "ftplens_report_fmt.h"
+#include "ftplens_risk.h"
+#include "ftplens_text.h"
+#include "ftplens_worksheet.h"
+
+#define QUOTE_MAX 60            /* bytes of a line quoted in a question */
+#define FINDING_RULES 3         /* findings asked about, the most severe first */
+#define FINDING_FRAME_FORM_MAX 20   /* "which frame" only when a finding has this few frames */
+
+typedef struct {
+    GPtrArray *sessions;        /* control connections in report order: session i + 1 */
+    const ftplens_conn *ctl;    /* the session asked about */
+    unsigned number;
+    unsigned variant;
+    uint64_t rng;
+    GPtrArray *out;
+} kit;
+
+/* splitmix64: the same numbers on every platform and GLib release. */
+static uint64_t next_random(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* Each topic draws from its own sequence, so that a topic a capture cannot
+ * support does not change the choices of the others. */
+static void seed(kit *k, const char *topic)
+{
+    uint64_t h = 1469598103934665603u;
+    for (const char *p = topic; *p; p++)
+        h = (h ^ (uint8_t)*p) * 1099511628211u;
+    k->rng = h ^ ((uint64_t)k->variant * 0x2545f4914f6cdd1du);
+}
+
+/* One of n choices: variant 0 takes the first of each, the others draw. */
+static unsigned pick(kit *k, unsigned n)
+{
+    uint64_t r = next_random(&k->rng);
+    return k->variant == 0 || n == 0 ? 0 : (unsigned)(r % n);
+}
+
+static void question_free(gpointer p)
+{
+    ftplens_question *q = p;
+    g_free(q->question);
+    g_free(q->answer);
+    g_free(q->why);
+    g_array_free(q->frames, TRUE);
+    g_array_free(q->values, TRUE);
+    g_ptr_array_free(q->accept, TRUE);
+    g_free(q);
+}
+
+static ftplens_question *ask(kit *k, const char *topic, ftplens_grade grade, char *question, char *answer, char *why)
+{
+    ftplens_question *q = g_new0(ftplens_question, 1);
+    q->topic = topic;
+    q->session = k->number;
+    q->grade = grade;
+    q->question = question;
+    q->answer = answer;
+    q->why = why;
+    q->frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    q->values = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    q->accept = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(k->out, q);
+    return q;
+}
+
+static void add_frame(ftplens_question *q, uint32_t frame)
+{
+    g_array_append_val(q->frames, frame);
+}
+
+static void add_value(ftplens_question *q, uint64_t v)
+{
+    g_array_append_val(q->values, v);
+}
+
+/* An accepted answer in English and in Korean (the key grades either). */
+static void add_accept_both(ftplens_question *q, const char *en)
+{
+    const char *ko = ftplens_tr_ko(en);
+    g_ptr_array_add(q->accept, ko ? g_strdup_printf("%s|%s", en, ko) : g_strdup(en));
+}
+
+/* "0x27da50aa (668618922)" */
+static char *hex_dec(uint32_t v)
+{
+    return g_strdup_printf("0x%08x (%u)", v, v);
+}
+
+/* A line as a question quotes it: cut at a character boundary. */
+static char *quote(const char *text)
+{
+    size_t n = strlen(text), cut = ftplens_utf8_prefix(text, n, QUOTE_MAX);
+    return g_strdup_printf("%.*s%s", (int)cut, text, cut < n ? "..." : "");
+}
+
+/* ---- the TCP handshake ---- */
+
+static const ftplens_frame *step_frame(const ftplens_conn *ctl, ftplens_step step, bool from_listener_side)
+{
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        if (f->has_tcp && f->tcp.step == step && f->from_listener == from_listener_side && !f->tcp.isn_is_base)
+            return f;
+    }
+    return NULL;
+}
+
+static void ask_isn(kit *k, const char *topic, const ftplens_frame *f, bool server)
+{
+    uint32_t isn = f->tcp.seq_raw;
+    char *q;
+    if (pick(k, 2) == 0)
+        q = g_strdup_printf(server ? T("Frame %u is the server's SYN-ACK. What is the server's initial sequence number "
+                                       "(ISN)? Give it in hexadecimal or decimal.")
+                                   : T("Frame %u is the client's SYN. What is the client's initial sequence number "
+                                       "(ISN)? Give it in hexadecimal or decimal."), f->frame);
+    else
+        q = g_strdup_printf(server ? T("Wireshark shows the sequence number of the server's SYN-ACK (frame %u) as "
+                                       "relative 0. Which raw sequence number does relative 0 stand for?")
+                                   : T("Wireshark shows the sequence number of the client's SYN (frame %u) as "
+                                       "relative 0. Which raw sequence number does relative 0 stand for?"), f->frame);
+    char hex[12];
+    snprintf(hex, sizeof hex, "0x%08x", isn);
+    char *why = g_strdup_printf(server ? T("The SYN-ACK's sequence number is the server's ISN, %s; Wireshark shows "
+                                           "the server's sequence numbers relative to it, so relative 0 is the ISN itself.")
+                                       : T("The SYN's sequence number is the client's ISN, %s; Wireshark shows the "
+                                           "client's sequence numbers relative to it, so relative 0 is the ISN itself."),
+                                hex);
+    ftplens_question *qq = ask(k, topic, FTPLENS_GRADE_NUMBER, q, hex_dec(isn), why);
+    add_frame(qq, f->frame);
+    add_value(qq, isn);
+}
+
+static void q_handshake(kit *k)
+{
+    const ftplens_frame *syn = step_frame(k->ctl, FTPLENS_STEP_SYN, false);
+    const ftplens_frame *synack = step_frame(k->ctl, FTPLENS_STEP_SYNACK, true);
+    const ftplens_frame *est = step_frame(k->ctl, FTPLENS_STEP_ESTABLISHED, false);
+    seed(k, "client_isn");
+    if (syn)
+        ask_isn(k, "client_isn", syn, false);
+    seed(k, "server_isn");
+    if (synack)
+        ask_isn(k, "server_isn", synack, true);
+    if (!syn || !synack)
+        return;
+    uint32_t c_isn = syn->tcp.seq_raw, s_isn = synack->tcp.seq_raw;
+    char hex[12];
+    if (synack->tcp.has_ack && synack->tcp.ack_raw == c_isn + 1) {
+        snprintf(hex, sizeof hex, "0x%08x", c_isn);
+        ftplens_question *q = ask(k, "synack_ack", FTPLENS_GRADE_NUMBER,
+            g_strdup_printf(T("What acknowledgment number does the SYN-ACK (frame %u) carry, as a raw number?"),
+                            synack->frame),
+            hex_dec(c_isn + 1),
+            g_strdup_printf(T("It is the client's ISN %s + 1: the SYN consumes one sequence number, and an "
+                              "acknowledgment names the next byte expected."), hex));
+        add_frame(q, synack->frame);
+        add_frame(q, syn->frame);
+        add_value(q, c_isn + 1);
+    }
+    if (!est)
+        return;
+    if (est->tcp.seq_raw == c_isn + 1) {
+        snprintf(hex, sizeof hex, "0x%08x", c_isn);
+        ftplens_question *q = ask(k, "third_seq", FTPLENS_GRADE_NUMBER,
+            g_strdup_printf(T("Frame %u completes the handshake (the third segment). What is its raw sequence "
+                              "number?"), est->frame),
+            hex_dec(c_isn + 1),
+            g_strdup_printf(T("The client's ISN %s + 1 (relative 1): its SYN used one sequence number, and the "
+                              "ACK carries no data."), hex));
+        add_frame(q, est->frame);
+        add_value(q, c_isn + 1);
+    }
+    if (est->tcp.has_ack && est->tcp.ack_raw == s_isn + 1) {
+        snprintf(hex, sizeof hex, "0x%08x", s_isn);
+        ftplens_question *q = ask(k, "third_ack", FTPLENS_GRADE_NUMBER,
+            g_strdup_printf(T("And what is the raw acknowledgment number of frame %u?"), est->frame),
+            hex_dec(s_isn + 1),
+            g_strdup_printf(T("The server's ISN %s + 1 (relative 1): the server's SYN used one sequence number, "
+                              "and the client expects the byte after it."), hex));
+        add_frame(q, est->frame);
+        add_value(q, s_isn + 1);
+    }
+}
+
+/* ---- one segment: Len and the next sequence number ---- */
+
+/* A segment of exactly one whole FTP line ending in CR LF, whose sender's ISN
+ * was captured (relative numbers then start where Wireshark's do); no PASS
+ * line (its password stays out of the worksheet). */
+static bool one_line_segment(const ftplens_frame *f)
+{
+    const ftplens_note *n = f->notes;
+    if (!f->has_tcp || f->tcp.isn_is_base || !n || n->next || f->tcp.flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN))
+        return false;
+    if (n->kind == FTPLENS_NOTE_PARTIAL || n->began_earlier || n->telnet_iac || n->length != f->tcp.len ||
+        n->full_len + 2 != n->length || strlen(n->text) != n->full_len)
+        return false;
+    return !(n->kind == FTPLENS_NOTE_REQUEST && n->verb && strcmp(n->verb, "PASS") == 0);
+}
+
+static void q_segment(kit *k)
+{
+    GPtrArray *cands = g_ptr_array_new();
+    for (guint i = 0; i < k->ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(k->ctl->frames, i);
+        if (one_line_segment(f))
+            g_ptr_array_add(cands, (gpointer)f);
+    }
+    if (!cands->len) {
+        g_ptr_array_free(cands, TRUE);
+        return;
+    }
+    seed(k, "segment_len");
+    unsigned a = pick(k, cands->len);
+    const ftplens_frame *f = cands->pdata[a];
+    char *line = quote(f->notes->text);
+    ftplens_question *q = ask(k, "segment_len", FTPLENS_GRADE_NUMBER,
+        g_strdup_printf(T("Frame %u carries the line '%s'. What is the TCP segment length (Len) of this frame?"),
+                        f->frame, line),
+        g_strdup_printf("%u", f->tcp.len),
+        g_strdup_printf(T("The line is %u bytes, and every FTP line ends with CR LF (2 bytes): %u + 2 = %u."),
+                        (unsigned)f->notes->full_len, (unsigned)f->notes->full_len, f->tcp.len));
+    add_frame(q, f->frame);
+    add_value(q, f->tcp.len);
+    g_free(line);
+
+    /* Another segment when there is one. */
+    seed(k, "next_seq");
+    unsigned b = cands->len > 1 ? (a + 1 + pick(k, cands->len - 1)) % cands->len : a;
+    f = cands->pdata[b];
+    uint32_t seq = ftplens_tcp_seq_rel(&f->tcp), next = ftplens_tcp_next_seq_rel(&f->tcp);
+    line = quote(f->notes->text);
+    q = ask(k, "next_seq", FTPLENS_GRADE_NUMBER,
+        g_strdup_printf(T("Frame %u has the relative sequence number %u and carries the line '%s'. What relative "
+                          "sequence number will the same sender's next byte have?"), f->frame, seq, line),
+        g_strdup_printf("%u", next),
+        g_strdup_printf(T("Sequence number plus Len: %u + %u = %u (the line and its CR LF)."), seq, f->tcp.len, next));
+    add_frame(q, f->frame);
+    add_value(q, next);
+    g_free(line);
+    g_ptr_array_free(cands, TRUE);
+}
+
+/* ---- replies: class, category, which command, how long ---- */
+
+typedef struct {
+    const ftplens_frame *f;
+    const ftplens_note *n;
+} line_at;
+
+/* The first line of every reply of the session (whole replies only) that 'want' accepts. */
+static GArray *replies(const ftplens_conn *ctl, bool (*want)(const ftplens_note *))
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(line_at));
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (n->kind == FTPLENS_NOTE_REPLY && (n->part == FTPLENS_PART_SINGLE || n->part == FTPLENS_PART_FIRST) &&
+                n->reply.standard && want(n)) {
+                line_at l = { f, n };
+                g_array_append_val(a, l);
+            }
+        }
+    }
+    return a;
+}
+
+static bool any_reply(const ftplens_note *n)
+{
+    return ftplens_class_text(n->reply.reply_class) && ftplens_category_text(n->reply.category);
+}
+
+static bool paired_reply(const ftplens_note *n)
+{
+    return n->answers == FTPLENS_ANSWERS_COMMAND && n->pairing == FTPLENS_PAIRING_DIRECT && n->to_note &&
+           n->to_note->verb && n->to_frame;
+}
+
+static void q_reply_digits(kit *k)
+{
+    GArray *a = replies(k->ctl, any_reply);
+    if (!a->len) {
+        g_array_free(a, TRUE);
+        return;
+    }
+    seed(k, "reply_class");
+    unsigned i = pick(k, a->len);
+    line_at l = g_array_index(a, line_at, i);
+    const ftplens_reply_code *r = &l.n->reply;
+    char *line = quote(l.n->text);
+    const char *cls = ftplens_class_text(r->reply_class);
+    ftplens_question *q = ask(k, "reply_class", FTPLENS_GRADE_CHOICE,
+        g_strdup_printf(T("Frame %u: the server replies '%s'. To which class does reply %u belong (what its first "
+                          "digit says)?"), l.f->frame, line, r->code),
+        g_strdup_printf("%uxx %s", r->reply_class, T(cls)),
+        g_strdup_printf(T("The first digit, %u, is the class: %s (RFC 959 section 4.2.1)."), r->reply_class, T(cls)));
+    add_frame(q, l.f->frame);
+    add_accept_both(q, cls);
+    g_free(line);
+
+    /* The category of another reply when there is one. */
+    seed(k, "reply_category");
+    unsigned j = a->len > 1 ? (i + 1 + pick(k, a->len - 1)) % a->len : i;
+    l = g_array_index(a, line_at, j);
+    r = &l.n->reply;
+    line = quote(l.n->text);
+    const char *cat = ftplens_category_text(r->category);
+    q = ask(k, "reply_category", FTPLENS_GRADE_CHOICE,
+        g_strdup_printf(T("Frame %u: the server replies '%s'. What is reply %u about, by its second digit (its "
+                          "category)?"), l.f->frame, line, r->code),
+        g_strdup_printf("x%u %s", r->category, T(cat)),
+        g_strdup_printf(T("The second digit, %u, is the category: %s (RFC 959 section 4.2.1)."), r->category, T(cat)));
+    add_frame(q, l.f->frame);
+    add_accept_both(q, cat);
+    g_free(line);
+    g_array_free(a, TRUE);
+}
+
+static void q_reply_pairing(kit *k)
+{
+    GArray *a = replies(k->ctl, paired_reply);
+    if (!a->len) {
+        g_array_free(a, TRUE);
+        return;
+    }
+    seed(k, "reply_answers");
+    line_at l = g_array_index(a, line_at, pick(k, a->len));
+    const ftplens_note *n = l.n;
+    char *line = quote(n->text);
+    ftplens_question *q = ask(k, "reply_answers", FTPLENS_GRADE_NUMBER,
+        g_strdup_printf(T("Which command does the reply in frame %u ('%s') answer? Give the frame number of that "
+                          "command."), l.f->frame, line),
+        g_strdup_printf(T("frame %u (%s)"), n->to_frame, n->to_note->verb),
+        g_strdup_printf(T("Replies answer commands in the order they were sent: when frame %u arrives, the oldest "
+                          "command still waiting for its final reply is %s in frame %u."), l.f->frame, n->to_note->verb,
+                        n->to_frame));
+    add_frame(q, l.f->frame);
+    add_frame(q, n->to_frame);
+    add_value(q, n->to_frame);
+    g_free(line);
+
+    double s = (double)n->reply_time_ns / 1e9;
+    q = ask(k, "reply_time", FTPLENS_GRADE_SECONDS,
+        g_strdup_printf(T("How long did the server take to send the reply in frame %u, counted from the command it "
+                          "answers? Give seconds."), l.f->frame),
+        g_strdup_printf("%.6f s", s),
+        g_strdup_printf(T("The time of frame %u minus the time of frame %u: %.6f s."), l.f->frame, n->to_frame, s));
+    add_frame(q, n->to_frame);
+    add_frame(q, l.f->frame);
+    q->seconds = s;
+    /* A student reads times to the microsecond from the frame list; allow rounding to the millisecond. */
+    q->tolerance = MAX(0.0005, s * 0.01);
+    g_array_free(a, TRUE);
+}
+
+/* ---- a multi-line reply ---- */
+
+/* The frame of the last line of the multi-line reply whose first line is 'first', or 0 (not captured). */
+static uint32_t reply_end(const ftplens_conn *ctl, guint i, const ftplens_note *first)
+{
+    for (; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (!n->from_server || n == first || n->kind != FTPLENS_NOTE_REPLY)
+                continue;
+            if (n->part == FTPLENS_PART_LAST && n->reply.code == first->reply.code)
+                return f->frame;
+            if (n->part != FTPLENS_PART_CONTINUATION)
+                return 0;
+        }
+    }
+    return 0;
+}
+
+static void q_multiline(kit *k)
+{
+    GArray *a = g_array_new(FALSE, FALSE, sizeof(line_at));
+    GArray *ends = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    for (guint i = 0; i < k->ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(k->ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (n->kind != FTPLENS_NOTE_REPLY || n->part != FTPLENS_PART_FIRST)
+                continue;
+            uint32_t end = reply_end(k->ctl, i, n);
+            if (end) {
+                line_at l = { f, n };
+                g_array_append_val(a, l);
+                g_array_append_val(ends, end);
+            }
+        }
+    }
+    if (a->len) {
+        seed(k, "multiline_end");
+        unsigned i = pick(k, a->len);
+        line_at l = g_array_index(a, line_at, i);
+        uint32_t end = g_array_index(ends, uint32_t, i);
+        unsigned code = l.n->reply.code;
+        char *line = quote(l.n->text);
+        ftplens_question *q = ask(k, "multiline_end", FTPLENS_GRADE_NUMBER,
+            g_strdup_printf(T("The server's reply %u begins in frame %u with the line '%s'. In which frame does this "
+                              "multi-line reply end?"), code, l.f->frame, line),
+            g_strdup_printf(T("frame %u"), end),
+            g_strdup_printf(T("A multi-line reply begins with its code and a hyphen (%u-) and ends with the first "
+                              "line that begins with the same code and a space (%u ): frame %u."), code, code, end));
+        add_frame(q, l.f->frame);
+        add_frame(q, end);
+        add_value(q, end);
+        g_free(line);
+    }
+    g_array_free(a, TRUE);
+    g_array_free(ends, TRUE);
+}
+
+/* ---- data connections ---- */
+
+/* The line in 'frame' that announced a data connection: the PORT/EPRT command, or the 227/229 reply. */
+static const ftplens_note *announcing_line(const ftplens_conn *ctl, uint32_t frame, bool active)
+{
+    for (guint i = 0; i < ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+        if (f->frame != frame)
+            continue;
+        for (const ftplens_note *n = f->notes; n; n = n->next)
+            if (ftplens_note_extra_of(n)->address && n->from_server == !active)
+                return n;
+    }
+    return NULL;
+}
+
+static void q_data(kit *k)
+{
+    GPtrArray *cands = g_ptr_array_new();
+    for (guint i = 0; i < k->ctl->data_conns->len; i++) {
+        const ftplens_conn *d = g_ptr_array_index(k->ctl->data_conns, i);
+        if (d->expect && announcing_line(k->ctl, d->expect->setup_frame, d->expect->active))
+            g_ptr_array_add(cands, (gpointer)d);
+    }
+    if (cands->len) {
+        seed(k, "data_opener");
+        const ftplens_conn *d = cands->pdata[pick(k, cands->len)];
+        const ftplens_expect *e = d->expect;
+        const ftplens_note *ann = announcing_line(k->ctl, e->setup_frame, e->active);
+        const char *verb = e->active ? ann->verb : ftplens_note_to_command(ann);
+        char *line = quote(ann->text);
+        ftplens_question *q = ask(k, "data_opener", FTPLENS_GRADE_CHOICE,
+            e->command ? g_strdup_printf(T("tcp.stream %u is a data connection of this session, for %s. Who opens it: "
+                                           "the client or the server?"), d->stream, e->command)
+                       : g_strdup_printf(T("tcp.stream %u is a data connection of this session. Who opens it: the "
+                                           "client or the server?"), d->stream),
+            g_strdup(e->active ? T("the server (active mode)") : T("the client (passive mode)")),
+            e->active ? g_strdup_printf(T("%s in frame %u told the server the client's address and port: in active mode "
+                                          "the server connects to the client."), line, e->setup_frame)
+                      : g_strdup_printf(T("The reply '%s' to %s in frame %u gave the server's address and port: in "
+                                          "passive mode the client connects to the server."), line,
+                                        verb ? verb : "PASV", e->setup_frame));
+        add_frame(q, e->setup_frame);
+        add_accept_both(q, e->active ? N_("server") : N_("client"));
+        g_free(line);
+
+        q = ask(k, "data_announced", FTPLENS_GRADE_NUMBER,
+            g_strdup_printf(T("In which frame was the address and port that tcp.stream %u connects to announced?"),
+                            d->stream),
+            g_strdup_printf(T("frame %u (%s)"), e->setup_frame, verb ? verb : ann->verb),
+            g_strdup_printf(e->active ? T("The client's %s command carries the address where it listens.")
+                                      : T("The server's reply to %s carries the address where it listens."),
+                            verb ? verb : ann->verb));
+        add_frame(q, e->setup_frame);
+        add_value(q, e->setup_frame);
+    }
+    g_ptr_array_free(cands, TRUE);
+}
+
+/* ---- credentials, the banner ---- */
+
+static void q_credentials(kit *k)
+{
+    GArray *frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    GString *which = g_string_new(NULL);
+    for (guint i = 0; i < k->ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(k->ctl->frames, i);
+        bool added = false;
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            if (n->kind != FTPLENS_NOTE_REQUEST || !n->command || !(n->command->flags & FTPLENS_CMD_LOGIN))
+                continue;
+            if (which->len < 200)
+                g_string_append_printf(which, T("%s%s in frame %u"), which->len ? ", " : "", n->verb, f->frame);
+            if (!added)
+                g_array_append_val(frames, f->frame);
+            added = true;
+        }
+    }
+    if (frames->len) {
+        GString *list = g_string_new(NULL);
+        for (guint i = 0; i < frames->len; i++)
+            g_string_append_printf(list, "%s%u", i ? ", " : "", g_array_index(frames, uint32_t, i));
+        ftplens_question *q = ask(k, "cleartext_frames", FTPLENS_GRADE_FRAMES,
+            g_strdup(T("Which frames of this session carry login credentials (a user name or a password) in clear "
+                       "text? List their frame numbers.")),
+            g_string_free(list, FALSE),
+            g_strdup_printf(T("%s: FTP sends them unencrypted, so anyone on the path can read them."), which->str));
+        for (guint i = 0; i < frames->len; i++) {
+            add_frame(q, g_array_index(frames, uint32_t, i));
+            add_value(q, g_array_index(frames, uint32_t, i));
+        }
+        /* Groups of words that each name one countermeasure. */
+        static const char *const measures[] = {
+            N_("sftp|ssh|scp"), N_("ftps|tls|ssl"), N_("vpn|ipsec|wireguard|tunnel"),
+            N_("firewall|allow-list|allowlist|whitelist"), N_("ids|snort|suricata|zeek|log"),
+        };
+        q = ask(k, "countermeasures", FTPLENS_GRADE_KEYWORDS,
+            g_strdup(T("Name two countermeasures against credentials sent in clear text.")),
+            g_strdup(T("Any two of: SFTP (over SSH); FTPS (AUTH TLS, then PROT P); a VPN or another encrypted tunnel; "
+                       "firewall rules or an IP allow-list for the FTP port; an IDS and log review to spot logins "
+                       "with stolen passwords.")),
+            g_strdup(T("Encryption hides the credentials on the path; restricting and watching who connects limits "
+                       "what a stolen password can do.")));
+        for (size_t i = 0; i < G_N_ELEMENTS(measures); i++)
+            add_accept_both(q, measures[i]);
+        q->need = 2;
+    }
+    g_array_free(frames, TRUE);
+    g_string_free(which, TRUE);
+}
+
+static void q_banner(kit *k)
+{
+    for (guint i = 0; i < k->ctl->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(k->ctl->frames, i);
+        for (const ftplens_note *n = f->notes; n; n = n->next) {
+            char product[64];
+            if (n->kind != FTPLENS_NOTE_REPLY || n->answers != FTPLENS_ANSWERS_GREETING ||
+                !ftplens_banner_product(n->text, product, sizeof product))
+                continue;
+            char *line = quote(n->text);
+            ftplens_question *q = ask(k, "banner", FTPLENS_GRADE_KEYWORDS,
+                g_strdup_printf(T("Frame %u is the server's greeting, '%s'. Which server software (and version) "
+                                  "does it disclose?"), f->frame, line),
+                g_strdup(product),
+                g_strdup_printf(T("The greeting names %s before anyone logs in: an attacker can look up that "
+                                  "software's known vulnerabilities."), product));
+            add_frame(q, f->frame);
+            g_ptr_array_add(q->accept, g_strdup(product));
+            q->need = 1;
+            g_free(line);
+            return;
+        }
+    }
+}
+
+/* ---- findings of the whole capture ---- */
+
+typedef struct {
+    ftplens_risk_id id;
+    ftplens_severity severity;
+    GArray *frames;             /* uint32_t, in capture order */
+    const ftplens_finding *first;
+} rule_seen;
+
+static int cmp_rule_seen(const void *a, const void *b)
+{
+    const rule_seen *x = a, *y = b;
+    if (x->severity != y->severity)
+        return x->severity > y->severity ? -1 : 1;
+    uint32_t fx = g_array_index(x->frames, uint32_t, 0), fy = g_array_index(y->frames, uint32_t, 0);
+    return fx < fy ? -1 : fx > fy;
+}
+
+static void collect_findings(const ftplens_conn *conn, rule_seen *seen)
+{
+    for (guint i = 0; conn->frames && i < conn->frames->len; i++) {
+        const ftplens_frame *f = g_ptr_array_index(conn->frames, i);
+        for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
+            rule_seen *s = &seen[fd->id];
+            if (!s->frames) {
+                s->frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+                s->first = fd;
+                s->id = fd->id;
+                s->severity = ftplens_finding_severity(fd);
+            }
+            if (!s->frames->len || g_array_index(s->frames, uint32_t, s->frames->len - 1) != f->frame)
+                g_array_append_val(s->frames, f->frame);
+        }
+    }
+}
+
+static void q_findings(kit *k)
+{
+    rule_seen seen[FTPLENS_RISK_COUNT];
+    memset(seen, 0, sizeof seen);
+    for (guint i = 0; i < k->sessions->len; i++) {
+        const ftplens_conn *ctl = g_ptr_array_index(k->sessions, i);
+        collect_findings(ctl, seen);
+        for (guint j = 0; j < ctl->data_conns->len; j++)
+            collect_findings(g_ptr_array_index(ctl->data_conns, j), seen);
+    }
+    GArray *rules = g_array_new(FALSE, FALSE, sizeof(rule_seen));
+    for (int id = 0; id < FTPLENS_RISK_COUNT; id++) {
+        /* These two have questions of their own. */
+        if (seen[id].frames && id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS && id != FTPLENS_RISK_BANNER_DISCLOSURE)
+            g_array_append_val(rules, seen[id]);
+        else if (seen[id].frames)
+            g_array_free(seen[id].frames, TRUE);
+    }
+    g_array_sort(rules, cmp_rule_seen);
+    seed(k, "finding");
+    for (guint i = 0; i < rules->len; i++) {
+        rule_seen *s = &g_array_index(rules, rule_seen, i);
+        if (i < FINDING_RULES) {
+            const ftplens_risk_rule *r = &ftplens_risk_rules[s->id];
+            const char *title = ftplens_finding_title(s->first);
+            char text[800];
+            const char *message = ftplens_finding_text(s->first, true, text, sizeof text);
+            uint32_t first = g_array_index(s->frames, uint32_t, 0);
+            bool frame_form = s->frames->len <= FINDING_FRAME_FORM_MAX && pick(k, 2) == 1;
+            ftplens_question *q;
+            if (frame_form) {
+                char *frames = rpt_ranges((const unsigned *)(void *)s->frames->data, s->frames->len, FINDING_FRAME_FORM_MAX);
+                q = ask(k, "finding_frame", FTPLENS_GRADE_NUMBER,
+                    g_strdup_printf(T("ftplens reports '%s' (%s) in this capture. In which frame is its evidence? "
+                                      "Give one frame."), T(title), r->id),
+                    s->frames->len > 1 ? g_strdup_printf(T("any of frames %s"), frames)
+                                       : g_strdup_printf(T("frame %u"), first),
+                    g_strdup_printf(T("Frame %u: %s"), first, message));
+                g_free(frames);
+                for (guint j = 0; j < s->frames->len; j++)
+                    add_value(q, g_array_index(s->frames, uint32_t, j));
+            } else {
+                uint32_t at = g_array_index(s->frames, uint32_t, pick(k, s->frames->len));
+                q = ask(k, "finding_name", FTPLENS_GRADE_KEYWORDS,
+                    g_strdup_printf(T("What does ftplens find in frame %u? Name the finding (its id or its title)."), at),
+                    g_strdup_printf("%s (%s)", r->id, T(title)),
+                    g_strdup_printf(T("Frame %u: %s"), first, message));
+                const char *ko = ftplens_tr_ko(title);
+                g_ptr_array_add(q->accept, g_strdup_printf("%s|%s%s%s", r->id, title, ko ? "|" : "", ko ? ko : ""));
+                q->need = 1;
+                first = at;
+            }
+            q->session = 0;
+            add_frame(q, first);
+        }
+        g_array_free(s->frames, TRUE);
+    }
+    g_array_free(rules, TRUE);
+}
+
+/* ---- the worksheet ---- */
+
+/* In the order of a lab write-up: the handshake, a segment, replies, data, risks. */
+static void (*const session_topics[])(kit *) = {
+    q_handshake, q_segment, q_reply_digits, q_reply_pairing, q_multiline, q_data, q_credentials, q_banner,
+};
+
+static void ask_session(kit *k, const ftplens_conn *ctl, unsigned number)
+{
+    k->ctl = ctl;
+    k->number = number;
+    for (size_t i = 0; i < G_N_ELEMENTS(session_topics); i++)
+        session_topics[i](k);
+}
+
+void ftplens_worksheet_free(ftplens_worksheet *w)
+{
+    g_ptr_array_free(w->questions, TRUE);
+    g_free(w->client);
+    g_free(w->server);
+    g_free(w);
+}
+
+ftplens_worksheet *ftplens_worksheet_make(const ftplens_capture *c, unsigned variant, GHashTable *only)
+{
+    ftplens_worksheet *w = g_new0(ftplens_worksheet, 1);
+    w->variant = variant;
+    kit k = { .variant = variant };
+    k.sessions = g_ptr_array_new();
+    for (guint i = 0; i < c->controls->len; i++) {
+        const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
+        if (ftplens_conn_is_ftp(ctl) && ctl->frames && (!only || g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream))))
+            g_ptr_array_add(k.sessions, (gpointer)ctl);
+    }
+    k.out = w->questions = g_ptr_array_new_with_free_func(question_free);
+    w->sessions = k.sessions->len;
+    if (!k.sessions->len) {
+        g_ptr_array_free(k.sessions, TRUE);
+        return w;
+    }
+    /* The session asked about: one of those that support the most questions. */
+    GArray *best = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    guint most = 0;
+    for (guint i = 0; i < k.sessions->len; i++) {
+        ask_session(&k, k.sessions->pdata[i], i + 1);
+        if (k.out->len > most)
+            g_array_set_size(best, 0);
+        if (k.out->len >= most) {
+            most = k.out->len;
+            g_array_append_val(best, i);
+        }
+        g_ptr_array_set_size(k.out, 0);
+    }
+    seed(&k, "session");
+    unsigned chosen = g_array_index(best, unsigned, pick(&k, best->len));
+    g_array_free(best, TRUE);
+    const ftplens_conn *ctl = k.sessions->pdata[chosen];
+    ask_session(&k, ctl, chosen + 1);
+    w->session = chosen + 1;
+    w->stream = ctl->stream;
+    w->client = g_strdup_printf(T("%s port %u"), ctl->client_text, ctl->client_port);
+    w->server = g_strdup_printf(T("%s port %u"), ctl->server_text, ctl->listener.port);
+    q_findings(&k);
+    g_ptr_array_free(k.sessions, TRUE);
+    return w;
+}
