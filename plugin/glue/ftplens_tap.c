@@ -142,10 +142,16 @@ static bool out_init(out_kind kind, const char *opt)
     const char *rest = opt + strlen(outs[kind].name);
     int format = -1;
     bool full = false;
+    char *wrong = NULL;         /* an option word of another output */
     for (int k = 0; k < 2 && *rest == ','; k++) {
         size_t len = strcspn(rest + 1, ",");
         int o = option_word(rest + 1, len);
-        if (o < 0 || !(outs[kind].options & (1u << o)))
+        if (o >= 0 && !(outs[kind].options & (1u << o))) {
+            /* "json" or "full" where they mean nothing: json is also a protocol, a valid filter. */
+            wrong = g_strndup(rest + 1, len);
+            break;
+        }
+        if (o < 0)
             break;
         if (o == OPT_FULL && !full)
             full = true;
@@ -164,7 +170,11 @@ static bool out_init(out_kind kind, const char *opt)
     r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);
     GString *err = NULL;
-    if (*rest && *rest != ',') {
+    if (wrong) {
+        err = g_string_new(NULL);
+        g_string_printf(err, T("\"%s\" is not %s option (use %s)"), wrong, T(outs[kind].noun), outs[kind].words);
+        g_free(wrong);
+    } else if (*rest && *rest != ',') {
         err = g_string_new(NULL);
         g_string_printf(err, T("\"%s\" is not %s option"), opt, T(outs[kind].noun));
     } else {
