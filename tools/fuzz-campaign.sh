@@ -9,7 +9,8 @@
 # variant; every fourth round also cuts frames with `-s <snaplen>`), and run
 # `tshark -r <variant> -2 -V` (output to /dev/null, mask_passwords and the
 # heuristic alternating, with the -z ftplens,tree statistics and, on every
-# other variant, the -z ftplens,report walkthrough) with a timeout.  The
+# other variant, the -z ftplens,report walkthrough, on the others the
+# teacher's kit: -z ftplens,answers,json or -z ftplens,worksheet) with a timeout.  The
 # campaign stops at the first variant that crashes tshark (signal), hangs
 # (timeout), or makes ASan/UBSan report or a "Dissector bug"; that input and
 # its log are kept in
@@ -121,7 +122,8 @@ run_variant() {
     chmod a+r "$v"
     local opts="-o ftplens.mask_passwords:$mask -o ftplens.heuristic:$heur -z ftplens,tree"
     # the -z ftplens,report walkthrough (text or Markdown) on every other variant
-    case $((i % 4)) in 0) opts="$opts -z ftplens,report" ;; 2) opts="$opts -z ftplens,report,md" ;; esac
+    case $((i % 4)) in 0) opts="$opts -z ftplens,report" ;; 2) opts="$opts -z ftplens,report,md" ;;
+        1) opts="$opts -o ftplens.worksheet_variant:$i -z ftplens,answers,json" ;; 3) opts="$opts -z ftplens,worksheet" ;; esac
     # shellcheck disable=SC2086
     as_user env "${SAN_ENV[@]}" timeout "$TIMEOUT" tshark -r "$v" -2 -V $opts >/dev/null 2>"$log"
     local rc=$?

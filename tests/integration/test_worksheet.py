@@ -276,7 +276,8 @@ def test_grader(env):
     forms = {"client_isn": ["0X%X" % isn, "%d" % isn, " ".join("%02x" % b for b in isn.to_bytes(4, "big")),
                             "{:,}".format(isn), "%08x" % isn],
              "reply_class": ["2xx positive completion", "Positive  Completion"],
-             "countermeasures": ["SFTP and a firewall allow-list", "FTPS (TLS) + VPN"],
+             "countermeasures": ["SFTP and a firewall allow-list", "FTPS (TLS) + VPN", "SFTP를 쓰고 방화벽으로 막는다"],
+             "finding_name": ["anonymous_login입니다", "Anonymous login"],
              "segment_len": ["34 + 2 = 36"]}
     for topic, answers in forms.items():
         for a in answers:
@@ -284,8 +285,9 @@ def test_grader(env):
             eq(right, 1, "%s answered %r\n%s" % (topic, a, out))
     ko = key_of(env, env.own("lab-anonymous.pcapng"), 0, lang="ko")
     q = next(q for q in ko["questions"] if q["topic"] == "reply_class")
-    right, _, out = grade({**ko, "questions": [q]}, "%d: 긍정 완료\n" % q["number"])
-    eq(right, 1, "a Korean answer\n" + out)
+    for answer in ("긍정 완료", "긍정 완료입니다"):
+        right, _, out = grade({**ko, "questions": [q]}, "%d: %s\n" % (q["number"], answer))
+        eq(right, 1, "a Korean answer\n" + out)
 
 
 def test_korean_and_filter(env):
