@@ -1,6 +1,6 @@
 /* ftplens_core_private.h - the core's connection and capture state, shared by
  * ftplens_core.c and ftplens_expect.c (which build it) and ftplens_report.c
- * (which reads it).
+ * and ftplens_ladder.c (which read it).
  * Not for the glue.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later

@@ -1,6 +1,6 @@
 /* ftplens_report.c - the classroom walkthrough of every FTP session
  * (tshark -z ftplens,report): header, handshake, transcript, findings,
- * summary, in plain text or Markdown.
+ * summary, ladder diagram (ftplens_ladder.c), in plain text or Markdown.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -10,6 +10,7 @@
 #include "ftplens_core_private.h"
 #include "ftplens_report_fmt.h"
 #include "ftplens_digest.h"
+#include "ftplens_ladder.h"
 #include "ftplens_overview.h"
 #include "ftplens_login.h"
 #include "ftplens_text.h"
@@ -415,6 +416,8 @@ static void report_session(GString *out, bool md, const ftplens_digest *d, bool 
     report_findings(out, md, ctl, compact);
     rpt_heading(out, md, 2, "%s", T("4. Summary"));
     report_summary(out, md, d, by_class);
+    rpt_heading(out, md, 2, "%s", T("5. Ladder diagram"));
+    ftplens_ladder(out, md, ctl, brief);
     g_string_append_c(out, '\n');
 }
 

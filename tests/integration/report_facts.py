@@ -22,6 +22,11 @@ Markdown headings, bullets, **bold**, *italics*, `code` and \\| unescaped):
   cells are joined with ' | ';
 - a finding keeps its severity ('[Warning]' in text, '**Warning**' in
   Markdown) as '[Warning]';
+- the ladder diagram (text arrows between two bars, or the ```mermaid block
+  of the Markdown form, its entity codes "#59;" decoded): 'ladder | C |' and
+  'ladder | S |' with the fact tokens of each side's name, then per row
+  'ladder | frame | C->S |' (S->C, C-xS and S-xC for bytes not captured,
+  note for a note over both) with the fact tokens of its label;
 - every other text keeps only its fact tokens, in order:
   * quoted strings 'like this' of at most 4 words, verbatim (user names,
     passwords, paths, quoted lines; a longer quote is a template sentence
@@ -74,6 +79,47 @@ OPEN, CLOSE = "([{\"'", ")]},;:.!?\"'"
 RULE = re.compile(r"^\s*(?:=+|-+|\|(?:---\|)+)\s*$")
 # A text table row starts with a frame or session number, or a range of them ("3\u20136, 9").
 ROW = re.compile(r"^  \d[\d,\u2013]*(?:, \d[\d,\u2013]*)*  ")
+
+
+# The ladder diagram: text rows ("  12     |----- label ----->|"), the line of bare bars under the
+# header, and the Mermaid lines of the Markdown form.
+LADDER_ROW = re.compile(r"^  (\d+) +\|(.*)\|$")
+LADDER_BODY = [(re.compile(r"^-+ (.*) -+>$"), "C->S"), (re.compile(r"^<-+ (.*) -+$"), "S->C"),
+               (re.compile(r"^\.+ (.*) \.+x$"), "C-xS"), (re.compile(r"^x\.+ (.*) \.+$"), "S-xC"),
+               (re.compile(r"^=+ (.*) =+$"), "note")]
+LIFELINE = re.compile(r"^ +\| +\|$")
+MERMAID = re.compile(r"^    (?:participant ([CS]) as (.*)|([CS])(->>|--x)[CS]: (.*)|Note over C,S: (.*))$")
+MERMAID_ARROW = {"->>": "->", "--x": "-x"}
+ENTITY = re.compile(r"#(\d+);")
+
+
+def _ladder(frame, arrow, label):
+    return "ladder | %s | %s | %s" % (frame, arrow, " ".join(tokens(label)))
+
+
+def _ladder_text_row(line):
+    """The fact of a text ladder row, or None."""
+    m = LADDER_ROW.match(line)
+    for rx, arrow in LADDER_BODY if m else []:
+        b = rx.match(m.group(2))
+        if b:
+            return _ladder(m.group(1), arrow, b.group(1))
+    return None
+
+
+def _ladder_mermaid(line):
+    """The fact of a line of the Mermaid block, or None; its label's entity codes decoded."""
+    m = MERMAID.match(line)
+    if not m:
+        return None
+    if m.group(1):
+        return "ladder | %s | %s" % (m.group(1), " ".join(tokens(ENTITY.sub(lambda e: chr(int(e.group(1))), m.group(2)))))
+    text = ENTITY.sub(lambda e: chr(int(e.group(1))), m.group(5) if m.group(3) else m.group(6))
+    f = re.match(r"^\D*(\d+): (.*)$", text)          # "frame 12: label"
+    if not f:
+        return None
+    arrow = "%s%s%s" % (m.group(3), MERMAID_ARROW[m.group(4)], "S" if m.group(3) == "C" else "C") if m.group(3) else "note"
+    return _ladder(f.group(1), arrow, f.group(2))
 
 
 def _width(ch):
@@ -216,7 +262,16 @@ def _free(line):
 
 def _md_lines(report):
     lines = report.split("\n")
+    mermaid = False
     for i, line in enumerate(lines):
+        if line == "```mermaid" or (mermaid and line == "```"):
+            mermaid = line != "```"
+            continue
+        if mermaid and line != "sequenceDiagram":
+            fact = _ladder_mermaid(line)
+            yield ("fact", fact) if fact else ("free", line)
+        if mermaid:
+            continue
         if RULE.match(line) or not line.strip():
             continue
         if line.startswith("|") and i + 1 < len(lines) and RULE.match(lines[i + 1]):
@@ -243,6 +298,18 @@ def _text_lines(report):
         if RULE.match(line) or not line.strip():
             starts = None
             continue
+        if LIFELINE.match(line):
+            continue
+        if i + 1 < len(lines) and LIFELINE.match(lines[i + 1]):     # the ladder's header: frame, client, server
+            sides = re.split(r"\s{2,}", line.strip())[-2:]
+            for side, text in zip("CS", sides):
+                yield ("fact", "ladder | %s | %s" % (side, " ".join(tokens(text))))
+            continue
+        fact = _ladder_text_row(line)
+        if fact:
+            starts = None
+            yield ("fact", fact)
+            continue
         if ROW.match(line) and starts:
             yield ("row", _cut(line, starts))
             continue
@@ -260,7 +327,7 @@ def facts(report, markdown=None):
         markdown = report.startswith("# ")
     out = []
     for kind, item in (_md_lines(report) if markdown else _text_lines(report)):
-        f = _row(item) if kind == "row" else _free(item)
+        f = item if kind == "fact" else _row(item) if kind == "row" else _free(item)
         if f.strip(" |"):
             out.append(f)
     return out

@@ -25,8 +25,9 @@ clean capture and on each variant, in one pass and with -2, and each variant mus
 
 Not compared, because they describe the fault itself or are frame numbers:
   - ftplens.tcp.* (steps, relative numbers, explanations: a duplicate *is* a retransmission, a missing SYN *is*
-    'no handshake captured') and the report's '1. TCP handshake' table, 'Start' line (frame count, duration) and
-    the data connections' tcp.stream, announcing frame and handshake frames;
+    'no handshake captured') and the report's '1. TCP handshake' table, 'Start' line (frame count, duration),
+    the data connections' tcp.stream, announcing frame and handshake frames, and its '5. Ladder diagram' (a row
+    per segment and line, with frame numbers: a retransmitted SYN or FIN is a row of its own);
   - ftplens.reply.time (retrans/reorder move segments into other timestamp slots), ftplens.request.reply_in and
     ftplens.reply.to (frame numbers; see 'target' above), ftplens.session (a tcp.stream number);
   - which frame a line or finding is shown on (a split line is shown where its last byte arrives).
@@ -221,7 +222,7 @@ def parse_report(text):
         if cur is None or not raw.strip() or set(raw.strip()) <= set("=-"):
             continue
         if re.match(r"\d\. ", raw):
-            section = {"1": "handshake", "2": "transcript", "3": "findings", "4": "summary"}[raw[0]]
+            section = {"1": "handshake", "2": "transcript", "3": "findings", "4": "summary", "5": "ladder"}[raw[0]]
             continue
         s = raw.strip()
         if section == "header" and not s.startswith("Start "):

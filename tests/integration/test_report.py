@@ -11,12 +11,13 @@ captures.  Run with
 """
 import difflib
 import os
+import re
 import shutil
 import subprocess
 import sys
 
-from harness import eq, run
-from report_facts import facts_text
+from harness import Skip, eq, run
+from report_facts import LADDER_BODY, _cut, _header_starts, _width, facts, facts_text
 
 GOLDEN = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
 UPDATE = "--update-golden" in sys.argv
@@ -204,6 +205,170 @@ def test_golden_reports(env):
     assert not failures, "\n".join(failures)
 
 
+# ---- section 5, the ladder diagram ----
+
+LADDER_ROW = re.compile(r"^  (\d+) +\|(.*)\|$")
+MORE_ROWS = re.compile(r'^  (\d+) more rows: -z "ftplens,report,full,ftplens\.session == \d+" shows this session whole\.$')
+# The subset of Mermaid the Markdown report writes: a label is anything but the characters Mermaid reads as
+# syntax (';' ends a statement, '#' opens an entity code, HTML, '%%' comments, directives), which appear only
+# as entity codes "#59;"; a participant's alias has no ':' or ',' either.
+_LABEL = r"(?:[^;#<>%\"{}\\&\x00-\x1f\x7f]|#\d+;)*"
+_ALIAS = r"(?:[^;#<>%\"{}\\&:,\x00-\x1f\x7f]|#\d+;)+"
+MERMAID_HEAD = [re.compile(r"^sequenceDiagram$"), re.compile(r"^    participant C as " + _ALIAS + "$"),
+                re.compile(r"^    participant S as " + _ALIAS + "$")]
+MERMAID_ROW = re.compile(r"^    (C->>S|S->>C|C--xS|S--xC|Note over C,S): \S+ (\d+): (" + _LABEL + ")$")
+MERMAID_ARROW = {"C->>S": "C->S", "S->>C": "S->C", "C--xS": "C-xS", "S--xC": "S-xC", "Note over C,S": "note"}
+
+
+def _cols(s):
+    return sum(_width(ch) for ch in s)
+
+
+def _text_ladders(text):
+    """Each walkthrough's text ladder: {"head": the header line, "rows": [(frame, arrow, label)], "more": the
+    count of the 'N more rows' line or None}.  Checks the layout on the way: the bars of every row under the
+    ends of the header, rows in frame order."""
+    lines, out = text.split("\n"), []
+    for i, line in enumerate(lines):
+        if line != "5. Ladder diagram" or not lines[i + 1].startswith("-----"):
+            continue
+        head, lifeline, k = lines[i + 2], lines[i + 3], i + 4
+        assert re.match(r"^  \S+  Client .+  Server .+$", head) and re.match(r"^ +\| +\|$", lifeline), (head, lifeline)
+        width, rows, more = _cols(head), [], None
+        eq(_cols(lifeline), width, "the bars under the header's ends")
+        while lines[k]:
+            m = LADDER_ROW.match(lines[k])
+            if m:
+                arrow = [(a, b.group(1)) for rx, a in LADDER_BODY for b in [rx.match(m.group(2))] if b]
+                assert len(arrow) == 1, "not one arrow shape: %r" % lines[k]
+                eq(_cols(lines[k]), width, "every arrow as wide as the others: %r" % lines[k])
+                rows.append((int(m.group(1)), arrow[0][0], arrow[0][1]))
+            else:
+                m = MORE_ROWS.match(lines[k])
+                assert m and not lines[k + 1], "not a ladder row: %r" % lines[k]
+                more = int(m.group(1))
+            k += 1
+        frames = [r[0] for r in rows]
+        eq(frames, sorted(frames), "ladder rows in frame order")
+        out.append({"head": head, "rows": rows, "more": more})
+    return out
+
+
+def _mermaid_blocks(md):
+    """Each ```mermaid block of a Markdown report as [(frame, arrow, label with its entity codes)], after
+    checking every line against the strict subset above."""
+    lines, out = md.split("\n"), []
+    for i, line in enumerate(lines):
+        if line != "```mermaid":
+            continue
+        k = i + 1
+        for rx in MERMAID_HEAD:
+            assert rx.match(lines[k]), "Mermaid line %r does not match %s" % (lines[k], rx.pattern)
+            k += 1
+        rows = []
+        while lines[k] != "```":
+            m = MERMAID_ROW.match(lines[k])
+            assert m, "Mermaid line outside the subset: %r" % lines[k]
+            rows.append((int(m.group(2)), MERMAID_ARROW[m.group(1)], m.group(3)))
+            k += 1
+        frames = [r[0] for r in rows]
+        eq(frames, sorted(frames), "Mermaid rows in frame order")
+        out.append(rows)
+    return out
+
+
+def _ladder_facts(report, markdown):
+    return [f for f in facts(report, markdown) if f.startswith("ladder |")]
+
+
+def _check_ladders(text, md, what):
+    """The text and Markdown ladders of one report: one per walkthrough, laid out and escaped as they
+    should be, with the same rows (facts) in both forms."""
+    walkthroughs = text.count("FTP control connection tcp.stream")
+    ladders, blocks = _text_ladders(text), _mermaid_blocks(md)
+    eq(len(ladders), walkthroughs, what + ": one text ladder per walkthrough")
+    eq(len(blocks), walkthroughs, what + ": one ```mermaid block per walkthrough")
+    eq(md.count("```mermaid"), walkthroughs, what + ": no other Mermaid block")
+    for lad, rows in zip(ladders, blocks):
+        eq([r[:2] for r in rows], [r[:2] for r in lad["rows"]], what + ": Mermaid rows = text rows")
+        assert lad["more"] is None or len(lad["rows"]) == 40, (what, len(lad["rows"]))
+    eq(_ladder_facts(md, True), _ladder_facts(text, False), what + ": ladder facts of Markdown = text")
+
+
+def _table(section_lines):
+    """Cells of the rows of a text table (header first)."""
+    starts = _header_starts(section_lines[0])
+    return [[c.strip() for c in _cut(l, starts)] for l in section_lines[1:]]
+
+
+def _section(text, title):
+    lines = text.split("\n")
+    i = lines.index(title) + 2
+    j = lines.index("", i)
+    return lines[i:j]
+
+
+def test_ladder_lab(env):
+    """lab-anonymous: an arrow for the 3 handshake frames (with raw and relative numbers as the handshake table
+    has them), for every row of the transcript and for each FIN and RST that stock Wireshark sees on the control
+    connection, in frame order, rightwards from the client and leftwards from the server; the Markdown's
+    Mermaid block has the same rows, in English and in Korean."""
+    pcap = env.own("lab-anonymous.pcapng")
+    text, md = report(env, pcap), report(env, pcap, ",md")
+    _check_ladders(text, md, "lab-anonymous")
+    ladder = _text_ladders(text)[0]
+    assert "Client 127.0.0.1 port 48504" in ladder["head"] and ladder["head"].endswith("Server 127.0.0.1 port 21")
+    want = []
+    for cells in _table(_section(text, "1. TCP handshake")):
+        m = re.match(r"^handshake (\d)/3", cells[1])
+        if not m:
+            continue
+        name = {"1": "SYN", "2": "SYN-ACK", "3": "ACK"}[m.group(1)]
+        label = "%s seq %s (rel %s)" % (name, cells[3].split()[0], cells[5])
+        if cells[4] != "-":
+            label += " ack %s (rel %s)" % (cells[4].split()[0], cells[6])
+        want.append((int(cells[0]), 0, "S->C" if name == "SYN-ACK" else "C->S", label))
+    eq(len(want), 3, "three handshake rows")
+    for cells in _table(_section(text, "2. Transcript")):
+        want.append((int(cells[0]), 1, "C->S" if cells[1] == "client" else "S->C", " ".join(cells[2].split())))
+    for frame, sport, flags in _stock(env, pcap, "tcp.stream == 0 && (tcp.flags.fin == 1 || tcp.flags.reset == 1)",
+                                      ["frame.number", "tcp.srcport", "tcp.flags.reset"]):
+        want.append((int(frame), 2, "S->C" if sport == "21" else "C->S", "RST" if flags in ("1", "True") else "FIN"))
+    want.sort(key=lambda w: (w[0], w[1]))
+    got = ladder["rows"]
+    eq([(f, a) for f, a, _ in got], [(f, a) for f, _, a, _ in want], "ladder rows: frame and direction")
+    for (f, a, label), (_, kind, _, expected) in zip(got, want):
+        if kind == 0:
+            eq(label, expected, "handshake label of frame %d" % f)
+        elif kind == 1:         # the command's verb upper-cased, as the transcript's explanation names it
+            eq(label.lower(), expected.lower(), "line of frame %d" % f)
+        else:
+            assert label.startswith(expected + " seq "), (f, label)
+    eq(ladder["rows"][0][2], "SYN seq 668618922 (rel 0)", "frame 1")
+    eq(ladder["rows"][1][2], "SYN-ACK seq 1317322359 (rel 0) ack 668618923 (rel 1)", "frame 2")
+    ko = report(env, pcap, ",md", lang="ko")
+    blocks = _mermaid_blocks(ko)
+    eq([r[:2] for r in blocks[0]], [r[:2] for r in got], "the Korean Mermaid block")
+    assert "participant C as 클라이언트 127.0.0.1 포트 48504" in ko and "프레임 1: SYN seq 668618922 (상대 0)" in ko, ko[-3000:]
+    masked = report(env, pcap, "", lang=None)
+    assert "PASS IEUser@" in masked        # the default: passwords shown, as the transcript shows them
+    out, _ = env.tshark(["-r", pcap, "-q", "-z", "ftplens,report", "-o", "ftplens.mask_passwords:TRUE"])
+    rows = _text_ladders(out)[0]["rows"]
+    assert ("C->S", "PASS ********") in [(a, l) for _, a, l in rows] and "IEUser@" not in out.split("5. Ladder")[1], out
+
+
+def test_ladder_every_capture(env):
+    """Every own capture (full report; the bruteforce-* ones folded, with later walkthroughs brief) and every
+    public capture: one text ladder and one strict Mermaid block per walkthrough, with the same rows."""
+    for name in sorted(os.listdir(env.pcaps)):
+        if name.endswith(".pcapng"):
+            opt = "" if name.startswith("bruteforce-") else ",full"
+            pcap = env.own(name)
+            _check_ladders(report(env, pcap, opt), report(env, pcap, opt + ",md"), name)
+    for pcap in env.public_all():       # skipped loudly when ../shared is absent, after the own captures
+        _check_ladders(report(env, pcap, ",full"), report(env, pcap, ",full,md"), os.path.basename(pcap))
+
+
 def test_stats_tree(env):
     out, _ = env.tshark(["-r", env.own("vsftpd-login-transfers.pcapng"), "-q", "-z", "ftplens,tree"])
     for want in ["Reply classes by server", "127.0.0.1 port 21", "5xx Permanent Negative Completion",
@@ -226,7 +391,8 @@ def _stock(env, pcap, dfilter, fields):
 def test_bruteforce_reports(env):
     """The real tools' captures: the overview's numbers are the ones stock Wireshark's own fields give (control
     connections, PASS commands, the PASS that won and its place among them all); the folded report of hydra's
-    323 connections stays under 200 lines while full walks through every session; Korean has no English left."""
+    323 connections stays under 200 lines besides its ladder diagrams (a later walkthrough's at most 40 rows)
+    while full walks through every session; Korean has no English left."""
     for name in BRUTEFORCE:
         pcap = env.own(name)
         syns = _stock(env, pcap, "tcp.flags.syn == 1 && tcp.flags.ack == 0 && (tcp.dstport == 21 || tcp.dstport == 2121)",
@@ -249,9 +415,11 @@ def test_bruteforce_reports(env):
         eq(full.count("FTP control connection tcp.stream"), len(syns), name + ": full walks through every session")
         assert folded.count("FTP control connection tcp.stream") < len(syns), name
         if name.startswith("bruteforce-hydra"):
-            lines = folded.count("\n")
+            lines = re.sub(r"\n5\. Ladder diagram\n-+\n(?:.+\n)+", "\n", folded).count("\n")
             assert len(syns) >= 300 and lines < 200, "%s: %d connections, folded report of %d lines" % (name, len(syns),
                                                                                                     lines)
+            ladders = _text_ladders(folded)
+            assert len(ladders) == 2 and len(ladders[1]["rows"]) == 40 and ladders[1]["more"], ladders
             assert "then STOR secret.txt, STOR confidential.pdf, RETR confidential.pdf" in folded, folded[:3000]
             ko = report(env, pcap, lang="ko")
             for english in ["Overview", "Timeline", "Repeated sessions", "What happened", "Findings, grouped",
@@ -298,5 +466,5 @@ def test_ftp_lab_profile(env):
 
 if __name__ == "__main__":
     sys.exit(run([test_lab_report, test_korean_report, test_report_filter_and_markdown, test_golden_reports, test_stats_tree,
-                 test_stats_tree_attack_counts, test_bruteforce_reports,
+                 test_stats_tree_attack_counts, test_bruteforce_reports, test_ladder_lab, test_ladder_every_capture,
                  test_ftp_lab_profile, test_report_arguments, test_language_spellings, test_mask_passwords_spellings]))
