@@ -18,8 +18,12 @@
 #define QUOTE_MAX 60            /* bytes of a line quoted in a question */
 #define FINDING_RULES 3         /* findings asked about, the most severe first */
 #define FINDING_FRAME_FORM_MAX 20   /* "which frame" only when a finding has this few frames */
+#define FINDING_TEXT_MAX 800        /* a finding's sentence with its evidence */
+#define WHICH_MAX 200               /* bytes of "USER in frame 8, PASS in frame 12" before it stops growing */
+#define REPLY_TIME_MIN_NS 5000000   /* a reply time worth asking: 5 ms (loopback replies take microseconds) */
 
 typedef struct {
+    const ftplens_capture *c;
     GPtrArray *sessions;        /* control connections in report order: session i + 1 */
     const ftplens_conn *ctl;    /* the session asked about */
     unsigned number;
@@ -63,6 +67,7 @@ static void question_free(gpointer p)
     g_array_free(q->frames, TRUE);
     g_array_free(q->values, TRUE);
     g_ptr_array_free(q->accept, TRUE);
+    g_ptr_array_free(q->reject, TRUE);
     g_free(q);
 }
 
@@ -78,6 +83,7 @@ static ftplens_question *ask(kit *k, const char *topic, ftplens_grade grade, cha
     q->frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     q->values = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     q->accept = g_ptr_array_new_with_free_func(g_free);
+    q->reject = g_ptr_array_new_with_free_func(g_free);
     g_ptr_array_add(k->out, q);
     return q;
 }
@@ -92,11 +98,24 @@ static void add_value(ftplens_question *q, uint64_t v)
     g_array_append_val(q->values, v);
 }
 
-/* An accepted answer in English and in Korean (the key grades either). */
-static void add_accept_both(ftplens_question *q, const char *en)
+/* A name in English and in Korean (the key grades either). */
+static char *both(const char *en)
 {
     const char *ko = ftplens_tr_ko(en);
-    g_ptr_array_add(q->accept, ko ? g_strdup_printf("%s|%s", en, ko) : g_strdup(en));
+    return ko ? g_strdup_printf("%s|%s", en, ko) : g_strdup(en);
+}
+
+static void add_accept_both(ftplens_question *q, const char *en)
+{
+    g_ptr_array_add(q->accept, both(en));
+}
+
+/* The other names of a closed list (classes, categories, sides), which make an answer wrong when named first. */
+static void add_reject_others(ftplens_question *q, const char *const *names, size_t n, const char *right)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && strcmp(names[i], right) != 0)
+            g_ptr_array_add(q->reject, both(names[i]));
 }
 
 /* "0x27da50aa (668618922)" */
@@ -296,6 +315,11 @@ static bool paired_reply(const ftplens_note *n)
            n->to_note->verb && n->to_frame;
 }
 
+static bool slow_reply(const ftplens_note *n)
+{
+    return paired_reply(n) && n->reply_time_ns >= REPLY_TIME_MIN_NS;
+}
+
 static void q_reply_digits(kit *k)
 {
     GArray *a = replies(k->ctl, any_reply);
@@ -316,6 +340,10 @@ static void q_reply_digits(kit *k)
         g_strdup_printf(T("The first digit, %u, is the class: %s (RFC 959 section 4.2.1)."), r->reply_class, T(cls)));
     add_frame(q, l.f->frame);
     add_accept_both(q, cls);
+    const char *classes[6];
+    for (unsigned c = 1; c <= 6; c++)
+        classes[c - 1] = ftplens_class_text(c);
+    add_reject_others(q, classes, G_N_ELEMENTS(classes), cls);
     g_free(line);
 
     /* The category of another reply when there is one. */
@@ -332,6 +360,10 @@ static void q_reply_digits(kit *k)
         g_strdup_printf(T("The second digit, %u, is the category: %s (RFC 959 section 4.2.1)."), r->category, T(cat)));
     add_frame(q, l.f->frame);
     add_accept_both(q, cat);
+    const char *categories[6];
+    for (unsigned c = 0; c <= 5; c++)
+        categories[c] = ftplens_category_text(c);
+    add_reject_others(q, categories, G_N_ELEMENTS(categories), cat);
     g_free(line);
     g_array_free(a, TRUE);
 }
@@ -358,38 +390,54 @@ static void q_reply_pairing(kit *k)
     add_frame(q, n->to_frame);
     add_value(q, n->to_frame);
     g_free(line);
+    g_array_free(a, TRUE);
 
-    double s = (double)n->reply_time_ns / 1e9;
-    q = ask(k, "reply_time", FTPLENS_GRADE_SECONDS,
-        g_strdup_printf(T("How long did the server take to send the reply in frame %u, counted from the command it "
-                          "answers? Give seconds."), l.f->frame),
-        g_strdup_printf("%.6f s", s),
-        g_strdup_printf(T("The time of frame %u minus the time of frame %u: %.6f s."), l.f->frame, n->to_frame, s));
-    add_frame(q, n->to_frame);
-    add_frame(q, l.f->frame);
-    q->seconds = s;
-    /* A student reads times to the microsecond from the frame list; allow rounding to the millisecond. */
-    q->tolerance = MAX(0.0005, s * 0.01);
+    /* The time of a reply that took long enough to read off the frame list (loopback replies take
+     * microseconds: "0" would be right within any rounding). */
+    a = replies(k->ctl, slow_reply);
+    if (a->len) {
+        seed(k, "reply_time");
+        l = g_array_index(a, line_at, pick(k, a->len));
+        n = l.n;
+        double s = (double)n->reply_time_ns / 1e9;
+        line = quote(n->text);
+        q = ask(k, "reply_time", FTPLENS_GRADE_SECONDS,
+            g_strdup_printf(T("How long did the server take to send the reply in frame %u ('%s'), counted from the "
+                              "command it answers? Give seconds."), l.f->frame, line),
+            g_strdup_printf(T("%.6f s"), s),
+            g_strdup_printf(T("The time of frame %u minus the time of frame %u (%s): %.6f s."), l.f->frame, n->to_frame,
+                            n->to_note->verb, s));
+        g_free(line);
+        add_frame(q, n->to_frame);
+        add_frame(q, l.f->frame);
+        q->seconds = s;
+        /* A student reads times to the microsecond from the frame list; allow rounding to the millisecond. */
+        q->tolerance = MAX(0.0005, s * 0.01);
+    }
     g_array_free(a, TRUE);
 }
 
 /* ---- a multi-line reply ---- */
 
-/* The frame of the last line of the multi-line reply whose first line is 'first', or 0 (not captured). */
+/* The frame of the last line of the multi-line reply whose first line is 'first' (in the i-th kept frame),
+ * or 0 when it was not captured. */
 static uint32_t reply_end(const ftplens_conn *ctl, guint i, const ftplens_note *first)
 {
-    for (; i < ctl->frames->len; i++) {
-        const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
-        for (const ftplens_note *n = f->notes; n; n = n->next) {
-            if (!n->from_server || n == first || n->kind != FTPLENS_NOTE_REPLY)
-                continue;
-            if (n->part == FTPLENS_PART_LAST && n->reply.code == first->reply.code)
-                return f->frame;
-            if (n->part != FTPLENS_PART_CONTINUATION)
+    const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
+    for (const ftplens_note *n = first->next;; n = n->next) {
+        while (!n) {
+            if (++i >= ctl->frames->len)
                 return 0;
+            f = g_ptr_array_index(ctl->frames, i);
+            n = f->notes;
         }
+        if (!n->from_server || n->kind != FTPLENS_NOTE_REPLY)
+            continue;
+        if (n->part == FTPLENS_PART_LAST && n->reply.code == first->reply.code)
+            return f->frame;
+        if (n->part != FTPLENS_PART_CONTINUATION)
+            return 0;
     }
-    return 0;
 }
 
 static void q_multiline(kit *k)
@@ -402,7 +450,7 @@ static void q_multiline(kit *k)
             if (n->kind != FTPLENS_NOTE_REPLY || n->part != FTPLENS_PART_FIRST)
                 continue;
             uint32_t end = reply_end(k->ctl, i, n);
-            if (end) {
+            if (end && end != f->frame) {     /* a reply in one frame asks nothing of where it ends */
                 line_at l = { f, n };
                 g_array_append_val(a, l);
                 g_array_append_val(ends, end);
@@ -470,11 +518,13 @@ static void q_data(kit *k)
             g_strdup(e->active ? T("the server (active mode)") : T("the client (passive mode)")),
             e->active ? g_strdup_printf(T("%s in frame %u told the server the client's address and port: in active mode "
                                           "the server connects to the client."), line, e->setup_frame)
-                      : g_strdup_printf(T("The reply '%s' to %s in frame %u gave the server's address and port: in "
-                                          "passive mode the client connects to the server."), line,
-                                        verb ? verb : "PASV", e->setup_frame));
+                      : g_strdup_printf(T("The server's reply '%s' (frame %u) to %s gave its address and port: in "
+                                          "passive mode the client connects to the server."), line, e->setup_frame,
+                                        verb ? verb : "PASV"));
         add_frame(q, e->setup_frame);
-        add_accept_both(q, e->active ? N_("server") : N_("client"));
+        static const char *const sides[] = { N_("client"), N_("server") };
+        add_accept_both(q, sides[e->active]);
+        add_reject_others(q, sides, G_N_ELEMENTS(sides), sides[e->active]);
         g_free(line);
 
         q = ask(k, "data_announced", FTPLENS_GRADE_NUMBER,
@@ -496,20 +546,26 @@ static void q_credentials(kit *k)
 {
     GArray *frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     GString *which = g_string_new(NULL);
-    for (guint i = 0; i < k->ctl->frames->len; i++) {
+    bool split = false;
+    for (guint i = 0; i < k->ctl->frames->len && !split; i++) {
         const ftplens_frame *f = g_ptr_array_index(k->ctl->frames, i);
         bool added = false;
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind != FTPLENS_NOTE_REQUEST || !n->command || !(n->command->flags & FTPLENS_CMD_LOGIN))
                 continue;
-            if (which->len < 200)
+            /* Split over segments: the earlier ones carry part of it too, and the note names only the
+             * last.  No question rather than an answer that leaves frames out. */
+            split = n->began_earlier;
+            if (split)
+                break;
+            if (which->len < WHICH_MAX)
                 g_string_append_printf(which, T("%s%s in frame %u"), which->len ? ", " : "", n->verb, f->frame);
             if (!added)
                 g_array_append_val(frames, f->frame);
             added = true;
         }
     }
-    if (frames->len) {
+    if (frames->len && !split) {
         GString *list = g_string_new(NULL);
         for (guint i = 0; i < frames->len; i++)
             g_string_append_printf(list, "%s%u", i ? ", " : "", g_array_index(frames, uint32_t, i));
@@ -525,7 +581,7 @@ static void q_credentials(kit *k)
         /* Groups of words that each name one countermeasure. */
         static const char *const measures[] = {
             N_("sftp|ssh|scp"), N_("ftps|tls|ssl"), N_("vpn|ipsec|wireguard|tunnel"),
-            N_("firewall|allow-list|allowlist|whitelist"), N_("ids|snort|suricata|zeek|log"),
+            N_("firewall|allow-list|allowlist|whitelist"), N_("ids|intrusion detection|snort|suricata|zeek|log review"),
         };
         q = ask(k, "countermeasures", FTPLENS_GRADE_KEYWORDS,
             g_strdup(T("Name two countermeasures against credentials sent in clear text.")),
@@ -553,8 +609,8 @@ static void q_banner(kit *k)
                 continue;
             char *line = quote(n->text);
             ftplens_question *q = ask(k, "banner", FTPLENS_GRADE_KEYWORDS,
-                g_strdup_printf(T("Frame %u is the server's greeting, '%s'. Which server software (and version) "
-                                  "does it disclose?"), f->frame, line),
+                g_strdup_printf(T("The server's greeting says '%s' (frame %u). Which server software (and version) "
+                                  "does it disclose?"), line, f->frame),
                 g_strdup(product),
                 g_strdup_printf(T("The greeting names %s before anyone logs in: an attacker can look up that "
                                   "software's known vulnerabilities."), product));
@@ -567,100 +623,174 @@ static void q_banner(kit *k)
     }
 }
 
-/* ---- findings of the whole capture ---- */
+/* ---- findings of the sessions asked about ---- */
+
+/* One finding where it was made. */
+typedef struct {
+    uint32_t frame;
+    const ftplens_finding *finding;
+} finding_at;
 
 typedef struct {
     ftplens_risk_id id;
     ftplens_severity severity;
-    GArray *frames;             /* uint32_t, in capture order */
-    const ftplens_finding *first;
+    GArray *at;                 /* finding_at, in frame order */
 } rule_seen;
 
+static int cmp_finding_at(const void *a, const void *b)
+{
+    uint32_t x = ((const finding_at *)a)->frame, y = ((const finding_at *)b)->frame;
+    return x < y ? -1 : x > y;
+}
+
+/* The most severe first, then the earliest. */
 static int cmp_rule_seen(const void *a, const void *b)
 {
     const rule_seen *x = a, *y = b;
     if (x->severity != y->severity)
         return x->severity > y->severity ? -1 : 1;
-    uint32_t fx = g_array_index(x->frames, uint32_t, 0), fy = g_array_index(y->frames, uint32_t, 0);
-    return fx < fy ? -1 : fx > fy;
+    return cmp_finding_at(x->at->data, y->at->data);
 }
 
-static void collect_findings(const ftplens_conn *conn, rule_seen *seen)
+static void collect_findings(const ftplens_conn *conn, rule_seen *seen, GArray *all)
 {
     for (guint i = 0; conn->frames && i < conn->frames->len; i++) {
         const ftplens_frame *f = g_ptr_array_index(conn->frames, i);
         for (const ftplens_finding *fd = f->findings; fd; fd = fd->next) {
             rule_seen *s = &seen[fd->id];
-            if (!s->frames) {
-                s->frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-                s->first = fd;
+            if (!s->at) {
+                s->at = g_array_new(FALSE, FALSE, sizeof(finding_at));
                 s->id = fd->id;
                 s->severity = ftplens_finding_severity(fd);
             }
-            if (!s->frames->len || g_array_index(s->frames, uint32_t, s->frames->len - 1) != f->frame)
-                g_array_append_val(s->frames, f->frame);
+            finding_at a = { f->frame, fd };
+            g_array_append_val(s->at, a);
+            g_array_append_val(all, a);
         }
     }
+}
+
+static bool frame_asked(kit *k, uint32_t frame)
+{
+    for (guint i = 0; i < k->out->len; i++) {
+        const ftplens_question *q = k->out->pdata[i];
+        if (strncmp(q->topic, "finding", 7) == 0 && g_array_index(q->frames, uint32_t, 0) == frame)
+            return true;
+    }
+    return false;
+}
+
+/* "id|title|Korean title": how a student may name a rule. */
+static char *rule_names(const ftplens_finding *fd)
+{
+    const char *title = ftplens_finding_title(fd), *ko = ftplens_tr_ko(title);
+    return g_strdup_printf("%s|%s%s%s", ftplens_risk_rules[fd->id].id, title, ko ? "|" : "", ko ? ko : "");
+}
+
+/* "Which finding is in frame N": every rule found there is a right answer, any other rule's id a wrong one. */
+static void ask_finding_name(kit *k, const rule_seen *s, const GArray *all)
+{
+    /* A frame no earlier finding question asked about, when there is one. */
+    GArray *free_at = g_array_new(FALSE, FALSE, sizeof(finding_at));
+    for (guint j = 0; j < s->at->len; j++)
+        if (!frame_asked(k, g_array_index(s->at, finding_at, j).frame))
+            g_array_append_val(free_at, g_array_index(s->at, finding_at, j));
+    const GArray *from = free_at->len ? free_at : s->at;
+    finding_at at = g_array_index(from, finding_at, pick(k, from->len));
+    g_array_free(free_at, TRUE);
+    char text[FINDING_TEXT_MAX];
+    const ftplens_risk_rule *r = &ftplens_risk_rules[s->id];
+    ftplens_question *q = ask(k, "finding_name", FTPLENS_GRADE_KEYWORDS,
+        g_strdup_printf(T("What does ftplens find in frame %u? Name the finding (its id or its title)."), at.frame),
+        g_strdup_printf("%s (%s)", r->id, T(ftplens_finding_title(at.finding))),
+        g_strdup_printf(T("Frame %u: %s"), at.frame, ftplens_finding_text(at.finding, true, text, sizeof text)));
+    bool here[FTPLENS_RISK_COUNT] = { false };
+    for (guint j = 0; j < all->len; j++) {
+        const finding_at *a = &g_array_index(all, finding_at, j);
+        if (a->frame == at.frame && !here[a->finding->id]) {
+            here[a->finding->id] = true;
+            g_ptr_array_add(q->accept, rule_names(a->finding));
+        }
+    }
+    for (int id = 0; id < FTPLENS_RISK_COUNT; id++)
+        if (!here[id])
+            g_ptr_array_add(q->reject, g_strdup(ftplens_risk_rules[id].id));
+    q->need = 1;
+    q->session = 0;
+    add_frame(q, at.frame);
+}
+
+/* "In which frame is finding X": any frame where it was made. */
+static void ask_finding_frame(kit *k, const rule_seen *s)
+{
+    const finding_at *first = &g_array_index(s->at, finding_at, 0);
+    const ftplens_risk_rule *r = &ftplens_risk_rules[s->id];
+    GArray *frames = g_array_new(FALSE, FALSE, sizeof(unsigned));
+    for (guint j = 0; j < s->at->len; j++) {
+        unsigned f = g_array_index(s->at, finding_at, j).frame;
+        if (!frames->len || g_array_index(frames, unsigned, frames->len - 1) != f)
+            g_array_append_val(frames, f);
+    }
+    char *list = rpt_ranges((const unsigned *)(void *)frames->data, frames->len, FINDING_FRAME_FORM_MAX);
+    char text[FINDING_TEXT_MAX];
+    ftplens_question *q = ask(k, "finding_frame", FTPLENS_GRADE_NUMBER,
+        g_strdup_printf(T("ftplens reports '%s' (%s) in this capture. In which frame is its evidence? Give one frame."),
+                        T(ftplens_finding_title(first->finding)), r->id),
+        frames->len > 1 ? g_strdup_printf(T("any of frames %s"), list) : g_strdup_printf(T("frame %u"), first->frame),
+        g_strdup_printf(T("Frame %u: %s"), first->frame, ftplens_finding_text(first->finding, true, text, sizeof text)));
+    for (guint j = 0; j < frames->len; j++)
+        add_value(q, g_array_index(frames, unsigned, j));
+    q->session = 0;
+    add_frame(q, first->frame);
+    g_free(list);
+    g_array_free(frames, TRUE);
 }
 
 static void q_findings(kit *k)
 {
     rule_seen seen[FTPLENS_RISK_COUNT];
     memset(seen, 0, sizeof seen);
-    for (guint i = 0; i < k->sessions->len; i++) {
-        const ftplens_conn *ctl = g_ptr_array_index(k->sessions, i);
-        collect_findings(ctl, seen);
-        for (guint j = 0; j < ctl->data_conns->len; j++)
-            collect_findings(g_ptr_array_index(ctl->data_conns, j), seen);
+    GArray *all = g_array_new(FALSE, FALSE, sizeof(finding_at));
+    /* Every connection of the sessions asked about: control, data, and those that are neither, such as the
+     * vsftpd backdoor's shell (not one of the session's data connections, but its finding is the session's). */
+    GHashTable *asked = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < k->sessions->len; i++)
+        g_hash_table_add(asked, k->sessions->pdata[i]);
+    GHashTableIter it;
+    gpointer conn;
+    g_hash_table_iter_init(&it, k->c->conns);
+    while (g_hash_table_iter_next(&it, NULL, &conn)) {
+        const ftplens_conn *cn = conn;
+        if ((cn->kind == CONN_CONTROL || cn->kind == CONN_DATA) && g_hash_table_contains(asked, control_of(cn)))
+            collect_findings(cn, seen, all);
     }
+    g_hash_table_destroy(asked);
     GArray *rules = g_array_new(FALSE, FALSE, sizeof(rule_seen));
     for (int id = 0; id < FTPLENS_RISK_COUNT; id++) {
+        if (!seen[id].at)
+            continue;
+        /* Sessions are collected one after the other: frame order is made here. */
+        g_array_sort(seen[id].at, cmp_finding_at);
         /* These two have questions of their own. */
-        if (seen[id].frames && id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS && id != FTPLENS_RISK_BANNER_DISCLOSURE)
+        if (id != FTPLENS_RISK_CLEARTEXT_CREDENTIALS && id != FTPLENS_RISK_BANNER_DISCLOSURE)
             g_array_append_val(rules, seen[id]);
-        else if (seen[id].frames)
-            g_array_free(seen[id].frames, TRUE);
+        else
+            g_array_free(seen[id].at, TRUE);
     }
     g_array_sort(rules, cmp_rule_seen);
     seed(k, "finding");
     for (guint i = 0; i < rules->len; i++) {
         rule_seen *s = &g_array_index(rules, rule_seen, i);
         if (i < FINDING_RULES) {
-            const ftplens_risk_rule *r = &ftplens_risk_rules[s->id];
-            const char *title = ftplens_finding_title(s->first);
-            char text[800];
-            const char *message = ftplens_finding_text(s->first, true, text, sizeof text);
-            uint32_t first = g_array_index(s->frames, uint32_t, 0);
-            bool frame_form = s->frames->len <= FINDING_FRAME_FORM_MAX && pick(k, 2) == 1;
-            ftplens_question *q;
-            if (frame_form) {
-                char *frames = rpt_ranges((const unsigned *)(void *)s->frames->data, s->frames->len, FINDING_FRAME_FORM_MAX);
-                q = ask(k, "finding_frame", FTPLENS_GRADE_NUMBER,
-                    g_strdup_printf(T("ftplens reports '%s' (%s) in this capture. In which frame is its evidence? "
-                                      "Give one frame."), T(title), r->id),
-                    s->frames->len > 1 ? g_strdup_printf(T("any of frames %s"), frames)
-                                       : g_strdup_printf(T("frame %u"), first),
-                    g_strdup_printf(T("Frame %u: %s"), first, message));
-                g_free(frames);
-                for (guint j = 0; j < s->frames->len; j++)
-                    add_value(q, g_array_index(s->frames, uint32_t, j));
-            } else {
-                uint32_t at = g_array_index(s->frames, uint32_t, pick(k, s->frames->len));
-                q = ask(k, "finding_name", FTPLENS_GRADE_KEYWORDS,
-                    g_strdup_printf(T("What does ftplens find in frame %u? Name the finding (its id or its title)."), at),
-                    g_strdup_printf("%s (%s)", r->id, T(title)),
-                    g_strdup_printf(T("Frame %u: %s"), first, message));
-                const char *ko = ftplens_tr_ko(title);
-                g_ptr_array_add(q->accept, g_strdup_printf("%s|%s%s%s", r->id, title, ko ? "|" : "", ko ? ko : ""));
-                q->need = 1;
-                first = at;
-            }
-            q->session = 0;
-            add_frame(q, first);
+            if (s->at->len <= FINDING_FRAME_FORM_MAX && pick(k, 2) == 1)
+                ask_finding_frame(k, s);
+            else
+                ask_finding_name(k, s, all);
         }
-        g_array_free(s->frames, TRUE);
+        g_array_free(s->at, TRUE);
     }
     g_array_free(rules, TRUE);
+    g_array_free(all, TRUE);
 }
 
 /* ---- the worksheet ---- */
@@ -690,7 +820,7 @@ ftplens_worksheet *ftplens_worksheet_make(const ftplens_capture *c, unsigned var
 {
     ftplens_worksheet *w = g_new0(ftplens_worksheet, 1);
     w->variant = variant;
-    kit k = { .variant = variant };
+    kit k = { .c = c, .variant = variant };
     k.sessions = g_ptr_array_new();
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);

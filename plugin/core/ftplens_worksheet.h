@@ -20,8 +20,8 @@ typedef enum {
     FTPLENS_GRADE_NUMBER,       /* an integer, decimal or hex: one of 'values' */
     FTPLENS_GRADE_SECONDS,      /* a time in seconds, within 'tolerance' of 'seconds' */
     FTPLENS_GRADE_FRAMES,       /* a set of frame numbers: exactly 'values' */
-    FTPLENS_GRADE_CHOICE,       /* one word or name: one of 'accept' */
-    FTPLENS_GRADE_KEYWORDS,     /* free text naming 'need' of the groups in 'accept' ("a|b" a group) */
+    FTPLENS_GRADE_CHOICE,       /* the first of 'accept' and 'reject' the answer names is in 'accept' */
+    FTPLENS_GRADE_KEYWORDS,     /* names 'need' of the groups in 'accept' ("a|b" a group) and none of 'reject' */
 } ftplens_grade;
 
 typedef struct {
@@ -35,6 +35,7 @@ typedef struct {
     GArray *values;             /* uint64_t: NUMBER (the first is the answer) and FRAMES */
     double seconds, tolerance;  /* SECONDS */
     GPtrArray *accept;          /* char *: CHOICE and KEYWORDS */
+    GPtrArray *reject;          /* char *: the other choices, names that make an answer wrong */
     unsigned need;              /* KEYWORDS */
 } ftplens_question;
 

@@ -12,38 +12,47 @@
 
 #define WRAP_COLUMNS 100
 
-/* Words of 'text' wrapped at WRAP_COLUMNS display columns; continuation lines indented by 'indent' columns. */
+/* 'text' wrapped at WRAP_COLUMNS display columns at single spaces; continuation lines indented by 'indent'
+ * columns.  Runs of spaces stay (a quoted line is shown as it is). */
 static void append_wrapped(GString *out, const char *text, size_t first_col, size_t indent)
 {
     size_t col = first_col;
-    bool line_start = true;
     gchar **words = g_strsplit(text, " ", -1);
     for (gchar **w = words; *w; w++) {
-        if (!**w)
-            continue;
         size_t width = rpt_width(*w);
-        if (!line_start && col + 1 + width > WRAP_COLUMNS) {
+        if (w != words && **w && w[-1][0] && col + 1 + width > WRAP_COLUMNS && col > indent) {
             g_string_append_c(out, '\n');
-            for (size_t i = 0; i < indent; i++)
-                g_string_append_c(out, ' ');
+            g_string_append_printf(out, "%*s", (int)indent, "");
             col = indent;
-            line_start = true;
-        }
-        if (!line_start) {
+        } else if (w != words) {
             g_string_append_c(out, ' ');
             col++;
         }
         g_string_append(out, *w);
         col += width;
-        line_start = false;
     }
     g_strfreev(words);
     g_string_append_c(out, '\n');
 }
 
+/* Server text in Markdown: no emphasis, link, HTML or heading of its own. */
+static char *md_text(const char *s)
+{
+    GString *g = g_string_sized_new(strlen(s) + 8);
+    for (const char *p = s; *p; p++) {
+        if (strchr("\\`*_[]<>#|!~", *p))
+            g_string_append_c(g, '\\');
+        g_string_append_c(g, *p);
+    }
+    return g_string_free(g, FALSE);
+}
+
 static const char *grade_name(ftplens_grade g)
 {
-    static const char *const names[] = { "number", "seconds", "frames", "choice", "keywords" };
+    static const char *const names[] = {
+        [FTPLENS_GRADE_NUMBER] = "number", [FTPLENS_GRADE_SECONDS] = "seconds", [FTPLENS_GRADE_FRAMES] = "frames",
+        [FTPLENS_GRADE_CHOICE] = "choice", [FTPLENS_GRADE_KEYWORDS] = "keywords",
+    };
     return names[g];
 }
 
@@ -59,6 +68,17 @@ static void json_string(GString *out, const char *s)
             g_string_append_c(out, (char)*p);
     }
     g_string_append_c(out, '"');
+}
+
+static void json_strings(GString *out, const char *name, const GPtrArray *a)
+{
+    g_string_append_printf(out, ", \"%s\": [", name);
+    for (guint k = 0; k < a->len; k++) {
+        if (k)
+            g_string_append(out, ", ");
+        json_string(out, a->pdata[k]);
+    }
+    g_string_append_c(out, ']');
 }
 
 static void json_numbers(GString *out, const char *name, GArray *a, bool wide)
@@ -91,13 +111,8 @@ static void key_json(GString *out, const ftplens_worksheet *w)
         if (q->grade == FTPLENS_GRADE_SECONDS)
             g_string_append_printf(out, ", \"value\": %.9f, \"tolerance\": %.6f", q->seconds, q->tolerance);
         if (q->grade == FTPLENS_GRADE_CHOICE || q->grade == FTPLENS_GRADE_KEYWORDS) {
-            g_string_append(out, ", \"accept\": [");
-            for (guint k = 0; k < q->accept->len; k++) {
-                if (k)
-                    g_string_append(out, ", ");
-                json_string(out, q->accept->pdata[k]);
-            }
-            g_string_append_c(out, ']');
+            json_strings(out, "accept", q->accept);
+            json_strings(out, "reject", q->reject);
         }
         if (q->grade == FTPLENS_GRADE_KEYWORDS)
             g_string_append_printf(out, ", \"need\": %u", q->need);
@@ -156,15 +171,17 @@ char *ftplens_capture_worksheet(const ftplens_capture *c, unsigned variant, bool
         ftplens_worksheet_free(w);
         return g_string_free(out, FALSE);
     }
-    char *about = g_strdup_printf(T("Questions about session %u (tcp.stream %u: client %s, server %s) of %u session%s; "
-                                    "questions about findings cover the whole capture."),
+    char *about = g_strdup_printf(only ? T("Questions about session %u (tcp.stream %u: client %s, server %s) of the %u "
+                                           "session%s the filter keeps; questions about findings cover those sessions.")
+                                       : T("Questions about session %u (tcp.stream %u: client %s, server %s) of %u "
+                                           "session%s; questions about findings cover the whole capture."),
                                   w->session, w->stream, w->client, w->server, w->sessions,
                                   w->sessions == 1 ? "" : T("s"));
     append_wrapped(out, about, 0, 0);
     g_free(about);
     if (!answers)
         append_wrapped(out, T("Answer each question on a line of its own as \"number: answer\", for example "
-                              "\"1: 0x626bf2f7\". Give numbers in decimal or in hexadecimal with 0x, frame numbers as "
+                              "\"5: 42\". Give numbers in decimal or in hexadecimal with 0x, frame numbers as "
                               "Wireshark's No. column shows them, times in seconds."), 0, 0);
     else
         append_wrapped(out, T("Each answer names the frames it comes from and why; tools/grade-worksheet grades a "
@@ -176,11 +193,13 @@ char *ftplens_capture_worksheet(const ftplens_capture *c, unsigned variant, bool
         snprintf(num, sizeof num, md ? "%u. " : "%3u. ", i + 1);
         g_string_append(out, num);
         size_t indent = strlen(num);
+        char *question = md ? md_text(q->question) : g_strdup(q->question);
         if (!answers) {
             if (md)
-                g_string_append_printf(out, "%s\n", q->question);
+                g_string_append_printf(out, "%s\n", question);
             else
-                append_wrapped(out, q->question, indent, indent);
+                append_wrapped(out, question, indent, indent);
+            g_free(question);
             continue;
         }
         unsigned n_frames;
@@ -189,8 +208,10 @@ char *ftplens_capture_worksheet(const ftplens_capture *c, unsigned variant, bool
                    : g_strdup_printf(n_frames == 1 ? T("%s (frame %s)") : T("%s (frames %s)"), q->answer, frames);
         char *why = g_strdup_printf(T("Why: %s"), q->why);
         if (md) {
-            g_string_append_printf(out, "%s  \n", q->question);
-            g_string_append_printf(out, "   **%s**  \n   %s\n", line, why);
+            char *l = md_text(line), *y = md_text(why);
+            g_string_append_printf(out, "%s  \n   **%s**  \n   %s\n", question, l, y);
+            g_free(l);
+            g_free(y);
         } else {
             append_wrapped(out, q->question, indent, indent);
             g_string_append_printf(out, "%*s", (int)indent, "");
@@ -201,6 +222,7 @@ char *ftplens_capture_worksheet(const ftplens_capture *c, unsigned variant, bool
         g_free(frames);
         g_free(line);
         g_free(why);
+        g_free(question);
     }
     ftplens_worksheet_free(w);
     return g_string_free(out, FALSE);

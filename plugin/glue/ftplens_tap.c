@@ -44,30 +44,35 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 /* What a -z ftplens,... tap prints after the last frame. */
 typedef enum { OUT_REPORT, OUT_WORKSHEET, OUT_ANSWERS } out_kind;
 
+enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON };
+
+/* The option words, in the order the messages list them. */
+static const struct { const char *name; int option; } option_words[] = {
+    { "full", OPT_FULL }, { "md", OPT_MD }, { "markdown", OPT_MD }, { "json", OPT_JSON }, { "text", OPT_TEXT },
+    { "txt", OPT_TEXT },
+};
+
 static const struct {
     const char *name;           /* "ftplens,report" */
     const char *noun;           /* "a report": "... is not a report option" */
-    const char *words;          /* its option words */
     unsigned options;           /* the option words it takes: 1 << OPT_* */
     const char *usage;          /* its forms, one per line */
     const char *options_text;   /* what its option words are */
 } outs[] = {
-    [OUT_REPORT] = { "ftplens,report", N_("a report"), "full, md, markdown, text, txt", 0x7,
+    [OUT_REPORT] = { "ftplens,report", N_("a report"), 1u << OPT_FULL | 1u << OPT_MD | 1u << OPT_TEXT,
         "  -z ftplens,report\n  -z ftplens,report,md\n  -z ftplens,report,full\n"
         "  -z ftplens,report,text,FILTER\n  -z ftplens,report,md,FILTER\n  -z ftplens,report,full,md,FILTER\n",
         N_("(full: every session in detail, not only the first of each repeated kind; md or markdown, text or txt, in "
            "any case; FILTER is a display filter such as ftplens.session == 5)") },
-    [OUT_WORKSHEET] = { "ftplens,worksheet", N_("a worksheet"), "md, markdown, text, txt", 0x3,
+    [OUT_WORKSHEET] = { "ftplens,worksheet", N_("a worksheet"), 1u << OPT_MD | 1u << OPT_TEXT,
         "  -z ftplens,worksheet\n  -z ftplens,worksheet,md\n  -z ftplens,worksheet,text,FILTER\n",
         N_("(md or markdown, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
            "-o ftplens.worksheet_variant:N chooses the variant)") },
-    [OUT_ANSWERS] = { "ftplens,answers", N_("an answer key"), "md, markdown, json, text, txt", 0xb,
+    [OUT_ANSWERS] = { "ftplens,answers", N_("an answer key"), 1u << OPT_MD | 1u << OPT_JSON | 1u << OPT_TEXT,
         "  -z ftplens,answers\n  -z ftplens,answers,md\n  -z ftplens,answers,json\n  -z ftplens,answers,json,FILTER\n",
         N_("(md or markdown, json, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
            "-o ftplens.worksheet_variant:N chooses the variant)") },
 };
-
-enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON };
 
 typedef struct {
     out_kind kind;
@@ -126,14 +131,20 @@ static void report_finish(void *p)
 /* An option word, in any case: OPT_*, or -1 for none of them. */
 static int option_word(const char *word, size_t len)
 {
-    static const struct { const char *name; int option; } options[] = {
-        { "md", OPT_MD }, { "markdown", OPT_MD }, { "text", OPT_TEXT }, { "txt", OPT_TEXT }, { "full", OPT_FULL },
-        { "json", OPT_JSON },
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(options); i++)
-        if (strlen(options[i].name) == len && g_ascii_strncasecmp(word, options[i].name, len) == 0)
-            return options[i].option;
+    for (size_t i = 0; i < G_N_ELEMENTS(option_words); i++)
+        if (strlen(option_words[i].name) == len && g_ascii_strncasecmp(word, option_words[i].name, len) == 0)
+            return option_words[i].option;
     return -1;
+}
+
+/* "full, md, markdown, text, txt": the words an output takes (g_free). */
+static char *words_of(out_kind kind)
+{
+    GString *g = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(option_words); i++)
+        if (outs[kind].options & (1u << option_words[i].option))
+            g_string_append_printf(g, "%s%s", g->len ? ", " : "", option_words[i].name);
+    return g_string_free(g, FALSE);
 }
 
 /* -z NAME[,full][,FORMAT][,FILTER]: the option words NAME takes, in either order, then a display filter. */
@@ -172,7 +183,9 @@ static bool out_init(out_kind kind, const char *opt)
     GString *err = NULL;
     if (wrong) {
         err = g_string_new(NULL);
-        g_string_printf(err, T("\"%s\" is not %s option (use %s)"), wrong, T(outs[kind].noun), outs[kind].words);
+        char *words = words_of(kind);
+        g_string_printf(err, T("\"%s\" is not %s option (use %s)"), wrong, T(outs[kind].noun), words);
+        g_free(words);
         g_free(wrong);
     } else if (*rest && *rest != ',') {
         err = g_string_new(NULL);
@@ -183,8 +196,10 @@ static bool out_init(out_kind kind, const char *opt)
         /* A lone word that is no display filter either was probably meant as an option (html, mardkown). */
         if (err && format < 0 && filter &&
             strspn(filter, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") == strlen(filter)) {
+            char *words = words_of(kind);
             char *why = g_strdup_printf(T("\"%s\" is neither %s option (%s) nor a valid display filter: "), filter,
-                                        T(outs[kind].noun), outs[kind].words);
+                                        T(outs[kind].noun), words);
+            g_free(words);
             g_string_prepend(err, why);
             g_free(why);
         } else if (err) {

@@ -84,6 +84,8 @@ static frames_of session(conv *c, bool handshake)
     f.feat_first = SRV(c, "211-Features:\r\n");
     SRV(c, " EPSV\r\n");
     f.feat_last = SRV(c, "211 End\r\n");
+    CLI(c, "HELP\r\n");
+    SRV(c, "214-Commands:\r\n214 End\r\n");     /* a multi-line reply in one segment */
     CLI(c, "QUIT\r\n");
     SRV(c, "221 Goodbye.\r\n");
     return f;
@@ -138,6 +140,14 @@ static void answers_from_the_session(void **state)
         g_free(text);
     }
     assert_null(topic(w, "data_opener"));       /* no data connection */
+    /* Where a reply ends is asked only when it ends in another frame, in every variant. */
+    for (unsigned v = 0; v < 40; v++) {
+        ftplens_worksheet *wv = ftplens_worksheet_make(c.cap, v, NULL);
+        const ftplens_question *ml = topic(wv, "multiline_end");
+        assert_non_null(ml);
+        assert_int_equal(value(ml), f.feat_last);
+        ftplens_worksheet_free(wv);
+    }
     ftplens_worksheet_free(w);
     ftplens_capture_free(c.cap);
 }
