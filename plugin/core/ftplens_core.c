@@ -320,6 +320,10 @@ static bool watched_backdoor(ftplens_capture *c, ftplens_conn *conn, const ftple
     e->control = ctl;
     e->listener = dst;
     e->data = conn;
+    e->backdoor = true;
+    e->setup_frame = w->trigger_frame;
+    /* One of the session's connections: the report and the kit list it, and its finding, with the session's. */
+    g_ptr_array_add(ctl->data_conns, conn);
     set_listener(conn, &dst);
     conn->kind = CONN_DATA;
     conn->expect = e;

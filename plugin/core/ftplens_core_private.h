@@ -80,6 +80,7 @@ typedef struct ftplens_expect {
     const char *command_line;
     const ftplens_note *command_note;
     struct ftplens_conn *data;
+    bool backdoor;              /* the vsftpd 2.3.4 backdoor's shell: opened by the trigger, announced by no line */
 } ftplens_expect;
 
 struct ftplens_conn {

@@ -194,7 +194,9 @@ static void add_data_rows(GArray *rows, const ftplens_conn *ctl)
                                                      : e->setup_frame;
         char *bytes = rpt_count(d->data_bytes), *label;
         const char *what = e->command_line;
-        if (e->active && what)
+        if (e->backdoor)
+            label = g_strdup_printf(T("%s: the client connects, %s bytes"), d->role_text, bytes);
+        else if (e->active && what)
             label = g_strdup_printf(T("active data: the server connects, %s bytes, %s"), bytes, what);
         else if (e->active)
             label = g_strdup_printf(T("active data: the server connects, %s bytes"), bytes);

@@ -102,7 +102,7 @@ static void add_value(ftplens_question *q, uint64_t v)
 static char *both(const char *en)
 {
     const char *ko = ftplens_tr_ko(en);
-    return ko ? g_strdup_printf("%s|%s", en, ko) : g_strdup(en);
+    return ko && strcmp(ko, en) ? g_strdup_printf("%s|%s", en, ko) : g_strdup(en);
 }
 
 static void add_accept_both(ftplens_question *q, const char *en)
@@ -129,6 +129,26 @@ static char *quote(const char *text)
 {
     size_t n = strlen(text), cut = ftplens_utf8_prefix(text, n, QUOTE_MAX);
     return g_strdup_printf("%.*s%s", (int)cut, text, cut < n ? "..." : "");
+}
+
+char *ftplens_kit_frames(const uint32_t *v, unsigned n, unsigned max)
+{
+    GString *g = g_string_new(NULL);
+    unsigned pieces = 0;
+    for (unsigned i = 0; i < n;) {
+        unsigned j = i;
+        while (j + 1 < n && v[j + 1] == v[j] + 1)
+            j++;
+        if (pieces++ == max) {
+            g_string_append(g, ", ...");
+            break;
+        }
+        g_string_append_printf(g, "%s%u", g->len ? ", " : "", v[i]);
+        if (j > i)
+            g_string_append_printf(g, "%s%u", j == i + 1 ? ", " : "\u2013", v[j]);
+        i = j + 1;
+    }
+    return g_string_free(g, FALSE);
 }
 
 /* ---- the TCP handshake ---- */
@@ -705,13 +725,21 @@ static void ask_finding_name(kit *k, const rule_seen *s, const GArray *all)
         g_strdup_printf("%s (%s)", r->id, T(ftplens_finding_title(at.finding))),
         g_strdup_printf(T("Frame %u: %s"), at.frame, ftplens_finding_text(at.finding, true, text, sizeof text)));
     bool here[FTPLENS_RISK_COUNT] = { false };
+    /* The asked rule first, then the others found there: any of them is right, and the key says so. */
+    GString *answer = g_string_new(q->answer);
+    here[s->id] = true;
+    g_ptr_array_add(q->accept, rule_names(at.finding));
     for (guint j = 0; j < all->len; j++) {
         const finding_at *a = &g_array_index(all, finding_at, j);
         if (a->frame == at.frame && !here[a->finding->id]) {
             here[a->finding->id] = true;
             g_ptr_array_add(q->accept, rule_names(a->finding));
+            g_string_append_printf(answer, T(", or %s (%s)"), ftplens_risk_rules[a->finding->id].id,
+                                   T(ftplens_finding_title(a->finding)));
         }
     }
+    g_free(q->answer);
+    q->answer = g_string_free(answer, FALSE);
     for (int id = 0; id < FTPLENS_RISK_COUNT; id++)
         if (!here[id])
             g_ptr_array_add(q->reject, g_strdup(ftplens_risk_rules[id].id));
@@ -731,7 +759,7 @@ static void ask_finding_frame(kit *k, const rule_seen *s)
         if (!frames->len || g_array_index(frames, unsigned, frames->len - 1) != f)
             g_array_append_val(frames, f);
     }
-    char *list = rpt_ranges((const unsigned *)(void *)frames->data, frames->len, FINDING_FRAME_FORM_MAX);
+    char *list = ftplens_kit_frames((const uint32_t *)(void *)frames->data, frames->len, FINDING_FRAME_FORM_MAX);
     char text[FINDING_TEXT_MAX];
     ftplens_question *q = ask(k, "finding_frame", FTPLENS_GRADE_NUMBER,
         g_strdup_printf(T("ftplens reports '%s' (%s) in this capture. In which frame is its evidence? Give one frame."),
