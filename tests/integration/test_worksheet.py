@@ -181,7 +181,7 @@ def opts_for(pcap):
 
 
 def test_answer_keys_against_packets(env):
-    seen = set()
+    seen, checked = set(), 0
     for pcap in all_captures(env):
         rows = env.fields(pcap, PACKET_FIELDS, "tcp", opts=opts_for(pcap))
         for v in VARIANTS:
@@ -189,10 +189,12 @@ def test_answer_keys_against_packets(env):
             eq(key["variant"], v, "the key names its variant")
             if key["questions"]:
                 seen |= check_key(pcap, key, rows)
+                checked += len(key["questions"])
         print("  %-60s %2d questions" % (os.path.basename(pcap), len(key["questions"])))
     want = {"client_isn", "server_isn", "synack_ack", "third_seq", "third_ack", "segment_len", "next_seq",
             "reply_class", "reply_category", "reply_answers", "multiline_end", "data_opener",
             "data_announced", "cleartext_frames", "countermeasures", "banner", "finding_name", "finding_frame"}
+    print("  %d answers of %d keys checked against the packets" % (checked, len(all_captures(env)) * len(VARIANTS)))
     if env.public_all_or_none():
         want.add("reply_time")      # loopback replies take microseconds: asked only on the public captures
     assert want <= seen, "topics never asked: %s" % sorted(want - seen)
