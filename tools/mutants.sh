@@ -28,7 +28,7 @@ SCRATCH=$(mktemp -d /tmp/ftplens-mutants.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
 SRC=$SCRATCH/src
 mkdir -p "$SRC"
-(cd "$FTPLENS_ROOT" && tar cf - CMakeLists.txt cmake plugin tests pcaps) | (cd "$SRC" && tar xf -)
+(cd "$FTPLENS_ROOT" && tar cf - CMakeLists.txt cmake plugin tests pcaps tools) | (cd "$SRC" && tar xf -)
 B=$SCRATCH/build
 cmake -S "$SRC" -B "$B" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFTPLENS_WERROR=ON -DFTPLENS_SHARED_DIR="$FTPLENS_ROOT/../shared" >/dev/null
 cmake --build "$B" -j "$(nproc)" >/dev/null 2>&1 || die "the unmutated tree does not build"
