@@ -189,7 +189,8 @@ char *rpt_duration(int64_t ns)
     return g_strdup_printf(T("%u h %u min"), (unsigned)(total / 3600), (unsigned)(total % 3600 / 60));
 }
 
-char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces)
+/* The ranges, numbers with thousands separators ('grouped') or without. */
+static char *ranges(const unsigned *v, unsigned n, unsigned max_pieces, bool grouped)
 {
     GString *g = g_string_new(NULL);
     unsigned pieces = 0, i = 0;
@@ -201,7 +202,8 @@ char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces)
             g_string_append(g, ", ...");
             break;
         }
-        char *a = rpt_count(v[i]), *b = rpt_count(v[j]);
+        char *a = grouped ? rpt_count(v[i]) : g_strdup_printf("%u", v[i]);
+        char *b = grouped ? rpt_count(v[j]) : g_strdup_printf("%u", v[j]);
         g_string_append_printf(g, "%s%s", g->len ? ", " : "", a);
         if (j > i)
             g_string_append_printf(g, "%s%s", j == i + 1 ? ", " : "\u2013", b);
@@ -211,4 +213,14 @@ char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces)
         i = j + 1;
     }
     return g_string_free(g, FALSE);
+}
+
+char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces)
+{
+    return ranges(v, n, max_pieces, true);
+}
+
+char *rpt_ranges_plain(const unsigned *v, unsigned n, unsigned max_pieces)
+{
+    return ranges(v, n, max_pieces, false);
 }

@@ -34,5 +34,7 @@ char *rpt_duration(int64_t ns);
 char *rpt_count(uint64_t n);
 /* Sorted numbers as ranges: "2\u20135, 7, 9\u201312"; after 'max_pieces' pieces ", ...". */
 char *rpt_ranges(const unsigned *v, unsigned n, unsigned max_pieces);
+/* The same without thousands separators, as a student writes frame numbers back ("frame 10576"). */
+char *rpt_ranges_plain(const unsigned *v, unsigned n, unsigned max_pieces);
 
 #endif

@@ -131,26 +131,6 @@ static char *quote(const char *text)
     return g_strdup_printf("%.*s%s", (int)cut, text, cut < n ? "..." : "");
 }
 
-char *ftplens_kit_frames(const uint32_t *v, unsigned n, unsigned max)
-{
-    GString *g = g_string_new(NULL);
-    unsigned pieces = 0;
-    for (unsigned i = 0; i < n;) {
-        unsigned j = i;
-        while (j + 1 < n && v[j + 1] == v[j] + 1)
-            j++;
-        if (pieces++ == max) {
-            g_string_append(g, ", ...");
-            break;
-        }
-        g_string_append_printf(g, "%s%u", g->len ? ", " : "", v[i]);
-        if (j > i)
-            g_string_append_printf(g, "%s%u", j == i + 1 ? ", " : "\u2013", v[j]);
-        i = j + 1;
-    }
-    return g_string_free(g, FALSE);
-}
-
 /* ---- the TCP handshake ---- */
 
 static const ftplens_frame *step_frame(const ftplens_conn *ctl, ftplens_step step, bool from_listener_side)
@@ -759,7 +739,7 @@ static void ask_finding_frame(kit *k, const rule_seen *s)
         if (!frames->len || g_array_index(frames, unsigned, frames->len - 1) != f)
             g_array_append_val(frames, f);
     }
-    char *list = ftplens_kit_frames((const uint32_t *)(void *)frames->data, frames->len, FINDING_FRAME_FORM_MAX);
+    char *list = rpt_ranges_plain((const unsigned *)(void *)frames->data, frames->len, FINDING_FRAME_FORM_MAX);
     char text[FINDING_TEXT_MAX];
     ftplens_question *q = ask(k, "finding_frame", FTPLENS_GRADE_NUMBER,
         g_strdup_printf(T("ftplens reports '%s' (%s) in this capture. In which frame is its evidence? Give one frame."),

@@ -54,10 +54,6 @@ typedef struct {
 ftplens_worksheet *ftplens_worksheet_make(const ftplens_capture *c, unsigned variant, GHashTable *only);
 void ftplens_worksheet_free(ftplens_worksheet *w);
 
-/* Sorted frame numbers as a student writes them back: "4, 6, 9\u201312", no thousands separator (the
- * question says "frame 10576"); after 'max' pieces ", ...". */
-char *ftplens_kit_frames(const uint32_t *v, unsigned n, unsigned max);
-
 typedef enum {
     FTPLENS_KIT_TEXT,
     FTPLENS_KIT_MARKDOWN,

@@ -138,7 +138,7 @@ static char *frames_text(const ftplens_question *q, unsigned *n)
         else
             i++;
     *n = a->len;
-    char *text = a->len ? ftplens_kit_frames((const uint32_t *)(void *)a->data, a->len, 8) : NULL;
+    char *text = a->len ? rpt_ranges_plain((const unsigned *)(void *)a->data, a->len, 8) : NULL;
     g_array_free(a, TRUE);
     return text;
 }
