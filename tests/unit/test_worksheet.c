@@ -16,45 +16,20 @@
 #include "ftplens_core.h"
 #include "ftplens_worksheet.h"
 
-typedef struct {
-    ftplens_capture *cap;
-    uint32_t frame;
-    uint32_t cseq, sseq;
-} conv;
+#include "synthetic.h"
 
 static void conv_init(conv *c)
 {
     ftplens_config cfg;
     ftplens_config_defaults(&cfg);
     cfg.keep_report = true;
-    memset(c, 0, sizeof *c);
-    c->cap = ftplens_capture_new(&cfg);
-    c->cseq = 1000;
-    c->sseq = 5000;
+    conv_init_with(c, 21, true, &cfg);
 }
 
 /* One segment; returns its frame number. */
 static uint32_t seg(conv *c, bool from_server, uint16_t flags, const char *data)
 {
-    ftplens_segment s;
-    memset(&s, 0, sizeof s);
-    s.frame = ++c->frame;
-    s.time_ns = (int64_t)c->frame * 1000000;
-    s.stream = 3;
-    s.addr_len = 4;
-    s.src_addr[0] = from_server ? 10 : 192;
-    s.dst_addr[0] = from_server ? 192 : 10;
-    s.src_port = from_server ? 21 : 40000;
-    s.dst_port = from_server ? 40000 : 21;
-    s.src_port_is_ftp = from_server;
-    s.dst_port_is_ftp = !from_server;
-    s.flags = flags;
-    s.ack = (flags & FTPLENS_TCP_ACK) ? (from_server ? c->cseq : c->sseq) : 0;
-    s.payload = (const uint8_t *)data;
-    s.payload_len = s.tcp_len = (uint32_t)strlen(data);
-    uint32_t *seq = from_server ? &c->sseq : &c->cseq;
-    s.seq = *seq;
-    *seq += s.tcp_len + ((flags & (FTPLENS_TCP_SYN | FTPLENS_TCP_FIN)) ? 1 : 0);
+    ftplens_segment s = next_seg(c, from_server, flags, data);
     ftplens_capture_segment(c->cap, &s);
     return s.frame;
 }
@@ -116,7 +91,7 @@ static void answers_from_the_session(void **state)
     frames_of f = session(&c, true);
     ftplens_worksheet *w = ftplens_worksheet_make(c.cap, 0, NULL);
     assert_int_equal(w->session, 1);
-    assert_int_equal(w->stream, 3);
+    assert_int_equal(w->stream, 7);
     assert_int_equal(value(topic(w, "client_isn")), 1000);
     assert_int_equal(value(topic(w, "server_isn")), 5000);
     assert_int_equal(value(topic(w, "synack_ack")), 1001);
