@@ -18,47 +18,52 @@
 #define TN FTPLENS_CMD_TELNET
 #define PV FTPLENS_CMD_PASSIVE
 #define SM FTPLENS_CMD_SMTP
+#define UR FTPLENS_CMD_URL
+#define LO FTPLENS_CMD_LOGGED
+#define CD FTPLENS_CMD_CHDIR
+#define UP FTPLENS_CMD_CDUP
+#define PW FTPLENS_CMD_PWD
 
 const ftplens_command_row ftplens_command_rows[] = {
     /* RFC 959 */
     { "ABOR", "Abort the previous command and any data transfer", "RFC 959", N, "225 226", TN, 0 },
-    { "ACCT", "Send account information", "RFC 959", N, "202 230", LG, 0 },
+    { "ACCT", "Send account information", "RFC 959", N, "202 230", LG|LO, 0 },
     { "ALLO", "Allocate storage space for a file", "RFC 959", N, "200 202", 0, 200 },
-    { "APPE", "Append (with create) data to a file", "RFC 959", U, "110 125 150 226 250", F|P|W, 200 },
-    { "CDUP", "Change to the parent directory", "RFC 959", N, "200 250", F, 0 },
-    { "CWD",  "Change working directory", "RFC 959", N, "200 250", F|P, 256 },
-    { "DELE", "Delete a file", "RFC 959", N, "250", F|P|W, 0 },
+    { "APPE", "Append (with create) data to a file", "RFC 959", U, "110 125 150 226 250", F|P|W|UR|LO, 200 },
+    { "CDUP", "Change to the parent directory", "RFC 959", N, "200 250", F|UP, 0 },
+    { "CWD",  "Change working directory", "RFC 959", N, "200 250", F|P|UR|CD, 256 },
+    { "DELE", "Delete a file", "RFC 959", N, "250", F|P|W|UR|LO, 0 },
     { "HELP", "Ask for help on the server's commands", "RFC 959", N, "200 211 214", 0, 200 },
     { "LIST", "List a directory (human-readable) over a data connection", "RFC 959", L, "110 125 150 226 250", F|P, 0 },
-    { "MKD",  "Make a directory", "RFC 959", N, "257", F|P|W, 0 },
+    { "MKD",  "Make a directory", "RFC 959", N, "257", F|P|W|UR, 0 },
     { "MODE", "Set the transfer mode (Stream, Block, Compressed)", "RFC 959", N, "200", 0, 0 },
     { "NLST", "List file names over a data connection", "RFC 959", L, "110 125 150 226 250", F|P, 200 },
     { "NOOP", "No operation (keep-alive)", "RFC 959", N, "200", 0, 0 },
     { "PASS", "Send the password (in clear text)", "RFC 959", N, "202 230 232 332", LG, 0 },
-    { "PASV", "Ask the server to listen for a data connection (passive mode)", "RFC 959", N, "227", PV, 0 },
-    { "PORT", "Tell the server the client's address and port for the data connection (active mode)", "RFC 959", N, "200", 0, 400 },
-    { "PWD",  "Print the working directory", "RFC 959", N, "257", 0, 0 },
+    { "PASV", "Ask the server to listen for a data connection (passive mode)", "RFC 959", N, "227", PV|LO, 0 },
+    { "PORT", "Tell the server the client's address and port for the data connection (active mode)", "RFC 959", N, "200", LO, 400 },
+    { "PWD",  "Print the working directory", "RFC 959", N, "257", PW, 0 },
     { "QUIT", "Log out and close the control connection", "RFC 959", N, "221", 0, 0 },
     { "REIN", "Reinitialize the session (log out, keep the connection)", "RFC 959", N, "120 220", 0, 0 },
     { "REST", "Restart a transfer at a byte offset", "RFC 959, RFC 3659", N, "200 350", 0, 0 },
-    { "RETR", "Retrieve (download) a file", "RFC 959", D, "110 125 150 226 250", F|P, 200 },
-    { "RMD",  "Remove a directory", "RFC 959", N, "250", F|P|W, 0 },
-    { "RNFR", "Rename from (the file to rename)", "RFC 959", N, "350", F|P, 200 },
-    { "RNTO", "Rename to (the new name)", "RFC 959", N, "250", F|P|W, 256 },
+    { "RETR", "Retrieve (download) a file", "RFC 959", D, "110 125 150 226 250", F|P|UR|LO, 200 },
+    { "RMD",  "Remove a directory", "RFC 959", N, "250", F|P|W|UR, 0 },
+    { "RNFR", "Rename from (the file to rename)", "RFC 959", N, "350", F|P|UR, 200 },
+    { "RNTO", "Rename to (the new name)", "RFC 959", N, "250", F|P|W|UR, 256 },
     { "SITE", "Site-specific command (server extension)", "RFC 959", N, "200 202 214", F, 0 },
     { "SMNT", "Structure mount (mount a file system)", "RFC 959", N, "202 250", 0, 0 },
     { "STAT", "Status of the server, a transfer or a file", "RFC 959", N, "211 212 213", TN, 0 },
-    { "STOR", "Store (upload) a file", "RFC 959", U, "110 125 150 226 250", F|P|W, 200 },
-    { "STOU", "Store a file under a unique name", "RFC 959", U, "110 125 150 226 250", F|P|W, 200 },
+    { "STOR", "Store (upload) a file", "RFC 959", U, "110 125 150 226 250", F|P|W|UR|LO, 200 },
+    { "STOU", "Store a file under a unique name", "RFC 959", U, "110 125 150 226 250", F|P|W|UR|LO, 200 },
     { "STRU", "Set the file structure (File, Record, Page)", "RFC 959", N, "200", 0, 0 },
     { "SYST", "Ask for the server's operating system type", "RFC 959", N, "215", 0, 0 },
     { "TYPE", "Set the representation type (A = ASCII, I = binary image)", "RFC 959", N, "200", 0, 0 },
     { "USER", "Send the user name (in clear text)", "RFC 959", N, "230 232 331 332", LG, 0 },
     /* RFC 775, historic */
-    { "XCUP", "Change to the parent directory (historic form of CDUP)", "RFC 775", N, "200 250", F, 0 },
-    { "XCWD", "Change working directory (historic form of CWD)", "RFC 775", N, "200 250", F|P, 0 },
+    { "XCUP", "Change to the parent directory (historic form of CDUP)", "RFC 775", N, "200 250", F|UP, 0 },
+    { "XCWD", "Change working directory (historic form of CWD)", "RFC 775", N, "200 250", F|P|CD, 0 },
     { "XMKD", "Make a directory (historic form of MKD)", "RFC 775", N, "257", F|P|W, 200 },
-    { "XPWD", "Print the working directory (historic form of PWD)", "RFC 775", N, "257", 0, 0 },
+    { "XPWD", "Print the working directory (historic form of PWD)", "RFC 775", N, "257", PW, 0 },
     { "XRMD", "Remove a directory (historic form of RMD)", "RFC 775", N, "250", F|P|W, 0 },
     /* RFC 1639, historic */
     { "LPRT", "Long port: data address of any address family (historic)", "RFC 1639", N, "200", 0, 400 },
@@ -75,12 +80,12 @@ const ftplens_command_row ftplens_command_rows[] = {
     /* RFC 2389, 2428, 2640 */
     { "FEAT", "Ask which extensions the server supports", "RFC 2389", N, "211", 0, 0 },
     { "OPTS", "Set options for a command or feature (e.g. OPTS UTF8 ON)", "RFC 2389", N, "200", 0, 0 },
-    { "EPRT", "Extended PORT: the client's IPv4/IPv6 address and port for the data connection", "RFC 2428", N, "200", 0, 400 },
-    { "EPSV", "Extended passive mode: the server listens, replies with the port only", "RFC 2428", N, "200 229", PV, 0 },
+    { "EPRT", "Extended PORT: the client's IPv4/IPv6 address and port for the data connection", "RFC 2428", N, "200", LO, 400 },
+    { "EPSV", "Extended passive mode: the server listens, replies with the port only", "RFC 2428", N, "200 229", PV|LO, 0 },
     { "LANG", "Set the language of the server's replies", "RFC 2640", N, "200", 0, 0 },
     /* RFC 3659 */
-    { "MDTM", "Ask for a file's modification time", "RFC 3659", N, "213", F|P, 0 },
-    { "SIZE", "Ask for a file's size", "RFC 3659", N, "213", F|P, 512 },
+    { "MDTM", "Ask for a file's modification time", "RFC 3659", N, "213", F|P|UR, 0 },
+    { "SIZE", "Ask for a file's size", "RFC 3659", N, "213", F|P|UR, 512 },
     { "MLST", "Machine-readable facts about one file (on the control connection)", "RFC 3659", N, "250", F|P, 0 },
     { "MLSD", "Machine-readable directory listing over a data connection", "RFC 3659", L, "110 125 150 226 250", F|P, 0 },
     /* RFC 7151 */

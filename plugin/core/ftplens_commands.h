@@ -25,6 +25,12 @@ enum {
     /* As a client's first line it does not confirm a heuristic FTP guess: the
      * verb starts SMTP transactions too, and SMTP servers also greet with 220. */
     FTPLENS_CMD_SMTP = 1u << 6,
+    /* The log (Zeek's ftp.log): */
+    FTPLENS_CMD_URL = 1u << 7,      /* its argument is logged as ftp://server/path (Zeek's file_cmds but REST) */
+    FTPLENS_CMD_LOGGED = 1u << 8,   /* logged by default (Zeek's logged_commands) */
+    FTPLENS_CMD_CHDIR = 1u << 9,    /* a 2xx reply moves the working directory to the argument */
+    FTPLENS_CMD_CDUP = 1u << 10,    /* a 2xx reply moves it to the parent */
+    FTPLENS_CMD_PWD = 1u << 11,     /* a 257 reply names it */
 };
 
 /* One row per verb.  Adding a command is adding a row. */

@@ -15,6 +15,7 @@
 #include "ftplens_arena.h"
 #include "ftplens_address.h"
 #include "ftplens_commands.h"
+#include "ftplens_mime.h"
 #include "ftplens_parse.h"
 #include "ftplens_reasm.h"
 #include "ftplens_risk.h"
@@ -46,6 +47,7 @@ static void conn_free(gpointer p)
     g_free(c->to_initiator);
     g_free(c->link[0]);
     g_free(c->link[1]);
+    g_free(c->data_head);
     ftplens_session_free(c->session);
     ftplens_risk_session_free(c->risk);
     g_free(c->carried[0]);
@@ -573,7 +575,7 @@ static bool ftp_text(const uint8_t *p, uint32_t len)
 
 /* Payload bytes of a data connection, each byte counted once however often
  * and in whatever order it was captured. */
-static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from_listener)
+static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from_listener, bool keep_head)
 {
     int d = from_listener ? 1 : 0;
     uint32_t seq = seg->seq + ((seg->flags & FTPLENS_TCP_SYN) ? 1u : 0u);
@@ -584,6 +586,10 @@ static void count_data(ftplens_conn *conn, const ftplens_segment *seg, bool from
     }
     if (!seg->tcp_len)
         return;
+    if (keep_head && !conn->data_head && seg->payload_len && conn->tcp.isn_known[d] && seq == conn->tcp.isn[d] + 1u) {
+        conn->data_head_len = (uint8_t)MIN(seg->payload_len, FTPLENS_MIME_HEAD);
+        conn->data_head = g_memdup2(seg->payload, conn->data_head_len);
+    }
     if (!conn->carried[d])
         conn->carried[d] = g_new0(ftplens_span_set, 1);
     ftplens_spans_add(conn->carried[d], seq, seg->tcp_len);
@@ -773,7 +779,7 @@ static ftplens_frame *frame_result(ftplens_capture *c, ftplens_conn *conn, const
                                .mask_passwords = c->config.mask_passwords };
     bool held = false;
     if (conn->kind == CONN_DATA)
-        count_data(conn, seg, f->from_listener);
+        count_data(conn, seg, f->from_listener, c->config.keep_report);
     if (conn->kind == CONN_CONTROL) {
         tls_begins_unannounced(c, conn, f, seg, f->from_listener);
         tls_ends_if_text(c, conn, f, seg, f->from_listener);

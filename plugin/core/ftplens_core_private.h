@@ -106,6 +106,10 @@ struct ftplens_conn {
     const char *server_text;
     bool data_tls;              /* data connections: the first payload was a TLS record */
     bool data_payload_seen;
+    uint8_t data_head_len;
+    /* data connections, when the report or log is kept: the first bytes of the stream (from the byte after
+     * the SYN, never from after a gap), for the log's mime_type (ftplens_mime.c); NULL until seen */
+    uint8_t *data_head;
     ftplens_span_set *carried[2]; /* data connections, per direction: the bytes seen, once each */
     uint64_t data_bytes;
     bool tls_next_known[2];     /* control connections in TLS: next new byte per direction, */

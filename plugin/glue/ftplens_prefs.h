@@ -21,6 +21,7 @@ typedef struct {
      * enum name keeps the old value, a bool is FALSE unless "TRUE"). */
     const char *language_text;          /* en/English or ko/Korean/한국어, any case */
     const char *mask_passwords_text;    /* yes/1/on/true or no/0/off/false, any case */
+    const char *log_commands;           /* ftplens.log_commands: what -z ftplens,log logs (ftplens_log_selection) */
     ftplens_pref_bool tcp_every_segment; /* ftplens.tcp_every_segment: ftplens.tcp.* on plain ACKs and data too */
     ftplens_pref_bool expand_subtree;   /* ftplens.expand_subtree: FTP Lens open in the details pane */
     ftplens_pref_bool info_column;      /* ftplens.info_column: "[502 \u2192 OPTS]" in the Info column */

@@ -1,6 +1,8 @@
-/* ftplens_tap.c - the "ftplens" tap and its two consumers: the lab report
- * (tshark -q -z ftplens,report[,md|text][,FILTER]) and the statistics tree
- * (Statistics > FTP Lens, tshark -z ftplens,tree).
+/* ftplens_tap.c - the "ftplens" tap and its consumers: the lab report
+ * (tshark -q -z ftplens,report[,md|text][,FILTER]), the teacher's kit
+ * (-z ftplens,worksheet / ftplens,answers), the Zeek-style FTP log
+ * (-z ftplens,log[,json][,FILTER]) and the statistics tree (Statistics > FTP
+ * Lens, tshark -z ftplens,tree).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -23,6 +25,7 @@
 #include "ftplens_risk.h"
 #include "ftplens_text.h"
 #include "ftplens_worksheet.h"
+#include "ftplens_zeeklog.h"
 
 static int ftplens_tap = -1;
 static ftplens_capture **the_capture;
@@ -42,14 +45,14 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 /* ---- the report and the teacher's kit ---- */
 
 /* What a -z ftplens,... tap prints after the last frame. */
-typedef enum { OUT_REPORT, OUT_WORKSHEET, OUT_ANSWERS } out_kind;
+typedef enum { OUT_REPORT, OUT_WORKSHEET, OUT_ANSWERS, OUT_LOG } out_kind;
 
 enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON };
 
 /* The option words, in the order the messages list them. */
 static const struct { const char *name; int option; } option_words[] = {
     { "full", OPT_FULL }, { "md", OPT_MD }, { "markdown", OPT_MD }, { "json", OPT_JSON }, { "text", OPT_TEXT },
-    { "txt", OPT_TEXT },
+    { "txt", OPT_TEXT }, { "tsv", OPT_TEXT },
 };
 
 static const struct {
@@ -72,6 +75,10 @@ static const struct {
         "  -z ftplens,answers\n  -z ftplens,answers,md\n  -z ftplens,answers,json\n  -z ftplens,answers,json,FILTER\n",
         N_("(md or markdown, json, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
            "-o ftplens.worksheet_variant:N chooses the variant)") },
+    [OUT_LOG] = { "ftplens,log", N_("a log"), 1u << OPT_JSON | 1u << OPT_TEXT,
+        "  -z ftplens,log\n  -z ftplens,log,json\n  -z ftplens,log,tsv,FILTER\n  -z ftplens,log,json,FILTER\n",
+        N_("(json: JSON lines; tsv, text or txt: Zeek's tab-separated log, the default; in any case; FILTER is a "
+           "display filter such as ftplens.session == 5; -o ftplens.log_commands:... chooses the commands)") },
 };
 
 typedef struct {
@@ -105,7 +112,14 @@ static void report_draw(void *p)
         return;
     GHashTable *only = r->filter ? r->sessions : NULL;
     char *text;
-    if (r->kind == OUT_REPORT)
+    if (r->kind == OUT_LOG) {
+        ftplens_log_selection sel;
+        char *bad;
+        ftplens_log_selection_parse(ftplens_prefs.log_commands, &sel, &bad);   /* the apply callback said why */
+        g_free(bad);
+        text = ftplens_capture_zeek_log(*the_capture, r->format == OPT_JSON, &sel, ftplens_prefs.mask_passwords, only);
+        ftplens_log_selection_clear(&sel);
+    } else if (r->kind == OUT_REPORT)
         text = ftplens_capture_report(*the_capture, r->format == OPT_MD, r->full, only, r->filter);
     else
         text = ftplens_capture_worksheet(*the_capture, ftplens_prefs.worksheet_variant, r->kind == OUT_ANSWERS,
@@ -220,31 +234,19 @@ static bool out_init(out_kind kind, const char *opt)
     return true;
 }
 
-static FTPLENS_STAT_INIT_RET report_init(const char *opt, void *userdata _U_)
+/* One init for every output: register_stat_tap_ui hands it the out_kind. */
+static FTPLENS_STAT_INIT_RET out_ui_init(const char *opt, void *userdata)
 {
-    if (!out_init(OUT_REPORT, opt))
-        FTPLENS_STAT_INIT_FAIL;
-    FTPLENS_STAT_INIT_OK;
-}
-
-static FTPLENS_STAT_INIT_RET worksheet_init(const char *opt, void *userdata _U_)
-{
-    if (!out_init(OUT_WORKSHEET, opt))
-        FTPLENS_STAT_INIT_FAIL;
-    FTPLENS_STAT_INIT_OK;
-}
-
-static FTPLENS_STAT_INIT_RET answers_init(const char *opt, void *userdata _U_)
-{
-    if (!out_init(OUT_ANSWERS, opt))
+    if (!out_init((out_kind)GPOINTER_TO_INT(userdata), opt))
         FTPLENS_STAT_INIT_FAIL;
     FTPLENS_STAT_INIT_OK;
 }
 
 static stat_tap_ui out_ui[] = {
-    [OUT_REPORT] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens report", "ftplens,report", report_init, 0, NULL },
-    [OUT_WORKSHEET] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens worksheet", "ftplens,worksheet", worksheet_init, 0, NULL },
-    [OUT_ANSWERS] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens answer key", "ftplens,answers", answers_init, 0, NULL },
+    [OUT_REPORT] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens report", "ftplens,report", out_ui_init, 0, NULL },
+    [OUT_WORKSHEET] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens worksheet", "ftplens,worksheet", out_ui_init, 0, NULL },
+    [OUT_ANSWERS] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens answer key", "ftplens,answers", out_ui_init, 0, NULL },
+    [OUT_LOG] = { REGISTER_STAT_GROUP_GENERIC, "FTP Lens log (Zeek ftp.log)", "ftplens,log", out_ui_init, 0, NULL },
 };
 
 /* ---- the statistics tree ---- */
@@ -347,7 +349,7 @@ void ftplens_tap_register(ftplens_capture **capture)
     the_capture = capture;
     ftplens_tap = register_tap("ftplens");
     for (size_t i = 0; i < G_N_ELEMENTS(out_ui); i++)
-        register_stat_tap_ui(&out_ui[i], NULL);
+        register_stat_tap_ui(&out_ui[i], GINT_TO_POINTER((int)i));
     stats_tree_register_plugin("ftplens", "ftplens", "FTP Lens", ST_SORT_COL_NAME << ST_FLG_SRTCOL_SHIFT,
                                tree_packet, tree_init, NULL);
 }

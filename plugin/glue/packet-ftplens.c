@@ -27,6 +27,7 @@
 #include "ftplens_risk.h"
 #include "ftplens_tap.h"
 #include "ftplens_text.h"
+#include "ftplens_zeeklog.h"
 
 void proto_register_ftplens(void);
 void proto_reg_handoff_ftplens(void);
@@ -89,6 +90,15 @@ static void ftplens_prefs_apply(void)
     } else {
         ftplens_prefs.mask_passwords = mask;
     }
+    ftplens_log_selection sel;
+    char *bad;
+    if (!ftplens_log_selection_parse(ftplens_prefs.log_commands, &sel, &bad)) {
+        report_failure(T("ftplens.log_commands: \"%s\" is not a command: use command names (letters only), zeek "
+                         "(Zeek's logged commands), all or <init> (the greeting), separated by commas. The log "
+                         "leaves it out."), bad);
+        g_free(bad);
+    }
+    ftplens_log_selection_clear(&sel);
 }
 
 static int proto_ftplens = -1;
@@ -1140,6 +1150,7 @@ void proto_register_ftplens(void)
     ftplens_prefs.bruteforce_client = defaults.bruteforce_client;
     ftplens_prefs.bruteforce_window = defaults.bruteforce_window_s / 60;
     ftplens_prefs.arg_max_default = defaults.arg_max_default;
+    ftplens_prefs.log_commands = FTPLENS_LOG_COMMANDS_DEFAULT;
 
     module = prefs_register_protocol(proto_ftplens, ftplens_prefs_apply);
     prefs_register_bool_preference(module, "heuristic", "Find FTP on any port",
@@ -1177,6 +1188,10 @@ void proto_register_ftplens(void)
         "Which variant of the teacher's kit -z ftplens,worksheet and -z ftplens,answers print: the same number "
         "always gives the same questions about the same frames (0: the first of each)", 10,
         &ftplens_prefs.worksheet_variant);
+    prefs_register_string_preference(module, "log_commands", "Commands in the FTP log",
+        "Which commands -z ftplens,log writes a record for, separated by commas: zeek (the default: Zeek's "
+        "logged_commands APPE, DELE, RETR, STOR, STOU, ACCT, PORT, PASV, EPRT, EPSV), all (every command), "
+        "<init> (the greeting) and command names, e.g. zeek,USER,PASS", &ftplens_prefs.log_commands);
 
     ftplens_handle = register_dissector("ftplens", dissect_ftplens, proto_ftplens);
     register_postdissector(ftplens_handle);

@@ -8,6 +8,12 @@ plugin folders for root), and counts results.  Each test module ends with a
 
 The staging and the unprivileged run are the Python twin of stage_plugin and
 as_user in tools/lib.sh (the shell scripts' one copy): keep the two alike.
+
+Installed mode (--installed SO, CMake option FTPLENS_TEST_INSTALLED, used by
+tools/test-package.sh): the same tests against the plugin a package or a global
+install put at SO (Wireshark's global plugin folder): nothing is staged, tshark
+runs as the current user (root in the package test) without WIRESHARK_PLUGIN_DIR,
+and the setup check asks that tshark loads SO itself.
 """
 import argparse
 import os
@@ -36,7 +42,10 @@ class Skip(Exception):
 class Env:
     def __init__(self, argv=None):
         ap = argparse.ArgumentParser()
-        ap.add_argument("--plugin", required=True)
+        which = ap.add_mutually_exclusive_group(required=True)
+        which.add_argument("--plugin", help="the built ftplens.so, staged in a scratch plugin folder")
+        which.add_argument("--installed", metavar="SO",
+                           help="test the installed plugin: tshark must load this ftplens.so of the global folder")
         ap.add_argument("--ws-version", required=True)
         ap.add_argument("--pcaps", required=True)
         ap.add_argument("--shared", required=True)
@@ -45,6 +54,15 @@ class Env:
         self.pcaps = os.path.abspath(self.args.pcaps)
         self.public = os.path.join(os.path.abspath(self.args.shared), "pcaps", "public")
         self.home = tempfile.mkdtemp(prefix="ftplens-home-")
+        self.installed = self.args.installed is not None
+        self.prefix = []
+        if self.installed:
+            # The plugin under test: SO itself; plugin_dir is the global folder it is loaded from
+            # (<plugins>/<major.minor>/epan/ftplens.so), for a test that passes it on to a tool.
+            self.staged = os.path.abspath(self.args.installed)
+            self.plugin_dir = os.path.dirname(os.path.dirname(os.path.dirname(self.staged)))
+            os.chmod(self.home, 0o755)
+            return
         # WIRESHARK_PLUGIN_DIR replaces the global plugin folder, so an ftplens
         # installed there by tools/demo.sh can never shadow the build under test.
         self.plugin_dir = os.path.join(self.home, "plugins")
@@ -52,7 +70,6 @@ class Env:
         os.makedirs(epan)
         self.staged = os.path.join(epan, "ftplens.so")
         shutil.copy(self.args.plugin, self.staged)
-        self.prefix = []
         if os.geteuid() == 0:
             os.chmod(self.home, 0o755)
             for root, dirs, files in os.walk(self.home):
@@ -87,10 +104,20 @@ class Env:
             print("  %s" % e)
             return []
 
+    def tshark_env(self):
+        """The environment of every tshark run (with self.prefix in front): the scratch HOME, and the
+        staged plugin folder unless the installed plugin is tested."""
+        env = {"HOME": self.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8"}
+        if not self.installed:
+            env["WIRESHARK_PLUGIN_DIR"] = self.plugin_dir
+        return env
+
+    def tshark_cmd(self, args):
+        """The command line of a tshark run with ARGS, as env.tshark makes it."""
+        return self.prefix + ["env"] + ["%s=%s" % kv for kv in self.tshark_env().items()] + ["tshark"] + args
+
     def tshark(self, args, check=True):
-        env = {"HOME": self.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8",
-               "WIRESHARK_PLUGIN_DIR": self.plugin_dir}
-        p = subprocess.run(self.prefix + ["env"] + ["%s=%s" % kv for kv in env.items()] + ["tshark"] + args,
+        p = subprocess.run(self.tshark_cmd(args),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
         out, err = p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
         if check and (p.returncode != 0 or "Dissector bug, protocol" in out + err):
@@ -126,7 +153,8 @@ def run(tests, argv=None):
     out, _ = env.tshark(["-G", "plugins"])
     loaded = [l for l in out.split("\n") if l.startswith("ftplens.so")]
     if len(loaded) != 1 or env.staged not in loaded[0]:
-        print("FAIL setup: tshark did not load the staged plugin %s: %r" % (env.staged, loaded))
+        print("FAIL setup: tshark did not load the %s plugin %s: %r"
+              % ("installed" if env.installed else "staged", env.staged, loaded))
         print("0 passed, 1 failed, 0 skipped")
         return 1
     passed = failed = skipped = 0

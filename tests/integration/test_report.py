@@ -79,9 +79,7 @@ def test_report_filter_and_markdown(env):
 
 def _tshark_rc(env, args):
     """tshark run as env.tshark runs it, with its exit status (env.tshark raises on a non-zero one)."""
-    variables = {"HOME": env.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8",
-                 "WIRESHARK_PLUGIN_DIR": env.plugin_dir}
-    p = subprocess.run(env.prefix + ["env"] + ["%s=%s" % kv for kv in variables.items()] + ["tshark"] + args,
+    p = subprocess.run(env.tshark_cmd(args),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 

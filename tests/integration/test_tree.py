@@ -15,9 +15,7 @@ LABEL_BYTES = 240      # Wireshark's ITEM_LABEL_LENGTH
 
 def tshark_bytes(env, args):
     """tshark's raw stdout (bytes), to check the UTF-8 itself."""
-    e = {"HOME": env.home, "PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL": "C.UTF-8",
-         "WIRESHARK_PLUGIN_DIR": env.plugin_dir}
-    p = subprocess.run(env.prefix + ["env"] + ["%s=%s" % kv for kv in e.items()] + ["tshark"] + args,
+    p = subprocess.run(env.tshark_cmd(args),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
     assert p.returncode == 0, p.stderr[-2000:]
     return p.stdout
