@@ -401,8 +401,10 @@ static void fill_row(const log_rec *r, bool mask, row_values *row)
 {
     const ftplens_conn *ctl = r->ctl;
     const ftplens_note *rep = r->reply;
-    int64_t ns = r->cmd_frame->time_ns;
-    int64_t s = ns / 1000000000, us = (ns % 1000000000) / 1000;
+    /* seconds with six decimals, rounded to the microsecond as Zeek's %.6f */
+    int64_t us_all = r->cmd_frame->time_ns >= 0 ? (r->cmd_frame->time_ns + 500) / 1000
+                                                : -((-r->cmd_frame->time_ns + 500) / 1000);
+    int64_t s = us_all / 1000000, us = us_all % 1000000;
     if (us < 0) {
         s--;
         us += 1000000;
@@ -511,7 +513,17 @@ static void write_row(GString *out, bool json, const row_values *row)
         if (!json) {
             if (i)
                 g_string_append_c(out, '\t');
-            tsv_value(out, v, columns[i].type == T_SET);
+            if (columns[i].type == T_SET && v) {      /* each element escaped, then joined by the set separator */
+                char **ids = g_strsplit(v, ",", -1);
+                for (char **id = ids; *id; id++) {
+                    if (id != ids)
+                        g_string_append_c(out, ',');
+                    tsv_value(out, *id, true);
+                }
+                g_strfreev(ids);
+            } else {
+                tsv_value(out, v, false);
+            }
             continue;
         }
         if (!v)
