@@ -8,7 +8,8 @@
 # -o <offset>` (probability, seed and protected offset vary from variant to
 # variant; every fourth round also cuts frames with `-s <snaplen>`), and run
 # `tshark -r <variant> -2 -V` (output to /dev/null, mask_passwords and the
-# heuristic alternating, with the -z ftplens,tree statistics and, on every
+# heuristic alternating, with the -z ftplens,tree statistics, the -z ftplens,log,json
+# log of every command and, on every
 # other variant, the -z ftplens,report walkthrough, on the others the
 # teacher's kit: -z ftplens,answers,json or -z ftplens,worksheet) with a timeout.  The
 # campaign stops at the first variant that crashes tshark (signal), hangs
@@ -120,7 +121,7 @@ run_variant() {
         return
     fi
     chmod a+r "$v"
-    local opts="-o ftplens.mask_passwords:$mask -o ftplens.heuristic:$heur -z ftplens,tree"
+    local opts="-o ftplens.mask_passwords:$mask -o ftplens.heuristic:$heur -z ftplens,tree -o ftplens.log_commands:all -z ftplens,log,json"
     # the -z ftplens,report walkthrough (text or Markdown) on every other variant
     case $((i % 4)) in 0) opts="$opts -z ftplens,report" ;; 2) opts="$opts -z ftplens,report,md" ;;
         1) opts="$opts -o ftplens.worksheet_variant:$i -z ftplens,answers,json" ;; 3) opts="$opts -z ftplens,worksheet" ;; esac

@@ -11,7 +11,7 @@
 # Captures: pcaps/*.pcapng and ../shared/pcaps/public/* (skipped loudly when
 # that folder is absent).  Each capture is dissected with
 # `-o ftplens.mask_passwords:TRUE -V`, once in one pass and once with `-2`
-# (plus the -z ftplens,report, tree, answers and worksheet taps) (ASan + UBSan,
+# (plus the -z ftplens,report, tree, answers, worksheet and log taps) (ASan + UBSan,
 # build-sanitize/), then once with `-2 -V` under valgrind
 # (build-valgrind/, RelWithDebInfo, no sanitizer).
 #
@@ -144,7 +144,7 @@ if [ $DO_ASAN -eq 1 ]; then
     tr '\t' '\n' <"$SCRATCH/asan-jobs" | xargs -d '\n' -n 2 -P "$JOBS" bash -c '
         mode=$1 f=$2 base=$(basename "$f")
         log=$LOGS/$base.$mode.log
-        two=""; [ "$mode" = 2pass ] && two="-2 -z ftplens,report -z ftplens,tree -z ftplens,answers,json -z ftplens,worksheet,md"
+        two=""; [ "$mode" = 2pass ] && two="-2 -z ftplens,report -z ftplens,tree -z ftplens,answers,json -z ftplens,worksheet,md -o ftplens.log_commands:all -z ftplens,log -z ftplens,log,json"
         as_user env $SAN_ENV_STR timeout 600 tshark -r "$f" $two -V -o ftplens.mask_passwords:TRUE \
             >/dev/null 2>"$log.tmp"
         rc=$?

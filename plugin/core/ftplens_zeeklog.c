@@ -464,7 +464,8 @@ static void fill_row(const log_rec *r, bool mask, row_values *row)
     g_ptr_array_free(ids, TRUE);
 }
 
-/* Zeek's ASCII writer: backslash, controls and the separators as \xNN; "-" alone as \x2d. */
+/* Zeek's ASCII writer: backslash, controls, the set separator and bytes that are not UTF-8 as \xNN; "-" alone
+ * as \x2d. */
 static void tsv_value(GString *out, const char *v, bool in_set)
 {
     if (!v) {
@@ -479,13 +480,27 @@ static void tsv_value(GString *out, const char *v, bool in_set)
         g_string_append(out, "\\x2d");
         return;
     }
-    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
-        if (*p == '\\')
+    for (const char *p = v; *p;) {
+        unsigned char b = (unsigned char)*p;
+        if (b >= 0x80) {        /* UTF-8 kept, a byte that is no part of it as \xNN (a raw PASS argument) */
+            gunichar ch = g_utf8_get_char_validated(p, -1);
+            if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+                g_string_append_printf(out, "\\x%02x", b);
+                p++;
+            } else {
+                const char *next = g_utf8_next_char(p);
+                g_string_append_len(out, p, next - p);
+                p = next;
+            }
+            continue;
+        }
+        if (b == '\\')
             g_string_append(out, "\\\\");
-        else if (*p < 0x20 || *p == 0x7f || (in_set && *p == ','))
-            g_string_append_printf(out, "\\x%02x", *p);
+        else if (b < 0x20 || b == 0x7f || (in_set && b == ','))
+            g_string_append_printf(out, "\\x%02x", b);
         else
-            g_string_append_c(out, (char)*p);
+            g_string_append_c(out, (char)b);
+        p++;
     }
 }
 

@@ -56,6 +56,7 @@
 #include "ftplens_core.h"
 #include "ftplens_risk.h"
 #include "ftplens_text.h"
+#include "ftplens_zeeklog.h"
 #include "fuzz_util.h"
 
 #define SLOTS 4
@@ -440,6 +441,14 @@ static void run(const uint8_t *data, size_t size, bool mask)
     else
         check_text("report", report);
     g_free(report);
+    /* -z ftplens,log of every command (JSON with the Markdown bit, else Zeek's TSV) */
+    ftplens_log_selection sel;
+    char *bad;
+    ftplens_log_selection_parse("all", &sel, &bad);
+    char *log = ftplens_capture_zeek_log(cap, markdown, &sel, full, only);
+    check_text("log", log);
+    g_free(log);
+    ftplens_log_selection_clear(&sel);
     if (only)
         g_hash_table_destroy(only);
     free(frames);
