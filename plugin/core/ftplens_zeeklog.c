@@ -621,7 +621,8 @@ char *ftplens_capture_zeek_log(const ftplens_capture *c, bool json, const ftplen
     if (!json) {
         g_string_append(out, "#separator \\x09\n#set_separator\t,\n#empty_field\t(empty)\n#unset_field\t-\n"
                              "#path\tftp\n");
-        zeek_date(out, "open", first);
+        if (any)                /* the capture's first and last packet of FTP; none without a session */
+            zeek_date(out, "open", first);
         g_string_append(out, "#fields");
         for (int i = 0; i < N_COLUMNS; i++)
             g_string_append_printf(out, "\t%s", columns[i].name);
@@ -641,7 +642,7 @@ char *ftplens_capture_zeek_log(const ftplens_capture *c, bool json, const ftplen
         }
         g_free(r->arg);
     }
-    if (!json)
+    if (!json && any)
         zeek_date(out, "close", last);
     g_array_free(recs, TRUE);
     g_ptr_array_free(uids, TRUE);
