@@ -78,7 +78,7 @@ static void mime_rows(void **state)
     assert_string_equal(ftplens_mime_type((const uint8_t *)"PK\x03\x04\x14\x00", 6), "application/zip");
     assert_string_equal(ftplens_mime_type((const uint8_t *)"User-agent: *\n", 14), "text/plain");
     assert_string_equal(ftplens_mime_type((const uint8_t *)"\xef\xbb\xbf" "hello world!", 15), "text/plain");
-    assert_null(ftplens_mime_type((const uint8_t *)"short\n", 6));              /* fewer than ten bytes */
+    assert_null(ftplens_mime_type((const uint8_t *)"short text here", 5));     /* fewer than ten bytes kept */
     assert_null(ftplens_mime_type((const uint8_t *)"abc\x01\x02" "defghijk", 13));  /* a control byte */
     assert_null(ftplens_mime_type(NULL, 0));
 }
