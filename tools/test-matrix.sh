@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# tools/test-matrix.sh - run tools/test.sh in Debian chroots that have other
-# Wireshark releases than the host.
+# tools/test-matrix.sh - test ftplens in Debian chroots that have other
+# Wireshark releases than the host, as its Debian package: tools/test-package.sh
+# builds the release's .deb, installs it, runs the unit tests of the build tree
+# and every tshark integration test against the installed package, and removes it.
 #
 #   tools/test-matrix.sh [--setup-only] [--recreate] [4.4] [4.6]
 #
@@ -13,8 +15,10 @@
 # debootstrap when missing (the mirror is the host's apt source, or
 # FTPLENS_MIRROR) and reused while their stamp file matches.  The repository is
 # bind-mounted at /src, ../shared read-only at /shared, and
-#   env -i PATH=... HOME=/root FTPLENS_BUILD_DIR=build/ws-<release> tools/test.sh
-# runs in /src as root; FTPLENS_MATRIX_CMD='...' runs that command instead.
+#   env -i PATH=... HOME=/root FTPLENS_BUILD_DIR=build/ws-<release> tools/test-package.sh
+# runs in /src as root (the package goes to build/packages, its build to
+# build/deb-ws<release>); FTPLENS_MATRIX_CMD='...' runs that command instead
+# (tools/test.sh: the build tree's plugin, no package).
 # Mounts live in a private mount namespace and are unmounted on any exit.
 #
 # Needs root.  Exit status: 0 when every release passed, 1 otherwise, 2 on a
@@ -30,7 +34,7 @@ SHARED=$(dirname "$REPO")/shared
 CHROOT_BASE=${FTPLENS_CHROOT_DIR:-/var/cache/ftplens}
 CHROOT_BASE=${CHROOT_BASE%/}
 PACKAGES=(wireshark-dev tshark cmake gcc libc6-dev make pkg-config
-          libcmocka-dev libglib2.0-dev python3 util-linux)
+          libcmocka-dev libglib2.0-dev python3 util-linux dpkg-dev lintian)
 CHROOT_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 STAMP=.ftplens-setup-done
 
@@ -173,7 +177,7 @@ EOF
 }
 
 inner_run() {   # inner_run RELEASE
-    local rel=$1 dir ver rc=0 cmd=${FTPLENS_MATRIX_CMD:-tools/test.sh}
+    local rel=$1 dir ver rc=0 cmd=${FTPLENS_MATRIX_CMD:-tools/test-package.sh}
     dir=$(chroot_dir "$rel")
     inner_traps "$dir"
     inner_mounts "$dir"
@@ -261,8 +265,8 @@ one_release() {
     detail[$rel]+=", $(stamp_get "$dir" suite), tshark $(stamp_get "$dir" tshark)"
     if [ "$SETUP_ONLY" = 1 ]; then result[$rel]=PASS; return; fi
     [ "$INTERRUPTED" = 0 ] || return
-    if [ -z "${FTPLENS_MATRIX_CMD:-}" ] && [ ! -e "$REPO/tools/test.sh" ]; then
-        detail[$rel]+="; tools/test.sh missing"
+    if [ -z "${FTPLENS_MATRIX_CMD:-}" ] && [ ! -e "$REPO/tools/test-package.sh" ]; then
+        detail[$rel]+="; tools/test-package.sh missing"
         return
     fi
     t0=$SECONDS

@@ -47,12 +47,12 @@ void ftplens_tap_queue(packet_info *pinfo, const ftplens_frame *f)
 /* What a -z ftplens,... tap prints after the last frame. */
 typedef enum { OUT_REPORT, OUT_WORKSHEET, OUT_ANSWERS, OUT_LOG } out_kind;
 
-enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON };
+enum { OPT_TEXT, OPT_MD, OPT_FULL, OPT_JSON, OPT_TSV };   /* tsv: the log's word for its text form */
 
 /* The option words, in the order the messages list them. */
 static const struct { const char *name; int option; } option_words[] = {
     { "full", OPT_FULL }, { "md", OPT_MD }, { "markdown", OPT_MD }, { "json", OPT_JSON }, { "text", OPT_TEXT },
-    { "txt", OPT_TEXT }, { "tsv", OPT_TEXT },
+    { "tsv", OPT_TSV }, { "txt", OPT_TEXT },
 };
 
 static const struct {
@@ -75,7 +75,7 @@ static const struct {
         "  -z ftplens,answers\n  -z ftplens,answers,md\n  -z ftplens,answers,json\n  -z ftplens,answers,json,FILTER\n",
         N_("(md or markdown, json, text or txt, in any case; FILTER is a display filter such as ftplens.session == 5; "
            "-o ftplens.worksheet_variant:N chooses the variant)") },
-    [OUT_LOG] = { "ftplens,log", N_("a log"), 1u << OPT_JSON | 1u << OPT_TEXT,
+    [OUT_LOG] = { "ftplens,log", N_("a log"), 1u << OPT_JSON | 1u << OPT_TSV | 1u << OPT_TEXT,
         "  -z ftplens,log\n  -z ftplens,log,json\n  -z ftplens,log,tsv,FILTER\n  -z ftplens,log,json,FILTER\n",
         N_("(json: JSON lines; tsv, text or txt: Zeek's tab-separated log, the default; in any case; FILTER is a "
            "display filter such as ftplens.session == 5; -o ftplens.log_commands:... chooses the commands)") },
@@ -190,7 +190,7 @@ static bool out_init(out_kind kind, const char *opt)
     const char *filter = *rest == ',' && rest[1] ? rest + 1 : NULL;
     report_tap *r = g_new0(report_tap, 1);
     r->kind = kind;
-    r->format = format < 0 ? OPT_TEXT : format;
+    r->format = format < 0 || format == OPT_TSV ? OPT_TEXT : format;
     r->full = full;
     r->filter = g_strdup(filter);
     r->sessions = g_hash_table_new(g_direct_hash, g_direct_equal);

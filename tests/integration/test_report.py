@@ -81,7 +81,7 @@ def _tshark_rc(env, args):
     """tshark run as env.tshark runs it, with its exit status (env.tshark raises on a non-zero one)."""
     p = subprocess.run(env.tshark_cmd(args),
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=600)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+    return p.returncode, p.stdout.decode("utf-8", "replace"), env.clean_stderr(p.stderr.decode("utf-8", "replace"))
 
 
 REPORT_FORMS = ["  -z ftplens,report\n", "  -z ftplens,report,md\n", "  -z ftplens,report,full\n",
