@@ -23,6 +23,7 @@
 #define CD FTPLENS_CMD_CHDIR
 #define UP FTPLENS_CMD_CDUP
 #define PW FTPLENS_CMD_PWD
+#define SZ FTPLENS_CMD_SIZE_REPLY
 
 const ftplens_command_row ftplens_command_rows[] = {
     /* RFC 959 */
@@ -46,7 +47,7 @@ const ftplens_command_row ftplens_command_rows[] = {
     { "QUIT", "Log out and close the control connection", "RFC 959", N, "221", 0, 0 },
     { "REIN", "Reinitialize the session (log out, keep the connection)", "RFC 959", N, "120 220", 0, 0 },
     { "REST", "Restart a transfer at a byte offset", "RFC 959, RFC 3659", N, "200 350", 0, 0 },
-    { "RETR", "Retrieve (download) a file", "RFC 959", D, "110 125 150 226 250", F|P|UR|LO, 200 },
+    { "RETR", "Retrieve (download) a file", "RFC 959", D, "110 125 150 226 250", F|P|UR|LO|SZ, 200 },
     { "RMD",  "Remove a directory", "RFC 959", N, "250", F|P|W|UR, 0 },
     { "RNFR", "Rename from (the file to rename)", "RFC 959", N, "350", F|P|UR, 200 },
     { "RNTO", "Rename to (the new name)", "RFC 959", N, "250", F|P|W|UR, 256 },
@@ -85,7 +86,7 @@ const ftplens_command_row ftplens_command_rows[] = {
     { "LANG", "Set the language of the server's replies", "RFC 2640", N, "200", 0, 0 },
     /* RFC 3659 */
     { "MDTM", "Ask for a file's modification time", "RFC 3659", N, "213", F|P|UR, 0 },
-    { "SIZE", "Ask for a file's size", "RFC 3659", N, "213", F|P|UR, 512 },
+    { "SIZE", "Ask for a file's size", "RFC 3659", N, "213", F|P|UR|SZ, 512 },
     { "MLST", "Machine-readable facts about one file (on the control connection)", "RFC 3659", N, "250", F|P, 0 },
     { "MLSD", "Machine-readable directory listing over a data connection", "RFC 3659", L, "110 125 150 226 250", F|P, 0 },
     /* RFC 7151 */

@@ -31,6 +31,7 @@ enum {
     FTPLENS_CMD_CHDIR = 1u << 9,    /* a 2xx reply moves the working directory to the argument */
     FTPLENS_CMD_CDUP = 1u << 10,    /* a 2xx reply moves it to the parent */
     FTPLENS_CMD_PWD = 1u << 11,     /* a 257 reply names it */
+    FTPLENS_CMD_SIZE_REPLY = 1u << 12,  /* its reply gives a file size: the 150 of a transfer, else the 213 */
 };
 
 /* One row per verb.  Adding a command is adding a row. */

@@ -4,7 +4,8 @@
  * user is the last USER argument ("<unknown>" before one), password the last
  * PASS argument, arg the command's argument, or for the file commands
  * ftp://server/path built from the working directory (CWD, CDUP, PWD replies
- * move it; it starts as "."), file_size the last number of a 150 reply to RETR,
+ * move it; it starts as "."), file_size the last number of a 150 reply to RETR
+ * or a 213 reply to SIZE,
  * data_channel the address a PORT or EPRT sends or a 227 or 229 reply
  * announces, reply_code and reply_msg the last line of the reply.
  * Deliberate differences (README, "The FTP log"): the reply is the one
@@ -258,6 +259,14 @@ static void session_records(const ftplens_conn *ctl, const char *uid, GArray *re
 {
     GHashTable *of = g_hash_table_new(g_direct_hash, g_direct_equal);   /* command note -> index + 1 */
     char *cwd = g_strdup(".");
+    /* transfer command note -> the first data connection that carried its payload */
+    GHashTable *data_of = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint k = 0; ctl->data_conns && k < ctl->data_conns->len; k++) {
+        const ftplens_conn *dc = g_ptr_array_index(ctl->data_conns, k);
+        if (dc->expect && dc->expect->command_note && dc->data_payload_seen &&
+            !g_hash_table_contains(data_of, dc->expect->command_note))
+            g_hash_table_insert(data_of, (gpointer)dc->expect->command_note, (gpointer)dc);
+    }
     const char *password = NULL;
     guint init = 0;             /* index + 1 of <init> */
 
@@ -265,25 +274,21 @@ static void session_records(const ftplens_conn *ctl, const char *uid, GArray *re
         const ftplens_frame *f = g_ptr_array_index(ctl->frames, i);
         for (const ftplens_note *n = f->notes; n; n = n->next) {
             if (n->kind == FTPLENS_NOTE_REQUEST) {
-                if (strcmp(n->verb, "PASS") == 0)
-                    password = ftplens_note_extra_of(n)->secret ? ftplens_note_extra_of(n)->secret : n->arg;
+                const char *secret = ftplens_note_extra_of(n)->secret;    /* PASS */
+                if (secret)
+                    password = secret;
                 log_rec r = { .cmd = n, .cmd_frame = f, .ctl = ctl, .uid = uid, .user = f->user,
                               .password = password };
                 if (n->command && (n->command->flags & FTPLENS_CMD_URL))
                     r.arg = url_of(ctl, cwd, n->arg);
-                else if (strcmp(n->verb, "PASS") == 0)
-                    r.arg = password && *password ? g_strdup(password) : NULL;
+                else if (secret)
+                    r.arg = *secret ? g_strdup(secret) : NULL;
                 else if (n->arg && *n->arg)
                     r.arg = g_strdup(n->arg);
-                if (strcmp(n->verb, "PORT") == 0 || strcmp(n->verb, "EPRT") == 0)
-                    data_channel(&r, n, false, ctl->server_text, ctl->client_text);
-                for (guint k = 0; ctl->data_conns && k < ctl->data_conns->len; k++) {
-                    const ftplens_conn *dc = g_ptr_array_index(ctl->data_conns, k);
-                    if (dc->expect && dc->expect->command_note == n && dc->data_payload_seen && !r.data) {
-                        r.data = dc;
-                        make_id(r.fuid, 'F', dc);
-                    }
-                }
+                data_channel(&r, n, false, ctl->server_text, ctl->client_text);     /* a valid PORT or EPRT */
+                r.data = g_hash_table_lookup(data_of, n);
+                if (r.data)
+                    make_id(r.fuid, 'F', r.data);
                 g_array_append_val(recs, r);
                 g_hash_table_insert(of, (gpointer)n, GUINT_TO_POINTER(recs->len));
                 continue;
@@ -315,7 +320,8 @@ static void session_records(const ftplens_conn *ctl, const char *uid, GArray *re
                 continue;
             unsigned flags = r->cmd->command ? r->cmd->command->flags : 0;
             unsigned code = n->reply.code;
-            if (code == 150 && strcmp(r->cmd->verb, "RETR") == 0)
+            /* Zeek: the 150 that opens a RETR's transfer, the 213 that answers SIZE */
+            if ((flags & FTPLENS_CMD_SIZE_REPLY) && code == (r->cmd->command->xfer != FTPLENS_XFER_NONE ? 150u : 213u))
                 r->has_file_size = last_number(reply_msg(n), &r->file_size);
             if ((code == 227 || code == 229) && (flags & FTPLENS_CMD_PASSIVE))
                 data_channel(r, n, true, ctl->client_text, ctl->server_text);
@@ -335,6 +341,7 @@ static void session_records(const ftplens_conn *ctl, const char *uid, GArray *re
         }
     }
     g_free(cwd);
+    g_hash_table_destroy(data_of);
     g_hash_table_destroy(of);
 }
 
@@ -401,15 +408,10 @@ static void fill_row(const log_rec *r, bool mask, row_values *row)
 {
     const ftplens_conn *ctl = r->ctl;
     const ftplens_note *rep = r->reply;
-    /* seconds with six decimals, rounded to the microsecond as Zeek's %.6f */
-    int64_t us_all = r->cmd_frame->time_ns >= 0 ? (r->cmd_frame->time_ns + 500) / 1000
-                                                : -((-r->cmd_frame->time_ns + 500) / 1000);
-    int64_t s = us_all / 1000000, us = us_all % 1000000;
-    if (us < 0) {
-        s--;
-        us += 1000000;
-    }
-    set(row, 0, g_strdup_printf("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT, s, us));
+    int64_t ns = r->cmd_frame->time_ns;
+    uint64_t us_abs = ((ns < 0 ? (uint64_t)-(ns + 1) + 1 : (uint64_t)ns) + 500) / 1000;
+    set(row, 0, g_strdup_printf("%s%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT, ns < 0 ? "-" : "", us_abs / 1000000,
+                                us_abs % 1000000));
     set(row, 1, g_strdup(r->uid));
     set(row, 2, g_strdup(ctl->client_text));
     set(row, 3, g_strdup_printf("%u", ctl->client_port));
@@ -420,7 +422,7 @@ static void fill_row(const log_rec *r, bool mask, row_values *row)
         set(row, 7, g_strdup(mask ? "<hidden>" : r->password));
     set(row, 8, g_strdup(r->cmd ? r->cmd->verb : "<init>"));
     if (r->arg)
-        set(row, 9, g_strdup(mask && strcmp(r->cmd->verb, "PASS") == 0 ? "<hidden>" : r->arg));
+        set(row, 9, g_strdup(mask && ftplens_note_extra_of(r->cmd)->secret ? "<hidden>" : r->arg));
     const char *mime = r->data ? ftplens_mime_type(r->data->data_head, r->data->data_head_len) : NULL;
     if (mime)
         set(row, 10, g_strdup(mime));

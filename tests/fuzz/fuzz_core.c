@@ -445,7 +445,7 @@ static void run(const uint8_t *data, size_t size, bool mask)
     ftplens_log_selection sel;
     char *bad;
     ftplens_log_selection_parse("all", &sel, &bad);
-    char *log = ftplens_capture_zeek_log(cap, markdown, &sel, full, only);
+    char *log = ftplens_capture_zeek_log(cap, markdown, &sel, mask, only);
     check_text("log", log);
     g_free(log);
     ftplens_log_selection_clear(&sel);
