@@ -64,7 +64,9 @@ VERSION=$UPSTREAM-1+ws$WS
 ARCH=$(dpkg --print-architecture)
 DEB=ftplens_${VERSION}_$ARCH.deb
 CODENAME=$(sed -n 's/^VERSION_CODENAME=//p' /etc/os-release 2>/dev/null || true)
-MAINTAINER="${DEBFULLNAME:-ftplens maintainers} <${DEBEMAIL:-maintainers@users.noreply.r-seed-bcf84adc.example}>"
+# The Maintainer field: DEBFULLNAME/DEBEMAIL, else the source tree's git identity, else a placeholder.
+MAINT_EMAIL=${DEBEMAIL:-$(git -C "$FTPLENS_ROOT" config user.email 2>/dev/null || true)}
+MAINTAINER="${DEBFULLNAME:-ftplens maintainers} <${MAINT_EMAIL:-ftplens@example.org}>"
 if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
     SOURCE_DATE_EPOCH=$(git -C "$FTPLENS_ROOT" log -1 --format=%ct 2>/dev/null || stat -c %Y "$FTPLENS_ROOT/CMakeLists.txt")
 fi
