@@ -161,6 +161,11 @@ bool ftplens_conn_is_ftp(const ftplens_conn *ctl)
     return ctl->kind == CONN_CONTROL && (ctl->confirmed || ctl->by_heuristic) && !ctl->rejected;
 }
 
+bool ftplens_conn_covered(const ftplens_conn *ctl, GHashTable *only)
+{
+    return ftplens_conn_is_ftp(ctl) && ctl->frames && (!only || g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream)));
+}
+
 uint32_t ftplens_frame_session(const ftplens_frame *f)
 {
     return control_of(f->conn)->stream;

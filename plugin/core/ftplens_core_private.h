@@ -251,5 +251,8 @@ static inline void ftplens_bit_set(GByteArray *bits, uint32_t n)
  * when only the client's first command will confirm it (one pass shows the
  * greeting where the session is recognised), never once disproved. */
 bool ftplens_conn_is_ftp(const struct ftplens_conn *ctl);
+/* Whether the outputs made after the last frame (report, teacher's kit, log) cover this control connection:
+ * an FTP session with kept frames, among 'only' (session ids) when not NULL. */
+bool ftplens_conn_covered(const struct ftplens_conn *ctl, GHashTable *only);
 
 #endif

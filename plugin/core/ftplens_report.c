@@ -505,9 +505,7 @@ char *ftplens_capture_report(const ftplens_capture *c, bool markdown, bool full,
         g_string_append_printf(out, "%s\n\n", T("FTP Lens report"));
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
-        if (!ftplens_conn_is_ftp(ctl) || !ctl->frames)
-            continue;
-        if (only && !g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream)))
+        if (!ftplens_conn_covered(ctl, only))
             continue;
         g_ptr_array_add(digests, ftplens_digest_make(ctl, digests->len + 1));
     }

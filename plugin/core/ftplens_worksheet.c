@@ -832,7 +832,7 @@ ftplens_worksheet *ftplens_worksheet_make(const ftplens_capture *c, unsigned var
     k.sessions = g_ptr_array_new();
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
-        if (ftplens_conn_is_ftp(ctl) && ctl->frames && (!only || g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream))))
+        if (ftplens_conn_covered(ctl, only))
             g_ptr_array_add(k.sessions, (gpointer)ctl);
     }
     k.out = w->questions = g_ptr_array_new_with_free_func(question_free);

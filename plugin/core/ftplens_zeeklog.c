@@ -604,9 +604,7 @@ char *ftplens_capture_zeek_log(const ftplens_capture *c, bool json, const ftplen
 
     for (guint i = 0; i < c->controls->len; i++) {
         const ftplens_conn *ctl = g_ptr_array_index(c->controls, i);
-        if (!ftplens_conn_is_ftp(ctl) || !ctl->frames)
-            continue;
-        if (only && !g_hash_table_contains(only, GUINT_TO_POINTER(ctl->stream)))
+        if (!ftplens_conn_covered(ctl, only))
             continue;
         char *uid = g_malloc(20);
         make_id(uid, 'C', ctl);
